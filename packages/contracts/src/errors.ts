@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/**
+ * Every error that crosses a wire has a stable code; receivers decide by code, never by
+ * message text. `retryable` says whether running the same job again could succeed.
+ */
+export const ErrorCode = {
+  /** Input failed its contract: never retried. */
+  INVALID_INPUT: 'INVALID_INPUT',
+  /** A handler said this can never succeed (bad media, a platform's 4xx). */
+  PERMANENT: 'PERMANENT',
+  /** A transient failure; retried with backoff. */
+  TRANSIENT: 'TRANSIENT',
+  /** An error the handler did not classify: counts as retryable. */
+  UNKNOWN: 'UNKNOWN',
+  /** Slow down and come back after `retryAfterMs`; does not spend an attempt. */
+  RETRY_AFTER: 'RETRY_AFTER',
+  /** The soft time limit fired and the handler gave up. */
+  SOFT_TIMEOUT: 'SOFT_TIMEOUT',
+  /** The hard time limit killed the attempt. */
+  HARD_TIMEOUT: 'HARD_TIMEOUT',
+  /** The job was cancelled while it ran. */
+  CANCELLED: 'CANCELLED',
+  /** The worker died (or was killed) while it held the job, without answering. */
+  WORKER_LOST: 'WORKER_LOST',
+  /** No handler for this task type is registered in the worker that took it. */
+  UNKNOWN_TASK: 'UNKNOWN_TASK',
+  /** A child process (ffmpeg, flite…) failed. */
+  CHILD_PROCESS_FAILED: 'CHILD_PROCESS_FAILED',
+  /** An outside provider answered with an error. */
+  PROVIDER_ERROR: 'PROVIDER_ERROR',
+  /** The job stopped reporting progress for too long. */
+  STALLED: 'STALLED',
+  /** A referenced artifact does not exist. */
+  ARTIFACT_NOT_FOUND: 'ARTIFACT_NOT_FOUND',
+  /** A URL pointed at a loopback, link-local or private address. */
+  FORBIDDEN_ADDRESS: 'FORBIDDEN_ADDRESS',
+  /** No such job, artifact, queue or dead letter (or not in your projects). */
+  NOT_FOUND: 'NOT_FOUND',
+  /** The request conflicts with the current state (cancel a finished job). */
+  CONFLICT: 'CONFLICT',
+  /** The server's dependencies (NATS) are unreachable. */
+  UNAVAILABLE: 'UNAVAILABLE',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An error on the wire: in job records, DLQ entries and events. */
+export const WireError = z.object({
+  code: z.string(),
+  message: z.string(),
+  retryable: z.boolean(),
+  retryAfterMs: z.number().int().nonnegative().optional(),
+  details: z.unknown().optional(),
+});
+export type WireError = z.infer<typeof WireError>;
+
+/** One failed attempt, kept in the job record so the DLQ shows the whole history. */
+export const AttemptError = WireError.extend({
+  attempt: z.number().int().positive(),
+  at: z.string(),
+  workerId: z.string().optional(),
+});
+export type AttemptError = z.infer<typeof AttemptError>;

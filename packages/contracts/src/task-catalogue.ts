@@ -1,0 +1,24 @@
+import type { z } from 'zod';
+import type { TaskDefinition } from './catalogue.js';
+import { systemTasks } from './tasks/system.js';
+
+/**
+ * Every task type Reelay knows. Each family lives in tasks/<family>.ts; this file only
+ * joins them.
+ */
+export const taskCatalogue = {
+  ...systemTasks,
+} as const;
+
+export type TaskCatalogue = typeof taskCatalogue;
+export type TaskType = keyof TaskCatalogue;
+export type TaskInput<T extends TaskType> = z.input<TaskCatalogue[T]['input']>;
+export type TaskOutput<T extends TaskType> = z.output<TaskCatalogue[T]['output']>;
+
+export function isKnownTask(type: string): type is TaskType {
+  return Object.hasOwn(taskCatalogue, type);
+}
+
+export function getTask(type: string): TaskDefinition | undefined {
+  return isKnownTask(type) ? (taskCatalogue[type] as TaskDefinition) : undefined;
+}

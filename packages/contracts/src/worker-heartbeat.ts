@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+export const GpuInfo = z.object({
+  name: z.string(),
+  memoryTotalMiB: z.number().optional(),
+  memoryUsedMiB: z.number().optional(),
+  utilizationPct: z.number().optional(),
+});
+export type GpuInfo = z.infer<typeof GpuInfo>;
+
+/** What a live worker says about itself every few seconds in KV `workers`. */
+export const WorkerHeartbeat = z.object({
+  id: z.string(),
+  service: z.string(),
+  host: z.string(),
+  pid: z.number().int(),
+  queues: z.array(z.string()),
+  concurrency: z.number().int().positive(),
+  running: z.array(z.string()),
+  startedAt: z.string(),
+  at: z.string(),
+  cpuLoad1: z.number(),
+  memoryRssBytes: z.number(),
+  memoryFreeBytes: z.number(),
+  diskFreeBytes: z.number().optional(),
+  gpus: z.array(GpuInfo),
+  encoders: z.array(z.string()).optional(),
+});
+export type WorkerHeartbeat = z.infer<typeof WorkerHeartbeat>;

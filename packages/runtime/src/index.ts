@@ -1,0 +1,54 @@
+/**
+ * @reelay/runtime — what every Reelay service is built from: NATS connection and
+ * topology, the worker, the job client, config, logging, tracing, artifacts.
+ */
+export { ReelayError, PermanentError, TransientError, RetryAfterError, ConfigError, toWireError } from './errors.js';
+export { parseEnv, parseEnvOrExit, envInt, envBool } from './config/parse-env.js';
+export { RuntimeEnv } from './config/runtime-config.js';
+export { createLogger, type Logger } from './logging/logger.js';
+export {
+  startTelemetry,
+  type Telemetry,
+  tracer,
+  injectTrace,
+  extractTrace,
+  traceCarrier,
+  contextFromCarrier,
+  currentTraceId,
+  inSpan,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  trace,
+  type Context,
+  type Span,
+} from './telemetry/tracing.js';
+export { Attr } from './telemetry/attributes.js';
+export { connectNats, type NatsContext, type NatsConnectOptions } from './nats/connection.js';
+export { ensureTopology, ensureQueue, ensureBuckets, openArtifacts, type Buckets, type TopologyOptions } from './nats/topology.js';
+export { JobMessage, parseAckSubject, type Delivery } from './nats/job-message.js';
+export { Puller } from './nats/puller.js';
+export { JobStore } from './jobs/job-store.js';
+export {
+  JobClient,
+  type EnqueueRequest,
+  type EnqueueResult,
+  type JobClientOptions,
+  NotFoundError,
+  ConflictError,
+  InvalidInputError,
+  idempotencyKvKey,
+} from './jobs/job-client.js';
+export { newJobId } from './jobs/new-job-id.js';
+export { ArtifactStore, ArtifactNotFoundError, contentTypeFor } from './artifacts/artifact-store.js';
+export { ChildProcesses, killGroup } from './process/child-processes.js';
+export { Worker, type WorkerOptions, type WorkerDeps } from './worker/worker.js';
+export type { JobContext, Handler } from './worker/job-context.js';
+export { CancelledError, SoftTimeoutError, HardTimeoutError, ShutdownError } from './worker/abort-reasons.js';
+export { backoffDelayMs } from './worker/backoff.js';
+export { BandOrder } from './worker/band-order.js';
+export { settle, type AttemptOutcome, type Settlement } from './worker/settle.js';
+export { RateLimiter } from './worker/rate-limiter.js';
+export { probeGpus } from './worker/host-stats.js';
+export { systemHandlers } from './worker/system-handlers.js';
+export { startServiceRuntime, onShutdownSignal, type ServiceRuntime } from './service.js';

@@ -1,0 +1,327 @@
+import { createHash } from 'node:crypto';
+import {
+  bandFor,
+  cancelSubject,
+  DeadLetter,
+  delayedSubject,
+  DLQ_STREAM,
+  dlqSubject,
+  ErrorCode,
+  getTask,
+  isTerminal,
+  type JobEnvelope,
+  type JobRecord,
+  jobsSubject,
+  type TaskDefinition,
+} from '@reelay/contracts';
+import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
+import { PermanentError, ReelayError } from '../errors.js';
+import type { NatsContext } from '../nats/connection.js';
+import type { Buckets } from '../nats/topology.js';
+import { Attr } from '../telemetry/attributes.js';
+import { currentTraceId, inSpan, injectTrace, SpanKind } from '../telemetry/tracing.js';
+import { JobStore } from './job-store.js';
+import { newJobId } from './new-job-id.js';
+
+export interface EnqueueRequest {
+  type: string;
+  input?: unknown;
+  priority?: number;
+  project?: string;
+  maxAttempts?: number;
+  timeoutMs?: number;
+  labels?: Record<string, string>;
+  idempotencyKey?: string;
+  /** When to run; a time in the past (or none) queues at once. */
+  runAt?: Date;
+  /** Overrides routing (the catalogue's queue, then QUEUE_ROUTES). */
+  queue?: string;
+  workflowId?: string;
+  stepId?: string;
+  batchId?: string;
+}
+
+export interface EnqueueResult {
+  job: JobRecord;
+  /** False when the idempotency key already named a job: that job is returned. */
+  created: boolean;
+}
+
+export class NotFoundError extends ReelayError {
+  constructor(what: string) {
+    super(ErrorCode.NOT_FOUND, `${what} not found`, { retryable: false });
+  }
+}
+export class ConflictError extends ReelayError {
+  constructor(message: string) {
+    super(ErrorCode.CONFLICT, message, { retryable: false });
+  }
+}
+export class InvalidInputError extends PermanentError {
+  constructor(message: string, details?: unknown) {
+    super(message, { code: ErrorCode.INVALID_INPUT, details });
+  }
+}
+
+export interface JobClientOptions {
+  buckets: Buckets;
+  /** task type → queue, as Celery's task_routes. */
+  routes?: Record<string, string>;
+  /** Task types beyond the catalogue (custom workers). */
+  tasks?: Record<string, TaskDefinition>;
+  defaultProject?: string;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The producer side of the runtime: enqueue, read, cancel, and the dead-letter queue.
+ * The gateway and the scheduler are built on it; so can any Node program.
+ */
+export class JobClient {
+  readonly store: JobStore;
+  constructor(
+    private readonly ctx: NatsContext,
+    private readonly options: JobClientOptions,
+  ) {
+    this.store = new JobStore(ctx);
+  }
+
+  task(type: string): TaskDefinition | undefined {
+    return this.options.tasks?.[type] ?? getTask(type);
+  }
+
+  queueFor(type: string, override?: string): string {
+    const task = this.task(type);
+    return override ?? this.options.routes?.[type] ?? task?.queue ?? 'default';
+  }
+
+  /** Validates, records and queues one job. Nothing is queued when validation fails. */
+  async enqueue(request: EnqueueRequest): Promise<EnqueueResult> {
+    const prepared = this.prepare(request);
+    const project = prepared.envelope.project;
+    if (request.idempotencyKey) {
+      const key = idempotencyKvKey(project, request.idempotencyKey);
+      try {
+        await this.options.buckets.idempotency.create(key, prepared.envelope.id);
+      } catch {
+        const existing = await this.options.buckets.idempotency.get(key);
+        const existingId = existing?.string();
+        if (existingId) {
+          const job = await this.store.get(existingId);
+          if (job) return { job, created: false };
+        }
+        // The record points at a job that has not been written yet: a concurrent submit
+        // with the same key is mid-flight. Take over its id so both callers agree.
+        if (existingId) prepared.envelope.id = existingId;
+      }
+    }
+    const job = await this.publish(prepared, request.runAt);
+    return { job, created: true };
+  }
+
+  /**
+   * Many jobs, pipelined: all records first, then all queue messages — each job's
+   * record lands before its message, so a worker never overtakes the "queued" write.
+   */
+  async enqueueMany(requests: EnqueueRequest[]): Promise<JobRecord[]> {
+    const prepared = requests.map((r) => this.prepare(r));
+    return inSpan('send batch', { kind: SpanKind.PRODUCER, attributes: { [Attr.messagingSystem]: 'nats' } }, async () => {
+      const records = prepared.map((p, i) => this.initialRecord(p.envelope, requests[i]?.runAt));
+      const hdrs = prepared.map(() => injectTrace());
+      await Promise.all(records.map((r, i) => this.store.write(r, 'state', hdrs[i])));
+      await Promise.all(
+        prepared.map((p, i) =>
+          this.ctx.js.publish(p.subject, encoder.encode(JSON.stringify(p.envelope)), {
+            msgID: p.envelope.id,
+            headers: hdrs[i] as MsgHdrs,
+          }),
+        ),
+      );
+      return records;
+    });
+  }
+
+  async get(id: string): Promise<JobRecord | undefined> {
+    return this.store.get(id);
+  }
+
+  /**
+   * Cancels a job. A queued one is marked cancelled at once (the worker skips it when
+   * it comes up); a running one gets its AbortSignal fired by the worker that holds it.
+   */
+  async cancel(id: string): Promise<JobRecord> {
+    const job = await this.store.get(id);
+    if (!job) throw new NotFoundError(`job ${id}`);
+    if (isTerminal(job.status)) throw new ConflictError(`job ${id} is already ${job.status}`);
+    await this.ctx.js.publish(cancelSubject(id), encoder.encode(JSON.stringify({ id, at: new Date().toISOString() })));
+    const now = new Date().toISOString();
+    const next: JobRecord =
+      job.status === 'running'
+        ? { ...job, cancelRequested: true }
+        : { ...job, status: 'cancelled', finishedAt: now, error: cancelledError() };
+    await this.store.write(next);
+    return next;
+  }
+
+  // ---- dead letters ----
+
+  async writeDeadLetter(dead: DeadLetter): Promise<void> {
+    await this.ctx.js.publish(dlqSubject(dead.job.queue, dead.job.id), encoder.encode(JSON.stringify(dead)), {
+      msgID: `dlq:${dead.job.id}:${dead.deadAt}`,
+    });
+  }
+
+  async listDeadLetters(queue?: string, limit = 100): Promise<DeadLetter[]> {
+    const filter = queue ? `dlq.${queue}.*` : 'dlq.>';
+    const info = await this.ctx.jsm.streams.info(DLQ_STREAM, { subjects_filter: filter });
+    const subjects = Object.keys(info.state.subjects ?? {})
+      .sort()
+      .reverse()
+      .slice(0, limit);
+    const dead = await Promise.all(subjects.map((s) => this.readDeadLetter(s)));
+    return dead.filter((d): d is DeadLetter => d !== undefined);
+  }
+
+  async getDeadLetter(id: string): Promise<DeadLetter | undefined> {
+    const subject = await this.deadLetterSubject(id);
+    return subject ? this.readDeadLetter(subject) : undefined;
+  }
+
+  /** Queues a dead job again under the same id, its attempts reset, optionally with new input. */
+  async requeueDeadLetter(id: string, patchedInput?: unknown): Promise<JobRecord> {
+    const subject = await this.deadLetterSubject(id);
+    const dead = subject ? await this.readDeadLetter(subject) : undefined;
+    if (!subject || !dead) throw new NotFoundError(`dead letter ${id}`);
+    const input = patchedInput === undefined ? dead.job.input : this.validateInput(dead.job.type, patchedInput);
+    const envelope: JobEnvelope = { ...dead.job, input };
+    const job = await this.publish(
+      { envelope, subject: jobsSubject(envelope.queue, bandFor(envelope.priority)) },
+      undefined,
+      `requeue:${Date.now()}`,
+    );
+    await this.ctx.jsm.streams.purge(DLQ_STREAM, { filter: subject });
+    return job;
+  }
+
+  async deleteDeadLetter(id: string): Promise<void> {
+    const subject = await this.deadLetterSubject(id);
+    if (!subject) throw new NotFoundError(`dead letter ${id}`);
+    await this.ctx.jsm.streams.purge(DLQ_STREAM, { filter: subject });
+  }
+
+  // ---- internals ----
+
+  private async deadLetterSubject(id: string): Promise<string | undefined> {
+    if (!/^[A-Za-z0-9-]+$/.test(id)) return undefined;
+    const info = await this.ctx.jsm.streams.info(DLQ_STREAM, { subjects_filter: `dlq.*.${id}` });
+    return Object.keys(info.state.subjects ?? {})[0];
+  }
+
+  private async readDeadLetter(subject: string): Promise<DeadLetter | undefined> {
+    const stored = await this.ctx.jsm.direct.getMessage(DLQ_STREAM, { last_by_subj: subject });
+    return stored ? DeadLetter.parse(stored.json()) : undefined;
+  }
+
+  validateInput(type: string, input: unknown): unknown {
+    const task = this.task(type);
+    if (!task) throw new InvalidInputError(`unknown task type "${type}"`);
+    const parsed = task.input.safeParse(input ?? {});
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      throw new InvalidInputError(
+        `invalid input for ${type}: ${issues.map((i) => `${i.path || '(input)'}: ${i.message}`).join('; ')}`,
+        issues,
+      );
+    }
+    return parsed.data;
+  }
+
+  private prepare(request: EnqueueRequest): { envelope: JobEnvelope; subject: string } {
+    const task = this.task(request.type);
+    if (!task) throw new InvalidInputError(`unknown task type "${request.type}"`);
+    const input = this.validateInput(request.type, request.input);
+    const priority = request.priority ?? task.priority;
+    if (!Number.isInteger(priority) || priority < 0 || priority > 10) {
+      throw new InvalidInputError('priority must be an integer from 0 to 10');
+    }
+    const queue = this.queueFor(request.type, request.queue);
+    const envelope: JobEnvelope = {
+      id: newJobId(),
+      type: request.type,
+      queue,
+      input,
+      priority,
+      project: request.project ?? this.options.defaultProject ?? 'default',
+      maxAttempts: request.maxAttempts ?? task.retry.maxAttempts,
+      createdAt: new Date().toISOString(),
+    };
+    if (request.timeoutMs !== undefined) envelope.timeoutMs = request.timeoutMs;
+    if (request.idempotencyKey !== undefined) envelope.idempotencyKey = request.idempotencyKey;
+    if (request.labels !== undefined) envelope.labels = request.labels;
+    if (request.workflowId !== undefined) envelope.workflowId = request.workflowId;
+    if (request.stepId !== undefined) envelope.stepId = request.stepId;
+    if (request.batchId !== undefined) envelope.batchId = request.batchId;
+    return { envelope, subject: jobsSubject(queue, bandFor(priority)) };
+  }
+
+  private initialRecord(envelope: JobEnvelope, runAt?: Date): JobRecord {
+    const delayed = runAt !== undefined && runAt.getTime() > Date.now();
+    const record: JobRecord = {
+      ...envelope,
+      status: delayed ? 'scheduled' : 'queued',
+      progress: 0,
+      attempts: 0,
+      freeRedeliveries: 0,
+      errors: [],
+      updatedAt: envelope.createdAt,
+    };
+    if (delayed) record.runAt = runAt.toISOString();
+    return record;
+  }
+
+  /** Record first, then the queue message: see enqueueMany. */
+  private async publish(prepared: { envelope: JobEnvelope; subject: string }, runAt?: Date, dedupeSuffix?: string): Promise<JobRecord> {
+    const { envelope } = prepared;
+    return inSpan(
+      `send ${envelope.queue}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          [Attr.messagingSystem]: 'nats',
+          [Attr.messagingOperationType]: 'send',
+          [Attr.messagingDestination]: prepared.subject,
+          [Attr.messagingMessageId]: envelope.id,
+          [Attr.jobId]: envelope.id,
+          [Attr.jobType]: envelope.type,
+        },
+      },
+      async () => {
+        const traceId = currentTraceId();
+        if (traceId) envelope.traceId = traceId;
+        const record = this.initialRecord(envelope, runAt);
+        const hdrs = injectTrace(natsHeaders());
+        await this.store.write(record, 'state', hdrs);
+        const msgID = dedupeSuffix ? `${envelope.id}:${dedupeSuffix}` : envelope.id;
+        if (record.status === 'scheduled') {
+          hdrs.set('Reelay-Run-At', record.runAt ?? '');
+          await this.ctx.js.publish(delayedSubject(envelope.id), encoder.encode(JSON.stringify(envelope)), {
+            msgID,
+            headers: hdrs,
+          });
+        } else {
+          await this.ctx.js.publish(prepared.subject, encoder.encode(JSON.stringify(envelope)), { msgID, headers: hdrs });
+        }
+        return record;
+      },
+    );
+  }
+}
+
+export function cancelledError() {
+  return { code: ErrorCode.CANCELLED, message: 'cancelled on request', retryable: false };
+}
+
+export function idempotencyKvKey(project: string, key: string): string {
+  return `${project.replace(/[^A-Za-z0-9_-]/g, '_')}.${createHash('sha256').update(key).digest('hex')}`;
+}

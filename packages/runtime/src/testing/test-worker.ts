@@ -1,0 +1,93 @@
+/**
+ * A worker process for the runtime's integration tests (and a template for a custom
+ * worker): it serves `system.*` and the `test.*` tasks on queues `test` and `system`.
+ * Env: NATS_URL, WORKER_CONCURRENCY, ACK_WAIT_MS, SHUTDOWN_GRACE_MS, LOG_LEVEL.
+ */
+import { z } from 'zod';
+import { parseEnvOrExit, envInt } from '../config/parse-env.js';
+import { RuntimeEnv } from '../config/runtime-config.js';
+import { PermanentError, TransientError } from '../errors.js';
+import { startServiceRuntime, onShutdownSignal } from '../service.js';
+import type { Handler } from '../worker/job-context.js';
+import { systemHandlers } from '../worker/system-handlers.js';
+import { Worker } from '../worker/worker.js';
+import { testTasks } from './test-tasks.js';
+
+const Env = RuntimeEnv.extend({ WORKER_CONCURRENCY: envInt(4, 1), WORKER_QUEUES: z.string().default('test,system') });
+const config = parseEnvOrExit(Env, process.env, 'test-worker');
+
+const until = (signal: AbortSignal, ms?: number) =>
+  new Promise<void>((resolve) => {
+    const t = ms === undefined ? undefined : setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      if (t) clearTimeout(t);
+      resolve();
+    });
+  });
+
+const handlers: Record<string, Handler> = {
+  ...systemHandlers,
+  'test.echo': async (input) => input,
+  'test.flaky': async (input: { succeedOn: number }, ctx) => {
+    if (ctx.attempt < input.succeedOn) throw new TransientError(`attempt ${ctx.attempt} failed on purpose`);
+    return { attempt: ctx.attempt };
+  },
+  'test.permanent': async () => {
+    throw new PermanentError('this input can never work');
+  },
+  'test.crash': async (_input, ctx) => {
+    ctx.log.warn('crashing on purpose');
+    process.kill(process.pid, 'SIGKILL');
+    await new Promise(() => {});
+  },
+  'test.block': async (input: { ms?: number; ignoreAbort?: boolean; spawnSleep?: boolean }, ctx) => {
+    if (input.spawnSleep) {
+      const child = ctx.children.spawn('sleep', ['600']);
+      ctx.log.info({ child_pid: child.pid }, 'spawned child');
+    }
+    ctx.progress(1, 'started');
+    const started = Date.now();
+    if (input.ignoreAbort) await new Promise((r) => setTimeout(r, input.ms ?? 600_000));
+    else await until(ctx.signal, input.ms);
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    ctx.progress(100, 'done');
+    return { ranMs: Date.now() - started, worker: process.pid };
+  },
+  'test.limited': async () => ({ at: Date.now() }),
+  'test.progress': async (_input, ctx) => {
+    for (let i = 1; i <= 100; i++) ctx.progress(i, `step ${i}`);
+    await new Promise((r) => setTimeout(r, 50));
+    return { ok: true };
+  },
+  'test.timeout': async (input: { ignoreSoft: boolean; spawnSleep?: boolean }, ctx) => {
+    if (input.spawnSleep) {
+      const child = ctx.children.spawn('sleep', ['600']);
+      ctx.log.info({ child_pid: child.pid }, 'spawned child');
+    }
+    await until(ctx.signal);
+    ctx.log.info({ reason: String(ctx.signal.reason?.code) }, 'soft limit seen');
+    if (input.ignoreSoft) await new Promise((r) => setTimeout(r, 60_000));
+    throw ctx.signal.reason;
+  },
+};
+
+const runtime = await startServiceRuntime('test-worker', config, ['test']);
+const worker = new Worker(
+  { ctx: runtime.ctx, logger: runtime.logger, buckets: runtime.buckets, artifacts: runtime.artifacts, jobs: runtime.jobs },
+  {
+    service: 'test-worker',
+    queues: config.WORKER_QUEUES.split(','),
+    concurrency: config.WORKER_CONCURRENCY,
+    handlers,
+    tasks: testTasks,
+    ackWaitMs: config.ACK_WAIT_MS,
+    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+    heartbeatIntervalMs: 1_000,
+  },
+);
+await worker.start();
+runtime.logger.info({ worker: worker.id }, 'test worker ready');
+onShutdownSignal(runtime.logger, async () => {
+  await worker.stop();
+  await runtime.close();
+});

@@ -1,0 +1,31 @@
+import type { RetryPolicy, WireError } from '@reelay/contracts';
+import { backoffDelayMs } from './backoff.js';
+
+/**
+ * Every way an attempt can end, mapped to exactly one JetStream action. This is the
+ * only place that decides between ack, nak and the DLQ.
+ */
+export type AttemptOutcome = { kind: 'succeeded'; result: unknown } | { kind: 'cancelled' } | { kind: 'failed'; error: WireError };
+
+export type Settlement =
+  /** Record success, then ack. */
+  | { action: 'ack'; status: 'succeeded' }
+  /** Record cancellation, then ack: a cancelled job must not come back. */
+  | { action: 'ack'; status: 'cancelled' }
+  /** Record `retrying`, then nak with a delay. `spendsAttempt: false` for retry-after. */
+  | { action: 'nak'; delayMs: number; spendsAttempt: boolean }
+  /** Copy to the DLQ, record `failed`, then term. */
+  | { action: 'dead'; reason: 'permanent' | 'exhausted' };
+
+export function settle(outcome: AttemptOutcome, attempt: number, maxAttempts: number, policy: RetryPolicy): Settlement {
+  if (outcome.kind === 'succeeded') return { action: 'ack', status: 'succeeded' };
+  if (outcome.kind === 'cancelled') return { action: 'ack', status: 'cancelled' };
+  const { error } = outcome;
+  if (!error.retryable) return { action: 'dead', reason: 'permanent' };
+  if (error.retryAfterMs !== undefined) {
+    // The caller was told to slow down: wait as asked, and keep the attempt.
+    return { action: 'nak', delayMs: error.retryAfterMs, spendsAttempt: false };
+  }
+  if (attempt >= maxAttempts) return { action: 'dead', reason: 'exhausted' };
+  return { action: 'nak', delayMs: backoffDelayMs(policy, attempt), spendsAttempt: true };
+}

@@ -1,0 +1,35 @@
+import type { SleepInput } from '@reelay/contracts';
+import { TransientError } from '../errors.js';
+import type { Handler } from './job-context.js';
+
+/** `system.noop` and `system.sleep`: health checks, the sample pipeline, the benchmark. */
+export const systemHandlers: Record<string, Handler> = {
+  'system.noop': async () => ({ ok: true }),
+  'system.sleep': async (input: Required<SleepInput>, ctx) => {
+    if (ctx.attempt <= input.failAttempts) {
+      throw new TransientError(`failing attempt ${ctx.attempt} of ${input.failAttempts} on request`);
+    }
+    const step = input.ms / input.steps;
+    const started = Date.now();
+    for (let i = 1; i <= input.steps; i++) {
+      await abortableSleep(step, ctx.signal);
+      ctx.progress((i / input.steps) * 100, `slept ${i}/${input.steps}`);
+    }
+    return { sleptMs: Date.now() - started };
+  },
+};
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,608 @@
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  type AttemptError,
+  bandConsumer,
+  type DeadLetter,
+  ErrorCode,
+  type GpuInfo,
+  getTask,
+  isTerminal,
+  JobEnvelope,
+  type JobRecord,
+  jobsStream,
+  jobsSubjectWildcard,
+  type TaskDefinition,
+  type WireError,
+  clampPercent,
+} from '@reelay/contracts';
+import type { Subscription } from '@nats-io/transport-node';
+import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { ArtifactStore } from '../artifacts/artifact-store.js';
+import { toWireError } from '../errors.js';
+import { cancelledError, type JobClient } from '../jobs/job-client.js';
+import type { Logger } from '../logging/logger.js';
+import type { NatsContext } from '../nats/connection.js';
+import type { JobMessage } from '../nats/job-message.js';
+import { Puller } from '../nats/puller.js';
+import type { Buckets } from '../nats/topology.js';
+import { ChildProcesses } from '../process/child-processes.js';
+import { Attr } from '../telemetry/attributes.js';
+import { extractTrace, tracer } from '../telemetry/tracing.js';
+import { CancelledError, HardTimeoutError, ShutdownError, SoftTimeoutError } from './abort-reasons.js';
+import { BandOrder } from './band-order.js';
+import { Cancellations } from './cancellations.js';
+import { Heartbeat } from './heartbeat.js';
+import type { Handler, JobContext } from './job-context.js';
+import { QueuePauses } from './queue-pauses.js';
+import { RateLimiter } from './rate-limiter.js';
+import { type AttemptOutcome, settle } from './settle.js';
+
+export interface WorkerOptions {
+  service: string;
+  /** In preference order: a GPU worker lists `media-gpu` before `media`. */
+  queues: string[];
+  concurrency: number;
+  handlers: Record<string, Handler>;
+  /** Task types beyond the catalogue (custom workers). */
+  tasks?: Record<string, TaskDefinition>;
+  ackWaitMs: number;
+  shutdownGraceMs: number;
+  /** Fallback sweep when idle, for delayed redeliveries that ring no doorbell. */
+  idlePollMs?: number;
+  progressThrottleMs?: number;
+  heartbeatIntervalMs?: number;
+  gpus?: GpuInfo[];
+  encoders?: string[];
+  tmpRoot?: string;
+}
+
+export interface WorkerDeps {
+  ctx: NatsContext;
+  logger: Logger;
+  buckets: Buckets;
+  artifacts: ArtifactStore;
+  jobs: JobClient;
+}
+
+type WorkerState = 'created' | 'starting' | 'running' | 'draining' | 'stopped';
+
+interface ActiveJob {
+  id: string;
+  abort: AbortController;
+  children: ChildProcesses;
+  done: Promise<void>;
+}
+
+/**
+ * A worker process's job loop: takes jobs from the band consumers of its queues, at
+ * most as many as it has free slots, runs their handlers, and settles each attempt.
+ *
+ * Lifecycle: created → starting → running → draining → stopped. It never holds a
+ * message it has no slot for (flow control), keeps running jobs alive with in-progress
+ * acks (AckWait stays short so a dead worker's job returns in seconds), and on stop
+ * lets running jobs finish within the grace period before handing the rest back.
+ */
+export class Worker {
+  readonly id: string;
+  private state: WorkerState = 'created';
+  private readonly active = new Map<string, ActiveJob>();
+  private readonly order = new BandOrder();
+  private readonly puller: Puller;
+  private readonly cancellations: Cancellations;
+  private readonly pauses: QueuePauses;
+  private readonly rateLimiter: RateLimiter;
+  private readonly heartbeat: Heartbeat;
+  private readonly doorbells: Subscription[] = [];
+  private rings = 0;
+  private wake: (() => void) | undefined;
+  private loopDone: Promise<void> = Promise.resolve();
+  private readonly tmpDir: string;
+
+  constructor(
+    private readonly deps: WorkerDeps,
+    private readonly options: WorkerOptions,
+  ) {
+    this.id = `${options.service}-${os.hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
+    const { ctx, buckets } = deps;
+    this.puller = new Puller(ctx.nc, (m) => this.begin(m));
+    this.cancellations = new Cancellations(ctx);
+    this.pauses = new QueuePauses(buckets.queueState);
+    this.rateLimiter = new RateLimiter(buckets.rateLimits);
+    this.tmpDir = path.join(options.tmpRoot ?? path.join(os.tmpdir(), 'reelay'), options.service, `${process.pid}-${this.id.slice(-4)}`);
+    this.heartbeat = new Heartbeat(
+      buckets.workers,
+      {
+        id: this.id,
+        service: options.service,
+        queues: options.queues,
+        concurrency: options.concurrency,
+        running: () => [...this.active.keys()],
+        gpus: () => options.gpus ?? [],
+        ...(options.encoders ? { encoders: options.encoders } : {}),
+        tmpDir: os.tmpdir(),
+      },
+      options.heartbeatIntervalMs,
+    );
+  }
+
+  get status(): WorkerState {
+    return this.state;
+  }
+  get running(): string[] {
+    return [...this.active.keys()];
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'created') throw new Error(`worker cannot start from state ${this.state}`);
+    this.state = 'starting';
+    await this.removeStaleTempDirs();
+    await this.cancellations.start();
+    this.cancellations.onCancel((id) => this.cancelRunning(id));
+    await this.pauses.start(() => this.ring());
+    for (const queue of this.options.queues) {
+      // Publishing to a stream subject also reaches plain subscribers: an idle worker
+      // learns of new work at once instead of polling for it.
+      this.doorbells.push(this.deps.ctx.nc.subscribe(jobsSubjectWildcard(queue), { callback: () => this.ring() }));
+    }
+    await this.heartbeat.start();
+    this.state = 'running';
+    this.loopDone = this.loop();
+    this.deps.logger.info({ worker: this.id, queues: this.options.queues, concurrency: this.options.concurrency }, 'worker started');
+  }
+
+  /**
+   * Stops taking work, lets running jobs finish for `graceMs`, then aborts the rest and
+   * hands them back to the queue (without spending an attempt).
+   */
+  async stop(graceMs = this.options.shutdownGraceMs): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'created') return;
+    this.state = 'draining';
+    this.ring();
+    await this.loopDone;
+    for (const sub of this.doorbells) sub.unsubscribe();
+    const all = () => Promise.all([...this.active.values()].map((a) => a.done));
+    const finished = await Promise.race([all().then(() => true), sleep(graceMs).then(() => false)]);
+    if (!finished) {
+      for (const job of this.active.values()) {
+        job.abort.abort(new ShutdownError());
+        job.children.killAll();
+      }
+      await Promise.race([all(), sleep(5_000)]);
+    }
+    this.puller.close();
+    this.cancellations.stop();
+    this.pauses.stop();
+    await this.heartbeat.stop();
+    this.state = 'stopped';
+    this.deps.logger.info({ worker: this.id }, 'worker stopped');
+  }
+
+  // ---- the take loop ----
+
+  private ring(): void {
+    this.rings += 1;
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private async loop(): Promise<void> {
+    const idlePollMs = this.options.idlePollMs ?? 500;
+    while (this.state === 'running') {
+      const free = this.options.concurrency - this.active.size;
+      const seen = this.rings;
+      if (free <= 0) {
+        await this.waitForRing(idlePollMs, seen);
+        continue;
+      }
+      let took = 0;
+      try {
+        took = await this.sweep(free);
+      } catch (err) {
+        this.deps.logger.warn({ err }, 'taking jobs failed; retrying');
+        await sleep(250);
+      }
+      if (took === 0) await this.waitForRing(idlePollMs, seen);
+    }
+  }
+
+  /** One pass over the queues (in preference order) and their bands (weighted order). */
+  private async sweep(free: number): Promise<number> {
+    let took = 0;
+    for (const queue of this.options.queues) {
+      if (this.pauses.has(queue)) continue;
+      for (const band of this.order.next()) {
+        if (this.state !== 'running') return took;
+        const messages = await this.puller.take(jobsStream(queue), bandConsumer(queue, band), free - took);
+        for (const m of messages) this.begin(m);
+        took += messages.length;
+        if (took >= free) return took;
+      }
+    }
+    return took;
+  }
+
+  private waitForRing(ms: number, seen: number): Promise<void> {
+    if (this.rings !== seen || this.state !== 'running') return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  // ---- one attempt ----
+
+  private begin(message: JobMessage): void {
+    let envelope: JobEnvelope;
+    try {
+      envelope = JobEnvelope.parse(JSON.parse(new TextDecoder().decode(message.data)));
+    } catch (err) {
+      this.deps.logger.error({ err, subject: message.subject }, 'unreadable job message; terminated');
+      void message.term().catch(() => {});
+      return;
+    }
+    if (this.active.has(envelope.id)) {
+      // The same job delivered twice to one worker (a late pull): let the first run it.
+      message.working();
+      return;
+    }
+    const abort = new AbortController();
+    const children = new ChildProcesses();
+    const entry: ActiveJob = { id: envelope.id, abort, children, done: Promise.resolve() };
+    this.active.set(envelope.id, entry);
+    entry.done = this.process(message, envelope, entry)
+      .catch((err) => this.deps.logger.error({ err, job_id: envelope.id }, 'settling the job failed; it will be redelivered'))
+      .finally(() => {
+        this.active.delete(envelope.id);
+        this.ring();
+      });
+  }
+
+  private async process(message: JobMessage, envelope: JobEnvelope, entry: ActiveJob): Promise<void> {
+    const parent = extractTrace(message.headers);
+    const span = tracer().startSpan(
+      `process ${envelope.type}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          [Attr.messagingSystem]: 'nats',
+          [Attr.messagingOperationType]: 'process',
+          [Attr.messagingDestination]: message.subject,
+          [Attr.messagingConsumerGroup]: message.delivery.consumer,
+          [Attr.messagingMessageId]: envelope.id,
+          [Attr.jobId]: envelope.id,
+          [Attr.jobType]: envelope.type,
+          [Attr.jobProject]: envelope.project,
+          ...(envelope.workflowId ? { [Attr.workflowId]: envelope.workflowId } : {}),
+          ...(envelope.stepId ? { [Attr.stepId]: envelope.stepId } : {}),
+        },
+      },
+      parent,
+    );
+    try {
+      await context.with(trace.setSpan(parent, span), () => this.attempt(message, envelope, entry, span));
+    } finally {
+      span.end();
+    }
+  }
+
+  private async attempt(message: JobMessage, envelope: JobEnvelope, entry: ActiveJob, span: Span): Promise<void> {
+    const { jobs } = this.deps;
+    const store = jobs.store;
+    const delivery = message.delivery.deliveryCount;
+    let record: JobRecord = initialRecord(envelope);
+    if (delivery > 1) {
+      // Only redeliveries read the record: the first delivery's state is the envelope.
+      record = (await store.get(envelope.id)) ?? record;
+      if (isTerminal(record.status)) {
+        // Finished already (an ack that was lost, or cancelled while queued).
+        message.ackNoWait();
+        return;
+      }
+    }
+    if (this.cancellations.has(envelope.id) || record.status === 'cancelled') {
+      await store.write({ ...record, status: 'cancelled', finishedAt: now(), error: cancelledError() });
+      message.ackNoWait();
+      return;
+    }
+    const attempt = delivery - record.freeRedeliveries;
+    const errors: AttemptError[] = [...record.errors];
+    if (record.status === 'running' && record.attempts > 0) {
+      // The previous attempt started and never answered: its worker died.
+      errors.push({
+        attempt: record.attempts,
+        at: now(),
+        code: ErrorCode.WORKER_LOST,
+        message: `worker ${record.workerId ?? '?'} died while running attempt ${record.attempts}`,
+        retryable: true,
+      });
+    }
+    if (attempt > envelope.maxAttempts) {
+      if (!errors.some((e) => e.attempt === envelope.maxAttempts)) {
+        // The last attempt died before it could even record that it was running.
+        errors.push({
+          attempt: envelope.maxAttempts,
+          at: now(),
+          code: ErrorCode.WORKER_LOST,
+          message: 'the worker died running this attempt',
+          retryable: true,
+        });
+      }
+      const error: WireError = {
+        code: ErrorCode.WORKER_LOST,
+        message: `gave up after ${envelope.maxAttempts} attempt(s); the last ones never answered (the worker died running them)`,
+        retryable: false,
+      };
+      await this.deadLetter(message, envelope, { ...record, errors }, error, 'max-deliveries');
+      return;
+    }
+    const task = this.options.tasks?.[envelope.type] ?? getTask(envelope.type);
+    const handler = this.options.handlers[envelope.type];
+    if (!task || !handler) {
+      const error: WireError = {
+        code: ErrorCode.UNKNOWN_TASK,
+        message: `no handler for task type "${envelope.type}" in ${this.options.service}`,
+        retryable: false,
+      };
+      await this.deadLetter(message, envelope, { ...record, errors }, error, 'permanent');
+      return;
+    }
+    if (task.rateLimit) {
+      const slot = await this.rateLimiter.acquire(`task.${envelope.type}`, task.rateLimit);
+      if (!slot.allowed) {
+        await store.write({ ...record, errors, status: 'queued', freeRedeliveries: record.freeRedeliveries + 1 });
+        message.nak(slot.retryAfterMs);
+        return;
+      }
+    }
+
+    span.setAttribute(Attr.jobAttempt, attempt);
+    record = { ...record, errors, status: 'running', attempts: attempt, startedAt: now(), workerId: this.id, progress: 0 };
+    delete record.stage;
+    delete record.error;
+    const log = this.deps.logger.child({ job_id: envelope.id, task: envelope.type, attempt });
+    // Not awaited: later writes on this connection to the same stream land after it.
+    const runningWrite = store.write(record).catch((err) => log.warn({ err }, 'recording running state failed'));
+
+    const outcome = await this.runHandler(
+      handler,
+      task,
+      envelope,
+      attempt,
+      entry,
+      message,
+      log,
+      () => record,
+      (r) => {
+        record = r;
+      },
+    );
+    await runningWrite;
+
+    if (outcome.kind === 'shutdown') {
+      await store.write({ ...record, status: 'queued', freeRedeliveries: record.freeRedeliveries + 1 });
+      message.nak(0);
+      return;
+    }
+    const decision = settle(outcome, attempt, envelope.maxAttempts, task.retry);
+    switch (decision.action) {
+      case 'ack': {
+        if (decision.status === 'succeeded') {
+          await store.write({
+            ...record,
+            status: 'succeeded',
+            progress: 100,
+            result: (outcome as { result: unknown }).result,
+            finishedAt: now(),
+          });
+        } else {
+          await store.write({ ...record, status: 'cancelled', finishedAt: now(), error: cancelledError() });
+        }
+        message.ackNoWait();
+        log.debug({ status: decision.status }, 'job settled');
+        return;
+      }
+      case 'nak': {
+        const error = (outcome as { error: WireError }).error;
+        const next: JobRecord = decision.spendsAttempt
+          ? { ...record, status: 'retrying', error, errors: [...record.errors, attemptError(attempt, error, this.id)] }
+          : { ...record, status: 'queued', error, freeRedeliveries: record.freeRedeliveries + 1 };
+        await store.write(next);
+        message.nak(decision.delayMs);
+        log.info({ delay_ms: decision.delayMs, err_code: error.code }, 'attempt failed; retrying');
+        return;
+      }
+      case 'dead': {
+        const error = (outcome as { error: WireError }).error;
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+        await this.deadLetter(
+          message,
+          envelope,
+          { ...record, errors: [...record.errors, attemptError(attempt, error, this.id)] },
+          error,
+          decision.reason,
+        );
+        log.warn({ reason: decision.reason, err_code: error.code, err_message: error.message }, 'job dead-lettered');
+        return;
+      }
+    }
+  }
+
+  private async runHandler(
+    handler: Handler,
+    task: TaskDefinition,
+    envelope: JobEnvelope,
+    attempt: number,
+    entry: ActiveJob,
+    message: JobMessage,
+    log: Logger,
+    getRecord: () => JobRecord,
+    setRecord: (r: JobRecord) => void,
+  ): Promise<AttemptOutcome | { kind: 'shutdown' }> {
+    const { abort, children } = entry;
+    const store = this.deps.jobs.store;
+    const hardMs = envelope.timeoutMs ?? task.hardTimeoutMs;
+    const softMs = Math.min(task.softTimeoutMs, hardMs);
+    const throttleMs = this.options.progressThrottleMs ?? 250;
+    let tempDir: string | undefined;
+    let lastProgressWrite = 0;
+    let progressTimer: NodeJS.Timeout | undefined;
+    let settled = false;
+
+    const writeProgress = () => {
+      progressTimer = undefined;
+      if (settled) return;
+      lastProgressWrite = Date.now();
+      void store.write(getRecord(), 'progress').catch(() => {});
+    };
+    const ctx: JobContext = {
+      jobId: envelope.id,
+      job: envelope,
+      attempt,
+      signal: abort.signal,
+      log,
+      artifacts: this.deps.artifacts,
+      children,
+      keepAlive: () => message.working(),
+      progress: (percent, stage) => {
+        const next = { ...getRecord(), progress: clampPercent(percent) };
+        if (stage !== undefined) next.stage = stage;
+        setRecord(next);
+        message.working();
+        const wait = throttleMs - (Date.now() - lastProgressWrite);
+        if (wait <= 0 && !progressTimer) writeProgress();
+        else if (!progressTimer) progressTimer = setTimeout(writeProgress, Math.max(0, wait));
+      },
+      tempDir: async () => {
+        if (!tempDir) {
+          tempDir = path.join(this.tmpDir, `${envelope.id}-${attempt}`);
+          await mkdir(tempDir, { recursive: true });
+        }
+        return tempDir;
+      },
+    };
+
+    // In-progress acks: a live job is never redelivered, however long it runs.
+    const keepAlive = setInterval(() => message.working(), Math.max(500, Math.floor(this.options.ackWaitMs / 3)));
+    const softTimer = setTimeout(() => abort.abort(new SoftTimeoutError(softMs)), softMs);
+    let hardTimer: NodeJS.Timeout | undefined;
+    const hardLimit = new Promise<never>((_, reject) => {
+      hardTimer = setTimeout(() => {
+        children.killAll();
+        if (!abort.signal.aborted) abort.abort(new HardTimeoutError(hardMs));
+        reject(new HardTimeoutError(hardMs));
+      }, hardMs);
+    });
+    // A cancel or shutdown that the handler ignores still ends the attempt promptly.
+    const abandoned = new Promise<never>((_, reject) => {
+      abort.signal.addEventListener('abort', () => {
+        const reason = abort.signal.reason;
+        if (reason instanceof CancelledError || reason instanceof ShutdownError) {
+          setTimeout(() => reject(reason), 1_000).unref();
+        }
+      });
+    });
+    if (this.cancellations.has(envelope.id)) this.cancelRunning(envelope.id);
+
+    try {
+      const raw = await Promise.race([handler(envelope.input, ctx), hardLimit, abandoned]);
+      const reason = abort.signal.reason;
+      if (reason instanceof CancelledError) return { kind: 'cancelled' };
+      if (reason instanceof ShutdownError) return { kind: 'shutdown' };
+      const parsed = task.output.safeParse(raw);
+      if (!parsed.success) {
+        return {
+          kind: 'failed',
+          error: {
+            code: 'OUTPUT_INVALID',
+            message: `handler returned output that breaks the ${envelope.type} contract: ${parsed.error.message}`,
+            retryable: false,
+          },
+        };
+      }
+      return { kind: 'succeeded', result: parsed.data };
+    } catch (err) {
+      const reason = abort.signal.reason;
+      if (reason instanceof CancelledError) return { kind: 'cancelled' };
+      if (reason instanceof ShutdownError) return { kind: 'shutdown' };
+      if (err instanceof HardTimeoutError) return { kind: 'failed', error: toWireError(err) };
+      if (reason instanceof SoftTimeoutError && !(err instanceof Error && 'code' in err))
+        return { kind: 'failed', error: toWireError(reason) };
+      return { kind: 'failed', error: toWireError(err) };
+    } finally {
+      clearInterval(keepAlive);
+      clearTimeout(softTimer);
+      clearTimeout(hardTimer);
+      if (progressTimer) {
+        // The trailing report the throttle held back: it lands before the final state.
+        clearTimeout(progressTimer);
+        progressTimer = undefined;
+        await store.write(getRecord(), 'progress').catch(() => {});
+      }
+      settled = true;
+      children.killAll();
+      if (tempDir) await rm(tempDir, { recursive: true, force: true }).catch(() => {});
+    }
+  }
+
+  private cancelRunning(id: string): void {
+    const job = this.active.get(id);
+    if (!job || job.abort.signal.aborted) return;
+    job.abort.abort(new CancelledError());
+    job.children.killAll();
+  }
+
+  /** DLQ first, then the record, then term: nothing is lost if we die in between. */
+  private async deadLetter(
+    message: JobMessage,
+    envelope: JobEnvelope,
+    record: JobRecord,
+    error: WireError,
+    reason: DeadLetter['reason'],
+  ): Promise<void> {
+    const dead: DeadLetter = { job: envelope, reason, error, errors: record.errors, deadAt: now() };
+    if (envelope.traceId) dead.traceId = envelope.traceId;
+    await this.deps.jobs.writeDeadLetter(dead);
+    await this.deps.jobs.store.write({ ...record, status: 'failed', error, finishedAt: now() });
+    await message.term();
+  }
+
+  /** Temp dirs of worker processes that died without cleaning up. */
+  private async removeStaleTempDirs(): Promise<void> {
+    const root = path.dirname(this.tmpDir);
+    const entries = await readdir(root).catch(() => [] as string[]);
+    for (const name of entries) {
+      const pid = Number(name.split('-')[0]);
+      if (!Number.isInteger(pid) || isAlive(pid)) continue;
+      await rm(path.join(root, name), { recursive: true, force: true }).catch(() => {});
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function initialRecord(envelope: JobEnvelope): JobRecord {
+  return { ...envelope, status: 'queued', progress: 0, attempts: 0, freeRedeliveries: 0, errors: [], updatedAt: envelope.createdAt };
+}
+
+function attemptError(attempt: number, error: WireError, workerId: string): AttemptError {
+  return { ...error, attempt, at: now(), workerId };
+}
+
+const now = () => new Date().toISOString();
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
