@@ -1,4 +1,6 @@
-/** Test fixtures: real nats-server processes and real service processes. */
+/** Test fixtures: real nats-server processes and real service processes. Never mocks. */
 export { startNatsServer, type NatsServerHandle } from './nats-server.js';
 export { startProcess, type ServiceProcess } from './service-process.js';
+export { startTestSystem, type TestSystem } from './test-system.js';
 export { waitUntil } from './wait-until.js';
+export { testTasks } from './test-tasks.js';
