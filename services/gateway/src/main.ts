@@ -1,9 +1,60 @@
 /**
- * services/gateway — boots, connects and provisions; its tasks are not built yet.
+ * services/gateway — the REST/SSE/WebSocket front door. Parses config, connects, builds
+ * the app and listens; SIGTERM closes the server, then NATS.
  */
-import { onShutdownSignal, parseEnvOrExit, RuntimeEnv, startServiceRuntime } from '@reelay/runtime';
+import { DEFAULT_QUEUES } from '@reelay/contracts';
+import { onShutdownSignal, parseEnvOrExit, startServiceRuntime } from '@reelay/runtime';
+import { buildApp } from './app.js';
+import { ApiKeys } from './auth/api-keys.js';
+import { GatewayEnv } from './config.js';
+import { JobIndex } from './jobs/job-index.js';
+import { createMetrics } from './metrics/gateway-metrics.js';
+import { QueueStats } from './queues/queue-stats.js';
 
-const config = parseEnvOrExit(RuntimeEnv, process.env, 'gateway');
+const config = parseEnvOrExit(GatewayEnv, process.env, 'gateway');
+
+let keys: ApiKeys;
+let devKey: string | undefined;
+if (config.REELAY_API_KEYS_FILE) {
+  try {
+    keys = await ApiKeys.fromFile(config.REELAY_API_KEYS_FILE);
+  } catch (err) {
+    process.stderr.write(`gateway: cannot start, ${(err as Error).message}\n`);
+    process.exit(78);
+  }
+} else if (config.REELAY_DEV_MODE) {
+  ({ keys, key: devKey } = ApiKeys.generateDevKey());
+} else {
+  process.stderr.write(
+    'gateway: cannot start, no API keys: set REELAY_API_KEYS_FILE to a JSON list of {key|keyHash, scopes, projects}, or REELAY_DEV_MODE=true for a generated local key\n',
+  );
+  process.exit(78);
+}
+
 const runtime = await startServiceRuntime('gateway', config);
-runtime.logger.info('gateway ready');
-onShutdownSignal(runtime.logger, () => runtime.close());
+const queues = [...new Set([...DEFAULT_QUEUES, ...Object.values(config.QUEUE_ROUTES)])];
+const index = new JobIndex(runtime.ctx, runtime.logger);
+await index.start();
+const queueStats = new QueueStats(runtime.ctx, runtime.buckets, () => queues);
+const metrics = createMetrics(index, queueStats);
+const app = await buildApp({
+  config,
+  logger: runtime.logger,
+  ctx: runtime.ctx,
+  buckets: runtime.buckets,
+  jobs: runtime.jobs,
+  artifacts: runtime.artifacts,
+  keys,
+  index,
+  queueStats,
+  metrics,
+});
+const address = await app.listen({ port: config.PORT, host: config.HOST });
+if (devKey) runtime.logger.warn({ apiKey: undefined }, `development mode: use API key ${devKey}`);
+runtime.logger.info({ address, jobs_indexed: index.size }, `gateway ready on ${address}`);
+
+onShutdownSignal(runtime.logger, async () => {
+  await app.close();
+  index.stop();
+  await runtime.close();
+});

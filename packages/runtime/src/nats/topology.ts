@@ -94,6 +94,8 @@ export async function ensureQueue(jsm: JetStreamManager, queue: string, options:
     storage: StorageType.File,
     discard: DiscardPolicy.Old,
     duplicate_window: ns(2 * 60_000),
+    // Direct gets answer "oldest waiting job" for queue stats without a consumer.
+    allow_direct: true,
     num_replicas: options.replicas,
   });
   for (const band of PRIORITY_BANDS) {

@@ -24,7 +24,9 @@ export interface TestSystem {
  * A real nats-server with Reelay's topology, a connected job client and artifact store,
  * and a way to start service processes against it: what service integration tests need.
  */
-export async function startTestSystem(options: { queues?: string[]; tasks?: Record<string, TaskDefinition>; ackWaitMs?: number } = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  options: { queues?: string[]; tasks?: Record<string, TaskDefinition>; ackWaitMs?: number } = {},
+): Promise<TestSystem> {
   const nats = await startNatsServer();
   const ctx = await connectNats({ url: nats.url, name: 'test-system' });
   const ackWaitMs = options.ackWaitMs ?? 5_000;

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { JOB_STATUSES, JobRecord } from '../job-record.js';
+import { Priority } from '../priority.js';
+
+const Labels = z.record(z.string().max(64), z.string().max(256));
+
+/** POST /v1/jobs (and each item of POST /v1/batches). */
+export const SubmitJobBody = z
+  .object({
+    type: z.string().min(1).max(100),
+    input: z.unknown().optional(),
+    priority: Priority.optional(),
+    project: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only')
+      .optional(),
+    runAt: z.iso.datetime({ offset: true }).optional(),
+    delayMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(365 * 24 * 3_600_000)
+      .optional(),
+    maxAttempts: z.number().int().min(1).max(100).optional(),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(7 * 24 * 3_600_000)
+      .optional(),
+    labels: Labels.optional(),
+  })
+  .strict()
+  .refine((b) => !(b.runAt && b.delayMs !== undefined), { message: 'give runAt or delayMs, not both', path: ['delayMs'] });
+export type SubmitJobBody = z.infer<typeof SubmitJobBody>;
+
+export const SubmitJobResponse = z.object({
+  id: z.string(),
+  status: z.enum(JOB_STATUSES),
+  queue: z.string(),
+  priority: Priority,
+});
+export type SubmitJobResponse = z.infer<typeof SubmitJobResponse>;
+
+/** GET /v1/jobs/:id — the job record as stored. */
+export const JobView = JobRecord;
+export type JobView = z.infer<typeof JobView>;
+
+export const JobIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not a job id') });
+
+export const ListJobsQuery = z.object({
+  project: z.string().optional(),
+  status: z.enum(JOB_STATUSES).optional(),
+  type: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** The last id of the previous page; jobs older than it come next. */
+  cursor: z.string().optional(),
+});
+export type ListJobsQuery = z.infer<typeof ListJobsQuery>;
+
+export const ListJobsResponse = z.object({
+  items: z.array(JobView),
+  nextCursor: z.string().optional(),
+});
+export type ListJobsResponse = z.infer<typeof ListJobsResponse>;
+
+export const WaitQuery = z.object({
+  timeoutMs: z.coerce.number().int().min(0).max(300_000).default(30_000),
+});
+
+/** Messages on GET /v1/ws. */
+export const WsClientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('subscribe'), jobIds: z.array(z.string()).min(1).max(1000) }),
+  z.object({ type: z.literal('unsubscribe'), jobIds: z.array(z.string()).min(1).max(1000) }),
+  z.object({ type: z.literal('ping') }),
+]);
+export type WsClientMessage = z.infer<typeof WsClientMessage>;
+
+export const WsServerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('job'), job: JobView }),
+  z.object({ type: z.literal('pong') }),
+  z.object({ type: z.literal('error'), error: z.object({ code: z.string(), message: z.string() }) }),
+]);
+export type WsServerMessage = z.infer<typeof WsServerMessage>;

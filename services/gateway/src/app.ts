@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppDeps } from './app-deps.js';
+import { authPlugin } from './auth/auth-plugin.js';
+import { installErrorHandler } from './http/error-handler.js';
+import { artifactRoutes } from './routes/artifacts.js';
+import { batchRoutes } from './routes/batches.js';
+import { deadLetterRoutes } from './routes/dead-letters.js';
+import { healthRoutes } from './routes/health.js';
+import { jobEventRoutes } from './routes/job-events.js';
+import { jobSocketRoutes } from './routes/job-socket.js';
+import { jobRoutes } from './routes/jobs.js';
+import { queueRoutes } from './routes/queues.js';
+import { workerRoutes } from './routes/workers.js';
+
+/**
+ * The gateway as a Fastify plugin tree, not listening: main.ts listens, tests may inject.
+ * Every body and response is a zod schema from @reelay/contracts; the OpenAPI document
+ * at /docs is generated from the same schemas.
+ */
+export async function buildApp(deps: AppDeps, extraRoutes: ((app: FastifyInstance) => Promise<void>)[] = []) {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: deps.config.BODY_LIMIT_BYTES,
+    disableRequestLogging: true,
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Reelay gateway', version: '1.0.0', description: 'Jobs, workflows and media pipelines on NATS JetStream.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(rateLimit, {
+    max: deps.config.RATE_LIMIT_PER_MINUTE,
+    timeWindow: 60_000,
+    keyGenerator: (req) => {
+      const auth = req.headers.authorization;
+      return auth ? createHash('sha256').update(auth).digest('hex').slice(0, 16) : req.ip;
+    },
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      error: {
+        code: 'RATE_LIMITED',
+        message: `rate limit of ${ctx.max} requests per minute exceeded; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
+      },
+    }),
+  });
+  await app.register(websocket);
+  await app.register(authPlugin, { keys: deps.keys });
+
+  app.addHook('onResponse', async (req, reply) => {
+    deps.metrics.requests.inc({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+  });
+
+  await app.register(healthRoutes(deps));
+  await app.register(jobRoutes(deps));
+  await app.register(jobEventRoutes(deps));
+  await app.register(jobSocketRoutes(deps));
+  await app.register(batchRoutes(deps));
+  await app.register(queueRoutes(deps));
+  await app.register(workerRoutes(deps));
+  await app.register(deadLetterRoutes(deps));
+  await app.register(artifactRoutes(deps));
+  for (const routes of extraRoutes) await app.register(routes as never);
+  return app;
+}

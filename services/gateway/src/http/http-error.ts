@@ -1,0 +1,14 @@
+import { HTTP_STATUS_BY_CODE, type HttpErrorCode } from '@reelay/contracts';
+
+/** An error that is already an HTTP answer. */
+export class HttpError extends Error {
+  readonly statusCode: number;
+  constructor(
+    readonly code: HttpErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.statusCode = HTTP_STATUS_BY_CODE[code];
+  }
+}

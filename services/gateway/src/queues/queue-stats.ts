@@ -1,0 +1,82 @@
+import {
+  bandConsumer,
+  BucketNames,
+  jobsStream,
+  jobsSubject,
+  PRIORITY_BANDS,
+  type QueueBandStats,
+  type QueueView,
+  WorkerHeartbeat,
+} from '@reelay/contracts';
+import type { Buckets, NatsContext } from '@reelay/runtime';
+
+/** Live queue figures, read from JetStream consumer info and worker heartbeats. */
+export class QueueStats {
+  constructor(
+    private readonly ctx: NatsContext,
+    private readonly buckets: Buckets,
+    private readonly queues: () => string[],
+  ) {}
+
+  names(): string[] {
+    return this.queues();
+  }
+
+  async all(): Promise<QueueView[]> {
+    const workers = await this.liveWorkers();
+    return Promise.all(this.queues().map((q) => this.one(q, workers)));
+  }
+
+  async one(queue: string, workers?: WorkerHeartbeat[]): Promise<QueueView> {
+    const live = workers ?? (await this.liveWorkers());
+    const stream = jobsStream(queue);
+    const bands: QueueBandStats[] = [];
+    for (const band of PRIORITY_BANDS) {
+      const info = await this.ctx.jsm.consumers.info(stream, bandConsumer(queue, band));
+      const stats: QueueBandStats = {
+        band,
+        pending: info.num_pending,
+        running: info.num_ack_pending,
+        redelivered: info.num_redelivered,
+        waitingPulls: info.num_waiting,
+      };
+      if (info.num_pending > 0) {
+        // The oldest waiting job is the first message on the band's subject past what was delivered.
+        const next = await this.ctx.jsm.direct
+          .getMessage(stream, { next_by_subj: jobsSubject(queue, band), seq: info.delivered.stream_seq + 1 })
+          .catch(() => null);
+        if (next) stats.oldestWaitingMs = Math.max(0, Date.now() - next.time.getTime());
+      }
+      bands.push(stats);
+    }
+    const paused = await this.isPaused(queue);
+    return {
+      name: queue,
+      stream,
+      paused,
+      consumers: live.filter((w) => w.queues.includes(queue)).length,
+      pending: bands.reduce((n, b) => n + b.pending, 0),
+      running: bands.reduce((n, b) => n + b.running, 0),
+      bands,
+    };
+  }
+
+  async isPaused(queue: string): Promise<boolean> {
+    const e = await this.buckets.queueState.get(queue);
+    return e?.operation === 'PUT' && (e.json() as { paused?: boolean }).paused === true;
+  }
+
+  async liveWorkers(): Promise<WorkerHeartbeat[]> {
+    const out: WorkerHeartbeat[] = [];
+    const keys = await this.buckets.workers.keys();
+    for await (const key of keys) {
+      const e = await this.buckets.workers.get(key);
+      if (e?.operation !== 'PUT') continue;
+      const hb = WorkerHeartbeat.safeParse(e.json());
+      if (hb.success) out.push(hb.data);
+    }
+    return out;
+  }
+}
+
+export { BucketNames };

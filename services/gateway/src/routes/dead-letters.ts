@@ -1,0 +1,60 @@
+import { DlqListResponse, DlqQuery, JobIdParams, JobView, RequeueBody } from '@reelay/contracts';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { canAccessProject } from '../auth/api-keys.js';
+import { assertVisible } from '../auth/auth-plugin.js';
+import type { AppDeps } from '../app-deps.js';
+import { HttpError } from '../http/http-error.js';
+
+/** The dead-letter queue: inspect, requeue (optionally with a corrected input), discard. */
+export const deadLetterRoutes =
+  (deps: AppDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const visibleDead = async (principal: Parameters<typeof canAccessProject>[0], id: string) => {
+      const dead = await deps.jobs.getDeadLetter(id);
+      if (!dead) throw new HttpError('NOT_FOUND', `dead letter ${id} not found`);
+      assertVisible(principal, dead.job.project, `dead letter ${id}`);
+      return dead;
+    };
+
+    app.get(
+      '/v1/dlq',
+      {
+        config: { scope: 'jobs:read' },
+        schema: { tags: ['dlq'], summary: 'Dead jobs with their errors', querystring: DlqQuery, response: { 200: DlqListResponse } },
+      },
+      async (req) => {
+        const items = await deps.jobs.listDeadLetters(req.query.queue, req.query.limit);
+        return { items: items.filter((d) => canAccessProject(req.principal, d.job.project)) };
+      },
+    );
+
+    app.post(
+      '/v1/dlq/:id/requeue',
+      {
+        config: { scope: 'jobs:write' },
+        schema: {
+          tags: ['dlq'],
+          summary: 'Queue a dead job again',
+          params: JobIdParams,
+          body: RequeueBody.optional(),
+          response: { 202: JobView },
+        },
+      },
+      async (req, reply) => {
+        await visibleDead(req.principal, req.params.id);
+        const job = await deps.jobs.requeueDeadLetter(req.params.id, req.body?.input);
+        deps.index.put(job);
+        return reply.code(202).send(job);
+      },
+    );
+
+    app.delete(
+      '/v1/dlq/:id',
+      { config: { scope: 'jobs:write' }, schema: { tags: ['dlq'], summary: 'Discard a dead job', params: JobIdParams } },
+      async (req, reply) => {
+        await visibleDead(req.principal, req.params.id);
+        await deps.jobs.deleteDeadLetter(req.params.id);
+        return reply.code(204).send();
+      },
+    );
+  };

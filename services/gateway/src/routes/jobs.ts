@@ -1,0 +1,136 @@
+import {
+  isTerminal,
+  JobIdParams,
+  type JobRecord,
+  jobEventSubject,
+  JobEvent,
+  JobView,
+  ListJobsQuery,
+  ListJobsResponse,
+  SubmitJobBody,
+  SubmitJobResponse,
+  WaitQuery,
+} from '@reelay/contracts';
+import type { EnqueueRequest } from '@reelay/runtime';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { assertVisible, projectFor } from '../auth/auth-plugin.js';
+import type { Principal } from '../auth/api-keys.js';
+import type { AppDeps } from '../app-deps.js';
+import { HttpError } from '../http/http-error.js';
+
+const Cancelled = z.object({ job: JobView });
+
+export function toEnqueueRequest(body: SubmitJobBody, principal: Principal): EnqueueRequest {
+  const request: EnqueueRequest = { type: body.type, input: body.input, project: projectFor(principal, body.project) };
+  if (body.priority !== undefined) request.priority = body.priority;
+  if (body.maxAttempts !== undefined) request.maxAttempts = body.maxAttempts;
+  if (body.timeoutMs !== undefined) request.timeoutMs = body.timeoutMs;
+  if (body.labels !== undefined) request.labels = body.labels;
+  if (body.runAt) request.runAt = new Date(body.runAt);
+  if (body.delayMs !== undefined) request.runAt = new Date(Date.now() + body.delayMs);
+  return request;
+}
+
+export async function visibleJob(deps: AppDeps, principal: Principal, id: string): Promise<JobRecord> {
+  const job = await deps.jobs.get(id);
+  if (!job) throw new HttpError('NOT_FOUND', `job ${id} not found`);
+  assertVisible(principal, job.project, `job ${id}`);
+  return job;
+}
+
+export const jobRoutes =
+  (deps: AppDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.post(
+      '/v1/jobs',
+      {
+        config: { scope: 'jobs:write' },
+        schema: {
+          tags: ['jobs'],
+          summary: 'Submit a job',
+          body: SubmitJobBody,
+          headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }).passthrough(),
+          response: { 200: SubmitJobResponse, 202: SubmitJobResponse },
+        },
+      },
+      async (req, reply) => {
+        const request = toEnqueueRequest(req.body, req.principal);
+        const key = req.headers['idempotency-key'];
+        if (typeof key === 'string') request.idempotencyKey = key;
+        const { job, created } = await deps.jobs.enqueue(request);
+        deps.index.put(job);
+        return reply.code(created ? 202 : 200).send({ id: job.id, status: job.status, queue: job.queue, priority: job.priority });
+      },
+    );
+
+    app.get(
+      '/v1/jobs',
+      {
+        config: { scope: 'jobs:read' },
+        schema: { tags: ['jobs'], summary: 'List jobs, newest first', querystring: ListJobsQuery, response: { 200: ListJobsResponse } },
+      },
+      async (req) => {
+        const { project, status, type, limit, cursor } = req.query;
+        if (project) assertVisible(req.principal, project, `project ${project}`);
+        const projects = req.principal.projects.includes('*') ? '*' : req.principal.projects;
+        return deps.index.list({ projects, project, status, type }, limit, cursor);
+      },
+    );
+
+    app.get(
+      '/v1/jobs/:id',
+      { config: { scope: 'jobs:read' }, schema: { tags: ['jobs'], summary: 'Get a job', params: JobIdParams, response: { 200: JobView } } },
+      async (req) => visibleJob(deps, req.principal, req.params.id),
+    );
+
+    app.post(
+      '/v1/jobs/:id/cancel',
+      {
+        config: { scope: 'jobs:write' },
+        schema: { tags: ['jobs'], summary: 'Cancel a job', params: JobIdParams, response: { 202: Cancelled } },
+      },
+      async (req, reply) => {
+        await visibleJob(deps, req.principal, req.params.id);
+        const job = await deps.jobs.cancel(req.params.id);
+        deps.index.put(job);
+        return reply.code(202).send({ job });
+      },
+    );
+
+    app.get(
+      '/v1/jobs/:id/wait',
+      {
+        config: { scope: 'jobs:read' },
+        schema: {
+          tags: ['jobs'],
+          summary: 'Wait until a job finishes (408 on timeout)',
+          params: JobIdParams,
+          querystring: WaitQuery,
+          response: { 200: JobView },
+        },
+      },
+      async (req) => {
+        const { id } = req.params;
+        // Subscribe before reading, so a finish between the read and the subscribe is not missed.
+        const sub = deps.ctx.nc.subscribe(jobEventSubject(id));
+        try {
+          const job = await visibleJob(deps, req.principal, id);
+          if (isTerminal(job.status)) return job;
+          const deadline = setTimeout(() => sub.unsubscribe(), req.query.timeoutMs);
+          req.raw.once('close', () => sub.unsubscribe());
+          for await (const m of sub) {
+            const event = JobEvent.safeParse(m.json());
+            if (event.success && isTerminal(event.data.job.status)) {
+              clearTimeout(deadline);
+              return event.data.job;
+            }
+          }
+          clearTimeout(deadline);
+          throw new HttpError('TIMEOUT', `job ${id} did not finish within ${req.query.timeoutMs} ms`);
+        } finally {
+          sub.unsubscribe();
+        }
+      },
+    );
+  };
