@@ -54,3 +54,4 @@ export { RateLimiter } from './worker/rate-limiter.js';
 export { probeGpus } from './worker/host-stats.js';
 export { systemHandlers } from './worker/system-handlers.js';
 export { startServiceRuntime, onShutdownSignal, type ServiceRuntime } from './service.js';
+export { WorkflowClient, type WorkflowClientOptions, expandReelPreset, colourCardPng, stepJobKey } from './workflows/index.js';

@@ -151,16 +151,20 @@ export class JobClient {
    * it comes up); a running one gets its AbortSignal fired by the worker that holds it.
    */
   async cancel(id: string): Promise<JobRecord> {
-    const job = await this.store.get(id);
-    if (!job) throw new NotFoundError(`job ${id}`);
-    if (isTerminal(job.status)) throw new ConflictError(`job ${id} is already ${job.status}`);
+    let conflict: JobRecord | undefined;
+    // The record changes first (compare-and-set against the worker's writes), then the
+    // cancel is announced: a worker that sees the announcement always finds the record ready.
+    const next = await this.store.update(id, (job) => {
+      if (isTerminal(job.status)) {
+        conflict = job;
+        return undefined;
+      }
+      if (job.status === 'running') return { ...job, cancelRequested: true };
+      return { ...job, status: 'cancelled', finishedAt: new Date().toISOString(), error: cancelledError() };
+    });
+    if (!next) throw new NotFoundError(`job ${id}`);
+    if (conflict) throw new ConflictError(`job ${id} is already ${conflict.status}`);
     await this.ctx.js.publish(cancelSubject(id), encoder.encode(JSON.stringify({ id, at: new Date().toISOString() })));
-    const now = new Date().toISOString();
-    const next: JobRecord =
-      job.status === 'running'
-        ? { ...job, cancelRequested: true }
-        : { ...job, status: 'cancelled', finishedAt: now, error: cancelledError() };
-    await this.store.write(next);
     return next;
   }
 

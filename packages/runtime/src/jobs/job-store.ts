@@ -13,19 +13,54 @@ const encoder = new TextEncoder();
 export class JobStore {
   constructor(private readonly ctx: NatsContext) {}
 
-  /** Publishes the record; resolves once the EVENTS stream has it. */
-  write(job: JobRecord, kind: JobEventKind = 'state', headers?: MsgHdrs): Promise<PubAck> {
+  /**
+   * Publishes the record; resolves once the EVENTS stream has it. With `expectSeq`, the
+   * write only lands if the job's last event is still that one (compare-and-set): a
+   * writer outside the worker (cancel, release) cannot overwrite a newer state.
+   */
+  write(job: JobRecord, kind: JobEventKind = 'state', headers?: MsgHdrs, expectSeq?: number): Promise<PubAck> {
     const event: JobEvent = { kind, job: { ...job, updatedAt: new Date().toISOString() } };
     return this.ctx.js.publish(jobEventSubject(job.id), encoder.encode(JSON.stringify(event)), {
       ...(headers ? { headers } : {}),
+      ...(expectSeq !== undefined ? { expect: { lastSubjectSequence: expectSeq } } : {}),
     });
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
+    return (await this.getWithSeq(id))?.job;
+  }
+
+  /** The record and the stream sequence of the event that holds it. */
+  async getWithSeq(id: string): Promise<{ job: JobRecord; seq: number } | undefined> {
     const stored = await this.ctx.jsm.direct.getMessage(EVENTS_STREAM, { last_by_subj: jobEventSubject(id) });
     if (!stored) return undefined;
-    return JobEvent.parse(stored.json()).job;
+    return { job: JobEvent.parse(stored.json()).job, seq: stored.seq };
   }
+
+  /**
+   * Read-modify-write with compare-and-set, retried when another writer got there first.
+   * `change` returns the new record, or undefined to leave the job as it is.
+   */
+  async update(id: string, change: (job: JobRecord) => JobRecord | undefined): Promise<JobRecord | undefined> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const current = await this.getWithSeq(id);
+      if (!current) return undefined;
+      const next = change(current.job);
+      if (!next) return current.job;
+      try {
+        await this.write(next, 'state', undefined, current.seq);
+        return next;
+      } catch (err) {
+        if (!isWrongLastSequence(err)) throw err;
+      }
+    }
+    throw new Error(`job ${id} kept changing; gave up updating it`);
+  }
+}
+
+function isWrongLastSequence(err: unknown): boolean {
+  const e = err as { message?: string; api_error?: { err_code?: number }; code?: unknown };
+  return e?.api_error?.err_code === 10071 || /wrong last sequence/i.test(String(e?.message ?? ''));
 }
 
 /** The DLQ stream holds one message per dead job on `dlq.<queue>.<id>`. */

@@ -1,4 +1,4 @@
-import { jobsStream, PurgeResponse, QueueListResponse, QueueNameParams, QueueView } from '@reelay/contracts';
+import { isTerminal, jobsStream, PurgeResponse, QueueListResponse, QueueNameParams, QueueView } from '@reelay/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../app-deps.js';
 import { HttpError } from '../http/http-error.js';
@@ -60,7 +60,7 @@ export const queueRoutes =
         config: { scope: 'admin' },
         schema: {
           tags: ['queues'],
-          summary: 'Drop every waiting job of a queue (their records become cancelled)',
+          summary: 'Drop every waiting job of a queue (their records become cancelled; running jobs are left alone)',
           params: QueueNameParams,
           response: { 200: PurgeResponse },
         },
@@ -68,24 +68,29 @@ export const queueRoutes =
       async (req) => {
         known(req.params.name);
         const stream = jobsStream(req.params.name);
-        const ids = await waitingJobIds(deps, stream);
-        const result = await deps.ctx.jsm.streams.purge(stream);
-        // Purged jobs must not look queued forever: record them as cancelled.
-        await Promise.all(ids.map((id) => deps.jobs.cancel(id).catch(() => undefined)));
-        return { purged: result.purged };
+        let purged = 0;
+        for (const { id, seq } of await queuedMessages(deps, stream)) {
+          const job = await deps.jobs.get(id);
+          // A running job's message is its lease: deleting it would lose the job if its worker died.
+          if (job?.status === 'running') continue;
+          if (await deps.ctx.jsm.streams.deleteMessage(stream, seq, false).catch(() => false)) purged += 1;
+          if (job && !isTerminal(job.status)) await deps.jobs.cancel(id).catch(() => undefined);
+        }
+        return { purged };
       },
     );
   };
 
-async function waitingJobIds(deps: AppDeps, stream: string): Promise<string[]> {
+/** The jobs in a work-queue stream, read by sequence (a consumer would overlap the bands'). */
+async function queuedMessages(deps: AppDeps, stream: string): Promise<{ id: string; seq: number }[]> {
+  const out: { id: string; seq: number }[] = [];
   const info = await deps.ctx.jsm.streams.info(stream);
-  if (info.state.messages === 0) return [];
-  const consumer = await deps.ctx.js.consumers.get(stream);
-  const ids: string[] = [];
-  const batch = await consumer.fetch({ max_messages: Math.min(info.state.messages, 10_000), expires: 2_000 });
-  for await (const m of batch) {
-    ids.push((m.json() as { id: string }).id);
-    if (ids.length >= info.state.messages) break;
+  let seq = info.state.first_seq;
+  while (seq <= info.state.last_seq && out.length < 100_000) {
+    const m = await deps.ctx.jsm.direct.getMessage(stream, { seq, next_by_subj: '>' }).catch(() => null);
+    if (!m) break;
+    out.push({ id: (m.json() as { id: string }).id, seq: m.seq });
+    seq = m.seq + 1;
   }
-  return ids;
+  return out;
 }

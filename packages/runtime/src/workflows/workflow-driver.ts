@@ -1,0 +1,118 @@
+import { ERROR_STEP_ID, ErrorCode, type JobRecord, type WireError, type WorkflowRecord } from '@reelay/contracts';
+import { toWireError } from '../errors.js';
+import { type EnqueueRequest, InvalidInputError, type JobClient } from '../jobs/job-client.js';
+import { context, contextFromCarrier } from '../telemetry/tracing.js';
+import { referencedSteps, resolveStepInput, type StepOutput, UnresolvedRefError } from './step-input.js';
+import type { WorkflowStore } from './workflow-store.js';
+import { advance, applyJobOutcome, errorStepFailure, markQueued, markUnqueueable, stepJobKey } from './workflow-plan.js';
+
+const now = () => new Date().toISOString();
+
+/**
+ * Executes the plan: queues the steps that became ready (inputs resolved, inside the
+ * workflow's trace) and writes the record back with compare-and-set. Step jobs carry
+ * the idempotency key `${workflowId}:${stepId}:${run}`, so when a write loses a race or
+ * an event is redelivered, queueing again names the job already queued.
+ */
+export class WorkflowDriver {
+  constructor(
+    private readonly jobs: JobClient,
+    private readonly store: WorkflowStore,
+  ) {}
+
+  /** A step job changed state; terminal states move its workflow on. */
+  async onJob(job: JobRecord): Promise<WorkflowRecord | undefined> {
+    if (!job.workflowId || !job.stepId) return undefined;
+    const known = new Map([[job.id, job]]);
+    return this.store.update(job.workflowId, async (record) => {
+      const next = applyJobOutcome(record, job, now());
+      return next ? this.drive(next, known) : undefined;
+    });
+  }
+
+  /** Re-reads a workflow's in-flight jobs and catches up with any outcome the record missed. */
+  async reconcile(id: string): Promise<WorkflowRecord | undefined> {
+    return this.store.update(id, async (record) => {
+      const inFlight = [...Object.values(record.steps), ...(record.errorStep ? [record.errorStep] : [])].filter(
+        (s) => s.status === 'queued' && s.jobId,
+      );
+      let next = record;
+      const known = new Map<string, JobRecord>();
+      for (const state of inFlight) {
+        const job = await this.jobs.get(state.jobId as string);
+        if (!job) continue;
+        known.set(job.id, job);
+        next = applyJobOutcome(next, job, now()) ?? next;
+      }
+      return this.drive(next, known);
+    });
+  }
+
+  /** Advances until nothing more is due: queues ready steps and, on failure, the error step. */
+  async drive(record: WorkflowRecord, known: Map<string, JobRecord> = new Map()): Promise<WorkflowRecord> {
+    let current = record;
+    for (;;) {
+      const { record: next, ready, errorStepDue } = advance(current, now());
+      current = next;
+      if (!ready.length && !errorStepDue) return current;
+      for (const stepId of ready) current = await this.queueStep(current, stepId, known);
+      if (errorStepDue) current = await this.queueErrorStep(current);
+    }
+  }
+
+  private async queueStep(record: WorkflowRecord, stepId: string, known: Map<string, JobRecord>): Promise<WorkflowRecord> {
+    const step = record.spec.steps.find((s) => s.id === stepId);
+    if (!step) return record;
+    const outputs = new Map<string, StepOutput>();
+    for (const upstream of referencedSteps(step.input)) {
+      const jobId = record.steps[upstream]?.jobId;
+      const job = jobId ? (known.get(jobId) ?? (await this.jobs.get(jobId))) : undefined;
+      if (job) outputs.set(upstream, { jobId: job.id, result: job.result });
+    }
+    let input: unknown;
+    try {
+      input = resolveStepInput(step.input ?? {}, (id) => outputs.get(id));
+    } catch (err) {
+      if (err instanceof UnresolvedRefError) return markUnqueueable(record, stepId, errorStepFailure(err.message), now());
+      throw err;
+    }
+    const request: EnqueueRequest = { type: step.type, input, project: record.project };
+    if (step.priority !== undefined) request.priority = step.priority;
+    if (step.maxAttempts !== undefined) request.maxAttempts = step.maxAttempts;
+    if (step.timeoutMs !== undefined) request.timeoutMs = step.timeoutMs;
+    return this.enqueue(record, stepId, request);
+  }
+
+  private async queueErrorStep(record: WorkflowRecord): Promise<WorkflowRecord> {
+    const onError = record.spec.onError;
+    if (!onError) return record;
+    const failedStep = record.failedStep ?? '';
+    const error: WireError = record.steps[failedStep]?.error ?? {
+      code: ErrorCode.CANCELLED,
+      message: `step ${failedStep} was cancelled`,
+      retryable: false,
+    };
+    const request: EnqueueRequest = {
+      type: onError.type,
+      input: { ...(onError.input ?? {}), workflowId: record.id, failedStep, error },
+      project: record.project,
+    };
+    if (onError.priority !== undefined) request.priority = onError.priority;
+    if (onError.maxAttempts !== undefined) request.maxAttempts = onError.maxAttempts;
+    return this.enqueue(record, ERROR_STEP_ID, request);
+  }
+
+  private async enqueue(record: WorkflowRecord, stepId: string, request: EnqueueRequest): Promise<WorkflowRecord> {
+    request.workflowId = record.id;
+    request.stepId = stepId;
+    request.idempotencyKey = stepJobKey(record.id, stepId, record.run);
+    try {
+      // Inside the submitting request's trace: every step's spans join the workflow's trace.
+      const { job } = await context.with(contextFromCarrier(record.trace), () => this.jobs.enqueue(request));
+      return markQueued(record, stepId, job.id, now());
+    } catch (err) {
+      if (err instanceof InvalidInputError) return markUnqueueable(record, stepId, toWireError(err), now());
+      throw err;
+    }
+  }
+}
