@@ -12,6 +12,7 @@ import {
   JobEnvelope,
   type JobRecord,
   jobsStream,
+  jobsSubject,
   jobsSubjectWildcard,
   type TaskDefinition,
   type WireError,
@@ -96,6 +97,19 @@ export class Worker {
   private readonly heartbeat: Heartbeat;
   private readonly doorbells: Subscription[] = [];
   private rings = 0;
+  /**
+   * Band subjects a pull just found drained. They are skipped until their doorbell rings
+   * (a new job) or the idle interval passes (a delayed redelivery rings no bell), so a
+   * busy worker spends one round trip per take instead of one per empty band.
+   */
+  private readonly drained = new Set<string>();
+  /**
+   * When each band's doorbell last rang. Core delivery can beat the stream's write, so a
+   * pull right after a bell may come back empty: such a band is not marked drained, and
+   * the loop looks again within a few milliseconds instead of waiting for the idle sweep.
+   */
+  private readonly bellAt = new Map<string, number>();
+  private drainedSince = Date.now();
   private wake: (() => void) | undefined;
   private loopDone: Promise<void> = Promise.resolve();
   private readonly tmpDir: string;
@@ -144,7 +158,15 @@ export class Worker {
     for (const queue of this.options.queues) {
       // Publishing to a stream subject also reaches plain subscribers: an idle worker
       // learns of new work at once instead of polling for it.
-      this.doorbells.push(this.deps.ctx.nc.subscribe(jobsSubjectWildcard(queue), { callback: () => this.ring() }));
+      this.doorbells.push(
+        this.deps.ctx.nc.subscribe(jobsSubjectWildcard(queue), {
+          callback: (_err, msg) => {
+            this.drained.delete(msg.subject);
+            this.bellAt.set(msg.subject, Date.now());
+            this.ring();
+          },
+        }),
+      );
     }
     await this.heartbeat.start();
     this.state = 'running';
@@ -204,18 +226,36 @@ export class Worker {
         this.deps.logger.warn({ err }, 'taking jobs failed; retrying');
         await sleep(250);
       }
-      if (took === 0) await this.waitForRing(idlePollMs, seen);
+      if (took === 0) await this.waitForRing(this.anyRangRecently() ? 5 : idlePollMs, seen);
     }
+  }
+
+  private rangRecently(subject: string): boolean {
+    return Date.now() - (this.bellAt.get(subject) ?? 0) < 50;
+  }
+
+  private anyRangRecently(): boolean {
+    for (const subject of this.bellAt.keys()) if (this.rangRecently(subject)) return true;
+    return false;
   }
 
   /** One pass over the queues (in preference order) and their bands (weighted order). */
   private async sweep(free: number): Promise<number> {
+    const idlePollMs = this.options.idlePollMs ?? 500;
+    if (Date.now() - this.drainedSince >= idlePollMs) {
+      this.drained.clear();
+      this.drainedSince = Date.now();
+    }
     let took = 0;
     for (const queue of this.options.queues) {
       if (this.pauses.has(queue)) continue;
       for (const band of this.order.next()) {
         if (this.state !== 'running') return took;
-        const messages = await this.puller.take(jobsStream(queue), bandConsumer(queue, band), free - took);
+        const subject = jobsSubject(queue, band);
+        if (this.drained.has(subject)) continue;
+        const asked = free - took;
+        const messages = await this.puller.take(jobsStream(queue), bandConsumer(queue, band), asked);
+        if (messages.length < asked && !this.rangRecently(subject)) this.drained.add(subject);
         for (const m of messages) this.begin(m);
         took += messages.length;
         if (took >= free) return took;
