@@ -1,6 +1,10 @@
 import type { z } from 'zod';
 import type { TaskDefinition } from './catalogue.js';
 import { systemTasks } from './tasks/system.js';
+import { aiTasks } from './tasks/ai.js';
+import { mediaTasks } from './tasks/media.js';
+import { publishTasks } from './tasks/publish.js';
+import { upkeepTasks } from './tasks/upkeep.js';
 
 /**
  * Every task type Reelay knows. Each family lives in tasks/<family>.ts; this file only
@@ -8,6 +12,10 @@ import { systemTasks } from './tasks/system.js';
  */
 export const taskCatalogue = {
   ...systemTasks,
+  ...aiTasks,
+  ...mediaTasks,
+  ...publishTasks,
+  ...upkeepTasks,
 } as const;
 
 export type TaskCatalogue = typeof taskCatalogue;

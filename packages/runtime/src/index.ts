@@ -30,6 +30,7 @@ export { JobMessage, parseAckSubject, type Delivery } from './nats/job-message.j
 export { Puller } from './nats/puller.js';
 export { DeliverPolicy } from '@nats-io/jetstream';
 export type { Subscription } from '@nats-io/transport-node';
+export type { KV, KvEntry } from '@nats-io/kv';
 export { JobStore } from './jobs/job-store.js';
 export {
   JobClient,

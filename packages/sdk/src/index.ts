@@ -1,1 +1,62 @@
-export const SDK_VERSION = '0.1.0';
+/**
+ * @reelay/sdk — the typed client for the Reelay gateway. The `reelay` CLI (src/cli) is
+ * built on it and is not exported: it is a program, not a library.
+ */
+export { createClient, ReelayClient } from './client/reelay-client.js';
+export type {
+  ClientOptions,
+  ListJobsOptions,
+  SubmitResult,
+  UploadOptions,
+  DownloadOptions,
+  ByteRange,
+  ArtifactDownload,
+  Signal,
+} from './client/reelay-client.js';
+export { JobHandle, type JobOperations } from './client/job-handle.js';
+export type {
+  TypedJob,
+  JobStreamEvent,
+  TypedJobStreamEvent,
+  SubmitOptions,
+  BatchItem,
+  WaitOptions,
+  EventsOptions,
+} from './client/job-types.js';
+export { ReelayError, ReelayApiError, ReelayConnectionError, ReelayProtocolError } from './client/errors.js';
+export { JobFailedError } from './client/job-failed-error.js';
+export {
+  Transport,
+  DEFAULT_TIMEOUT_MS,
+  type TransportOptions,
+  type RequestOptions,
+  type ResponseSchema,
+  type FetchFn,
+} from './client/transport.js';
+export { resumableSse, type ResumableSseOptions, type SseMessage } from './client/sse-reader.js';
+export type { ArtifactSource } from './client/artifact-body.js';
+// The contracts' types callers meet in the SDK's signatures, so one import is enough.
+export type {
+  TaskType,
+  TaskInput,
+  TaskOutput,
+  JobView,
+  JobStatus,
+  JobEvent,
+  BatchView,
+  QueueView,
+  DeadLetter,
+  WorkerHeartbeat,
+  ArtifactRef,
+  SubmitJobBody,
+  WorkflowSpec,
+  WorkflowView,
+  WorkflowStatus,
+  SubmitWorkflowResponse,
+  ReelPresetBody,
+  WorkflowStep,
+  Flow,
+  FlowPart,
+} from '@reelay/contracts';
+// Workflow builders: `client.submitWorkflow({ name, ...chain(a, group(b, c), d) })`.
+export { chain, group, chord, ref } from '@reelay/contracts';

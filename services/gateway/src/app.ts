@@ -11,12 +11,15 @@ import { installErrorHandler } from './http/error-handler.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { batchRoutes } from './routes/batches.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
+import { delayedJobRoutes } from './routes/delayed-jobs.js';
 import { healthRoutes } from './routes/health.js';
 import { jobEventRoutes } from './routes/job-events.js';
 import { jobSocketRoutes } from './routes/job-socket.js';
 import { jobRoutes } from './routes/jobs.js';
 import { queueRoutes } from './routes/queues.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { workerRoutes } from './routes/workers.js';
+import { workflowRoutes } from './routes/workflows.js';
 
 /**
  * The gateway as a Fastify plugin tree, not listening: main.ts listens, tests may inject.
@@ -74,6 +77,9 @@ export async function buildApp(deps: AppDeps, extraRoutes: ((app: FastifyInstanc
   await app.register(workerRoutes(deps));
   await app.register(deadLetterRoutes(deps));
   await app.register(artifactRoutes(deps));
+  await app.register(workflowRoutes(deps));
+  await app.register(delayedJobRoutes(deps));
+  await app.register(scheduleRoutes(deps));
   for (const routes of extraRoutes) await app.register(routes as never);
   return app;
 }

@@ -1,28 +1,68 @@
 /**
- * services/scheduler — decides what runs when. For now it serves the `system` queue
- * (system.noop, system.sleep); workflows, cron, delayed jobs and upkeep follow.
+ * services/scheduler — decides what runs when: releases delayed jobs on time, fires
+ * periodic schedules (leader only), runs workflows, moves max-deliveries jobs to the
+ * DLQ, and serves the `system` queue (system.noop/sleep and the upkeep tasks the
+ * built-in schedules enqueue). Any number of replicas may run; see docs/scheduling.md
+ * for what each part does when there are several.
  */
-import { envInt, onShutdownSignal, parseEnvOrExit, RuntimeEnv, startServiceRuntime, systemHandlers, Worker } from '@reelay/runtime';
+import os from 'node:os';
+import { onShutdownSignal, parseEnvOrExit, startServiceRuntime, systemHandlers, Worker } from '@reelay/runtime';
+import { SchedulerEnv } from './config.js';
+import { DeadLetterKeeper } from './dead-letters/dead-letter-keeper.js';
+import { DelayedReleaser } from './delayed/delayed-releaser.js';
+import { LeaderLease } from './leadership/leader-lease.js';
+import { registerBuiltInSchedules } from './schedules/built-in-schedules.js';
+import { ScheduleRunner } from './schedules/schedule-runner.js';
+import { ScheduleStore } from './schedules/schedule-store.js';
+import { SystemEvents } from './upkeep/system-events.js';
+import { upkeepHandlers } from './upkeep/upkeep-handlers.js';
+import { startWorkflowEngine } from './workflows/engine.js';
 
-const Env = RuntimeEnv.extend({
-  SYSTEM_CONCURRENCY: envInt(50, 1).describe('Concurrent system.* jobs in this process.'),
-});
-const config = parseEnvOrExit(Env, process.env, 'scheduler');
+const config = parseEnvOrExit(SchedulerEnv, process.env, 'scheduler');
 const runtime = await startServiceRuntime('scheduler', config);
+const { ctx, logger, buckets } = runtime;
+const instanceId = `scheduler-${os.hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
+
+const events = new SystemEvents(ctx, logger, config.ALERT_WEBHOOK_URL);
 const worker = new Worker(
-  { ctx: runtime.ctx, logger: runtime.logger, buckets: runtime.buckets, artifacts: runtime.artifacts, jobs: runtime.jobs },
+  { ctx, logger, buckets, artifacts: runtime.artifacts, jobs: runtime.jobs },
   {
     service: 'scheduler',
     queues: ['system'],
     concurrency: config.SYSTEM_CONCURRENCY,
-    handlers: systemHandlers,
+    handlers: { ...systemHandlers, ...upkeepHandlers({ ctx, workers: buckets.workers, events }) },
     ackWaitMs: config.ACK_WAIT_MS,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
   },
 );
 await worker.start();
-runtime.logger.info('scheduler ready');
-onShutdownSignal(runtime.logger, async () => {
+
+const releaser = new DelayedReleaser(ctx, logger, { maxNakMs: config.DELAYED_MAX_NAK_MS, maxPending: config.DELAYED_MAX_PENDING });
+await releaser.start();
+
+const keeper = new DeadLetterKeeper({ ctx, jobs: runtime.jobs, locks: buckets.locks, log: logger });
+keeper.start();
+
+const store = new ScheduleStore(buckets.schedules);
+await registerBuiltInSchedules(store, config, logger);
+const lease = new LeaderLease(buckets.locks, instanceId, logger, config.LEADER_RENEW_MS);
+const schedules = new ScheduleRunner(
+  { kv: buckets.schedules, store, jobs: runtime.jobs, lease, log: logger },
+  { tickMs: config.SCHEDULE_TICK_MS, catchupMs: config.SCHEDULE_CATCHUP_MS },
+);
+await schedules.start();
+await lease.start();
+
+const workflows = await startWorkflowEngine(runtime);
+
+logger.info({ instance: instanceId, leader: lease.isLeader }, 'scheduler ready');
+onShutdownSignal(logger, async () => {
+  // Step down first, so another replica starts firing schedules without waiting for the TTL.
+  await lease.stop();
+  await schedules.stop();
+  await workflows.stop();
+  await releaser.stop();
+  await keeper.stop();
   await worker.stop();
   await runtime.close();
 });

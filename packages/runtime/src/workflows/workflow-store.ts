@@ -52,7 +52,7 @@ export class WorkflowStore {
 
   private async read(id: string): Promise<{ record: WorkflowRecord; revision: number } | undefined> {
     const entry = await this.kv.get(id);
-    if (!entry || entry.operation !== 'PUT') return undefined;
+    if (entry?.operation !== 'PUT') return undefined;
     return { record: WorkflowRecord.parse(entry.json()), revision: entry.revision };
   }
 }

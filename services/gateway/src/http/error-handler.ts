@@ -17,7 +17,6 @@ const statusByJobCode: Record<string, number> = {
  * One place maps every failure to `{error:{code, message, details?}}` and a status.
  * 5xx answers hide internals: the log has them, the client gets a code.
  */
-// biome-ignore lint/suspicious/noExplicitAny: any server/logger/type-provider flavour of Fastify
 export function installErrorHandler(app: FastifyInstance<any, any, any, any, any>): void {
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } });

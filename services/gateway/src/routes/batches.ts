@@ -55,7 +55,7 @@ export const batchRoutes =
       },
       async (req) => {
         const entry = await deps.buckets.batches.get(req.params.id);
-        if (!entry || entry.operation !== 'PUT') throw new HttpError('NOT_FOUND', `batch ${req.params.id} not found`);
+        if (entry?.operation !== 'PUT') throw new HttpError('NOT_FOUND', `batch ${req.params.id} not found`);
         const batch = StoredBatch.parse(entry.json());
         assertVisible(req.principal, batch.project, `batch ${batch.id}`);
         const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;

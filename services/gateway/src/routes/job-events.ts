@@ -6,8 +6,8 @@ import type { AppDeps } from '../app-deps.js';
 import { visibleJob } from './jobs.js';
 
 /**
- * GET /v1/jobs/:id/events — Server-Sent Events replayed from the job's subject in the
- * EVENTS stream. Each event's id is its stream sequence, so a client that reconnects
+ * GET /v1/jobs/:id/events — Server-Sent Events from the job's subject in the EVENTS stream,
+ * starting at its latest event. Each event's id is its stream sequence, so a client that reconnects
  * with Last-Event-ID gets exactly what it missed. The stream ends after the terminal
  * state event.
  */

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { JobRecord } from '../job-record.js';
+import { OVERLAP_POLICIES, SCHEDULE_ID_PATTERN, Schedule, ScheduledJob, ScheduleSpec } from '../schedules.js';
+
+const ProjectName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only');
+
+/** POST /v1/schedules — `cron` (+ `timezone`) or `everyMs`, and the job each tick enqueues. */
+export const CreateScheduleBody = z
+  .object({
+    /** Omitted: one is generated. */
+    id: z.string().regex(SCHEDULE_ID_PATTERN, 'lower-case letters, digits and -, at most 63').optional(),
+    name: z.string().max(200).optional(),
+    project: ProjectName.optional(),
+    spec: ScheduleSpec,
+    job: ScheduledJob,
+    overlap: z.enum(OVERLAP_POLICIES).default('skip'),
+    paused: z.boolean().default(false),
+  })
+  .strict();
+export type CreateScheduleBody = z.infer<typeof CreateScheduleBody>;
+
+export const ScheduleView = Schedule;
+export type ScheduleView = z.infer<typeof ScheduleView>;
+
+export const ScheduleIdParams = z.object({ id: z.string().regex(SCHEDULE_ID_PATTERN, 'not a schedule id') });
+
+export const ScheduleListQuery = z.object({ project: z.string().optional() });
+export const ScheduleListResponse = z.object({ items: z.array(ScheduleView) });
+export type ScheduleListResponse = z.infer<typeof ScheduleListResponse>;
+
+/** GET /v1/jobs/delayed — jobs waiting for their runAt, soonest first. */
+export const DelayedJobsQuery = z.object({
+  project: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export const DelayedJobView = JobRecord.extend({ status: z.literal('scheduled'), runAt: z.string() });
+export type DelayedJobView = z.infer<typeof DelayedJobView>;
+export const DelayedJobsResponse = z.object({ items: z.array(DelayedJobView) });
+export type DelayedJobsResponse = z.infer<typeof DelayedJobsResponse>;

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { ArtifactId } from '../artifact.js';
+import { WireError } from '../errors.js';
+import { JOB_STATUSES } from '../job-record.js';
+import { Platform } from '../tasks/media.js';
+import { WORKFLOW_STATUSES, WorkflowSpec } from '../workflows.js';
+
+const Project = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only')
+  .optional();
+
+/** Where the reel preset publishes: one publish.* step per target. */
+export const ReelTarget = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('folder'),
+      dir: z.string().min(1).max(4096),
+      fileName: z.string().min(1).max(255).optional(),
+      overwrite: z.boolean().default(false),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('webhook'),
+      url: z.url({ protocol: /^https?$/ }),
+      account: z.string().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('youtube'),
+      account: z.string().optional(),
+      privacyStatus: z.enum(['private', 'unlisted', 'public']).default('private'),
+    })
+    .strict(),
+  z.object({ type: z.literal('tiktok'), account: z.string().optional() }).strict(),
+  z.object({ type: z.literal('instagram'), account: z.string().optional() }).strict(),
+  z.object({ type: z.literal('x'), account: z.string().optional() }).strict(),
+]);
+export type ReelTarget = z.input<typeof ReelTarget>;
+
+/**
+ * `{"preset":"reel", topic, targets}`: script → voice → captions → render → thumbnails
+ * and one optimize per platform → one publish per target.
+ */
+export const ReelPresetBody = z
+  .object({
+    preset: z.literal('reel'),
+    topic: z.string().trim().min(3).max(500),
+    targets: z.array(ReelTarget).max(20).default([]),
+    name: z.string().min(1).max(200).optional(),
+    project: Project,
+    audience: z.string().trim().min(1).max(200).optional(),
+    tone: z.enum(['friendly', 'energetic', 'informative', 'serious', 'humorous']).optional(),
+    targetSeconds: z.number().int().min(10).max(600).default(20),
+    voice: z
+      .string()
+      .regex(/^[A-Za-z0-9_+.-]{1,64}$/)
+      .optional(),
+    /** Platforms to optimize for; the first one's cut is what the targets publish. */
+    platforms: z.array(Platform).min(1).max(5).default(['tiktok']),
+    /** A still image for the picture; a solid colour card of `colour` is made when left out. */
+    backgroundArtifactId: ArtifactId.optional(),
+    colour: z
+      .string()
+      .regex(/^#[0-9A-Fa-f]{6}$/, 'must be a colour like #1E2A44')
+      .default('#1E2A44'),
+    thumbnails: z.number().int().min(1).max(20).default(3),
+  })
+  .strict();
+export type ReelPresetBody = z.input<typeof ReelPresetBody>;
+
+/** POST /v1/workflows: a workflow spec, or a preset that expands into one. */
+export const SubmitWorkflowBody = z.union([ReelPresetBody, WorkflowSpec]);
+export type SubmitWorkflowBody = z.infer<typeof SubmitWorkflowBody>;
+
+export const SubmitWorkflowResponse = z.object({
+  id: z.string(),
+  status: z.enum(WORKFLOW_STATUSES),
+});
+export type SubmitWorkflowResponse = z.infer<typeof SubmitWorkflowResponse>;
+
+export const WorkflowIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not a workflow id') });
+
+/** A step's status as a caller sees it: the record's, or its job's live status while it runs. */
+export const StepViewStatus = z.enum(['waiting', 'skipped', ...JOB_STATUSES]);
+
+export const WorkflowStepView = z.object({
+  id: z.string(),
+  type: z.string(),
+  dependsOn: z.array(z.string()),
+  status: StepViewStatus,
+  jobId: z.string().optional(),
+  attempts: z.number().int().nonnegative(),
+  progress: z.number().min(0).max(100),
+  stage: z.string().optional(),
+  error: WireError.optional(),
+  skippedBecause: z.string().optional(),
+  /** The job's result when it is small; otherwise its size and top-level keys. */
+  result: z.unknown().optional(),
+  resultSummary: z.object({ bytes: z.number().int(), keys: z.array(z.string()) }).optional(),
+});
+export type WorkflowStepView = z.infer<typeof WorkflowStepView>;
+
+/** GET /v1/workflows/:id. */
+export const WorkflowView = z.object({
+  id: z.string(),
+  name: z.string().optional(),
+  project: z.string(),
+  status: z.enum(WORKFLOW_STATUSES),
+  run: z.number().int().positive(),
+  /** 0–100, each step weighing the same; a running step counts its job's progress. */
+  progress: z.number().min(0).max(100),
+  traceId: z.string().optional(),
+  failedStep: z.string().optional(),
+  steps: z.array(WorkflowStepView),
+  onError: WorkflowStepView.optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().optional(),
+});
+export type WorkflowView = z.infer<typeof WorkflowView>;

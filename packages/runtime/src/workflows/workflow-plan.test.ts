@@ -1,0 +1,108 @@
+import type { JobRecord, WorkflowRecord, WorkflowSpec } from '@reelay/contracts';
+import { describe, expect, it } from 'vitest';
+import { advance, applyJobOutcome, cancelRecord, markQueued, newRecord, retryRecord, stepJobKey } from './workflow-plan.js';
+
+const NOW = '2025-01-01T00:00:00.000Z';
+const spec: WorkflowSpec = {
+  steps: [
+    { id: 'a', type: 'system.noop' },
+    { id: 'b', type: 'system.noop' },
+    { id: 'c', type: 'system.noop', dependsOn: ['a', 'b'] },
+  ],
+  onError: { type: 'system.noop' },
+};
+
+const start = (): WorkflowRecord => newRecord({ id: 'wf', project: 'p', spec, trace: {} }, NOW);
+
+function finished(stepId: string, status: JobRecord['status'], run = 1, id = `job-${stepId}-${run}`): JobRecord {
+  return {
+    id,
+    type: 'system.noop',
+    queue: 'system',
+    input: {},
+    priority: 5,
+    project: 'p',
+    maxAttempts: 1,
+    createdAt: NOW,
+    updatedAt: NOW,
+    workflowId: 'wf',
+    stepId,
+    idempotencyKey: stepJobKey('wf', stepId, run),
+    status,
+    progress: 100,
+    attempts: 1,
+    freeRedeliveries: 0,
+    errors: [],
+    ...(status === 'failed' ? { error: { code: 'TRANSIENT', message: 'boom', retryable: true } } : {}),
+  };
+}
+
+/** Queues what is ready, as the driver would, and returns the record. */
+function queueReady(record: WorkflowRecord): WorkflowRecord {
+  const { record: next, ready } = advance(record, NOW);
+  return ready.reduce((r, id) => markQueued(r, id, `job-${id}-${r.run}`, NOW), next);
+}
+
+describe('the workflow plan', () => {
+  it('steps without dependencies are ready first; the join waits for all of them', () => {
+    let record = queueReady(start());
+    expect(Object.fromEntries(Object.entries(record.steps).map(([k, v]) => [k, v.status]))).toEqual({
+      a: 'queued',
+      b: 'queued',
+      c: 'waiting',
+    });
+    record = applyJobOutcome(record, finished('a', 'succeeded'), NOW) as WorkflowRecord;
+    expect(advance(record, NOW).ready).toEqual([]);
+    record = applyJobOutcome(record, finished('b', 'succeeded'), NOW) as WorkflowRecord;
+    expect(advance(record, NOW).ready).toEqual(['c']);
+    record = queueReady(record);
+    record = applyJobOutcome(record, finished('c', 'succeeded'), NOW) as WorkflowRecord;
+    expect(advance(record, NOW).record.status).toBe('succeeded');
+  });
+
+  it('a duplicate or non-terminal event changes nothing', () => {
+    const record = applyJobOutcome(queueReady(start()), finished('a', 'succeeded'), NOW) as WorkflowRecord;
+    expect(applyJobOutcome(record, finished('a', 'succeeded'), NOW)).toBeUndefined();
+    expect(applyJobOutcome(record, finished('b', 'running'), NOW)).toBeUndefined();
+  });
+
+  it('an outcome that lands before the "queued" write is still recorded', () => {
+    const record = applyJobOutcome(start(), finished('a', 'succeeded'), NOW);
+    expect(record?.steps.a).toMatchObject({ status: 'succeeded', jobId: 'job-a-1' });
+  });
+
+  it('a failed step fails the workflow, skips what waits, and makes the error step due once', () => {
+    let record = queueReady(start());
+    record = applyJobOutcome(record, finished('a', 'failed'), NOW) as WorkflowRecord;
+    const failed = advance(record, NOW);
+    expect(failed.record).toMatchObject({ status: 'failed', failedStep: 'a' });
+    expect(failed.record.steps.c).toMatchObject({ status: 'skipped', skippedBecause: 'a' });
+    expect(failed.record.steps.b?.status).toBe('queued');
+    expect(failed.errorStepDue).toBe(true);
+    const queued = markQueued(failed.record, 'onError', 'job-err', NOW);
+    expect(advance(queued, NOW).errorStepDue).toBe(false);
+  });
+
+  it('a retry re-runs failed and skipped steps in a new run and keeps what succeeded', () => {
+    let record = queueReady(start());
+    record = applyJobOutcome(record, finished('a', 'failed'), NOW) as WorkflowRecord;
+    record = applyJobOutcome(record, finished('b', 'succeeded'), NOW) as WorkflowRecord;
+    record = advance(record, NOW).record;
+    const retried = queueReady(retryRecord(record, NOW));
+    expect(retried.run).toBe(2);
+    expect(retried.steps.a).toMatchObject({ status: 'queued', jobId: 'job-a-2' });
+    expect(retried.steps.b).toMatchObject({ status: 'succeeded', jobId: 'job-b-1' });
+    expect(retried.steps.c?.status).toBe('waiting');
+    expect(retried.errorStep).toBeUndefined();
+    // A late event from the replaced run-1 job is not this run's outcome.
+    expect(applyJobOutcome(retried, finished('a', 'failed', 1), NOW)).toBeUndefined();
+  });
+
+  it('cancelling skips every waiting step and queues nothing more', () => {
+    const cancelled = cancelRecord(queueReady(start()), NOW);
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.steps.c).toMatchObject({ status: 'skipped', skippedBecause: 'cancelled' });
+    const after = applyJobOutcome(cancelled, finished('a', 'succeeded'), NOW) as WorkflowRecord;
+    expect(advance(after, NOW)).toMatchObject({ ready: [], errorStepDue: false });
+  });
+});

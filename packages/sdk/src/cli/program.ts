@@ -1,0 +1,31 @@
+import { Command } from 'commander';
+import { type CliContext, createCliContext } from './cli-context.js';
+import { registerArtifactCommands } from './commands/artifacts.js';
+import { registerDlq } from './commands/dlq.js';
+import { registerJobCommands } from './commands/jobs.js';
+import { registerQueueCommands } from './commands/queues.js';
+import { registerSubmit } from './commands/submit.js';
+import { registerWatch } from './commands/watch.js';
+import { registerWorkers } from './commands/workers.js';
+import { DEFAULT_URL } from './config.js';
+
+/** The `reelay` command tree. Separate from main.ts so it can be built without running. */
+export function buildProgram(env: NodeJS.ProcessEnv): { program: Command; ctx: CliContext } {
+  const program = new Command('reelay')
+    .description('Submit, watch and operate Reelay jobs through the gateway')
+    .option('--url <url>', `gateway URL (env REELAY_URL, default ${DEFAULT_URL})`)
+    .option('--api-key <key>', 'API key (env REELAY_API_KEY)')
+    .option('--json', 'machine-readable JSON output')
+    .showHelpAfterError('(reelay --help lists the commands and options)')
+    // Errors become exceptions so main.ts maps them to the documented exit codes; subcommands inherit it.
+    .exitOverride();
+  const ctx = createCliContext(program, env);
+  registerSubmit(program, ctx);
+  registerJobCommands(program, ctx);
+  registerWatch(program, ctx);
+  registerQueueCommands(program, ctx);
+  registerWorkers(program, ctx);
+  registerDlq(program, ctx);
+  registerArtifactCommands(program, ctx);
+  return { program, ctx };
+}

@@ -1,0 +1,336 @@
+import {
+  ArtifactRef,
+  BatchView,
+  DlqListResponse,
+  type DeadLetter,
+  type JobStatus,
+  JobView,
+  ListJobsResponse,
+  PurgeResponse,
+  QueueListResponse,
+  QueueView,
+  type ReelPresetBody,
+  type SubmitJobBody,
+  SubmitBatchResponse,
+  SubmitJobResponse,
+  SubmitWorkflowResponse,
+  type WorkflowSpec,
+  WorkflowView,
+  type TaskInput,
+  type TaskType,
+  type WorkerHeartbeat,
+  WorkerListResponse,
+} from '@reelay/contracts';
+import { type ArtifactSource, toRequestBody } from './artifact-body.js';
+import { ReelayApiError } from './errors.js';
+import { jobEvents } from './job-events.js';
+import { JobHandle, type JobOperations } from './job-handle.js';
+import type { BatchItem, EventsOptions, JobStreamEvent, SubmitOptions, WaitOptions } from './job-types.js';
+import { type FetchFn, type ResponseSchema, Transport } from './transport.js';
+
+/**
+ * The typed client for the Reelay gateway's REST API. Every answer is validated with the
+ * contracts' schemas; every failure is a ReelayError with a stable `code`. Browser-safe:
+ * fetch and web streams only.
+ *
+ * Endpoints without a method here yet can be called through `client.transport` with a
+ * contracts schema: `client.transport.json('/v1/…', Schema, { method, json })`.
+ */
+
+export interface ClientOptions {
+  /** The gateway, e.g. `http://127.0.0.1:8080`; a path prefix behind a proxy is kept. */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer <apiKey>`. */
+  apiKey?: string | undefined;
+  /** A fetch to use instead of the global one (instrumented, or a polyfill). */
+  fetch?: FetchFn | undefined;
+  /** Client-side limit per request. @default 30000 */
+  timeoutMs?: number | undefined;
+}
+
+export interface Signal {
+  signal?: AbortSignal | undefined;
+}
+
+export interface ListJobsOptions extends Signal {
+  project?: string | undefined;
+  status?: JobStatus | undefined;
+  type?: string | undefined;
+  /** Page size, 1–500. @default 50 */
+  limit?: number | undefined;
+  /** `nextCursor` of the previous page. */
+  cursor?: string | undefined;
+}
+
+export interface SubmitResult {
+  id: string;
+  status: JobStatus;
+  queue: string;
+  priority: number;
+  /** True when an Idempotency-Key matched an earlier submit (the gateway answered 200, not 202). */
+  replayed: boolean;
+}
+
+export interface UploadOptions extends Signal {
+  /** The file name kept with the artifact. */
+  name: string;
+  project?: string | undefined;
+  /** @default application/octet-stream */
+  contentType?: string | undefined;
+  /** Client-side limit for the whole upload. @default none */
+  timeoutMs?: number | undefined;
+}
+
+export interface ByteRange {
+  start: number;
+  /** Inclusive, as in HTTP; open-ended when left out. */
+  end?: number | undefined;
+}
+
+export interface DownloadOptions extends Signal {
+  range?: ByteRange | undefined;
+}
+
+export interface ArtifactDownload {
+  /** 200 for the whole file, 206 for a range. */
+  status: number;
+  contentType: string;
+  /** Bytes in this response, when the server said. */
+  contentLength: number | undefined;
+  /** `bytes start-end/total` for a range. */
+  contentRange: string | undefined;
+  body: ReadableStream<Uint8Array>;
+  /** Reads the whole body into memory. */
+  bytes(): Promise<Uint8Array>;
+}
+
+/** Server-side wait slices stay well under the gateway's 300 s cap and under proxies' idle limits. */
+const WAIT_SLICE_MS = 60_000;
+/** How much longer than a wait slice the client gives the answer to arrive. */
+const WAIT_GRACE_MS = 15_000;
+
+export class ReelayClient implements JobOperations {
+  readonly transport: Transport;
+
+  constructor(options: ClientOptions) {
+    this.transport = new Transport(options);
+  }
+
+  /**
+   * Submits a job of a catalogued task type; `input` is checked against TaskInput<T> at
+   * compile time and against the contract by the gateway.
+   */
+  async submit<T extends TaskType>(type: T, input: TaskInput<T>, options: SubmitOptions = {}): Promise<JobHandle<T>> {
+    const { idempotencyKey, signal, ...rest } = options;
+    const result = await this.submitRaw({ ...rest, type, input }, { idempotencyKey, signal });
+    return new JobHandle(this, result.id, type, result.status, result.queue, result.priority, result.replayed);
+  }
+
+  /** Submits any body, including task types this SDK's catalogue does not know (custom workers). */
+  async submitRaw(body: SubmitJobBody, options: { idempotencyKey?: string | undefined } & Signal = {}): Promise<SubmitResult> {
+    const { data, status } = await this.transport.json('/v1/jobs', SubmitJobResponse, {
+      method: 'POST',
+      json: body,
+      headers: { 'idempotency-key': options.idempotencyKey },
+      signal: options.signal,
+    });
+    return { ...data, replayed: status === 200 };
+  }
+
+  async get(id: string, options: Signal = {}): Promise<JobView> {
+    return (await this.transport.json(jobPath(id), JobView, options)).data;
+  }
+
+  /** One page, newest first. */
+  async list(options: ListJobsOptions = {}): Promise<ListJobsResponse> {
+    const { signal, ...query } = options;
+    return (await this.transport.json('/v1/jobs', ListJobsResponse, { query, signal })).data;
+  }
+
+  /** Every matching job, newest first, fetching pages as the caller iterates. */
+  async *listAll(options: Omit<ListJobsOptions, 'cursor'> = {}): AsyncGenerator<JobView, void, undefined> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.list({ ...options, cursor });
+      yield* page.items;
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+
+  /**
+   * Resolves with the job once it has finished (succeeded, failed or cancelled). Throws a
+   * ReelayApiError with status 408 (code TIMEOUT) when `timeoutMs` passes first.
+   */
+  async wait(id: string, options: WaitOptions = {}): Promise<JobView> {
+    const total = options.timeoutMs ?? 30_000;
+    const deadline = Date.now() + total;
+    for (;;) {
+      const slice = Math.max(0, Math.min(deadline - Date.now(), WAIT_SLICE_MS));
+      try {
+        const { data } = await this.transport.json(`${jobPath(id)}/wait`, JobView, {
+          query: { timeoutMs: slice },
+          timeoutMs: slice + WAIT_GRACE_MS,
+          signal: options.signal,
+        });
+        return data;
+      } catch (err) {
+        if (err instanceof ReelayApiError && err.status === 408 && Date.now() < deadline) continue;
+        throw err;
+      }
+    }
+  }
+
+  /** Cancels a queued or running job; a ReelayApiError 409 (CONFLICT) when it already finished. */
+  async cancel(id: string, options: Signal = {}): Promise<JobView> {
+    return (await this.transport.json(`${jobPath(id)}/cancel`, CancelAnswer, { method: 'POST', signal: options.signal })).data;
+  }
+
+  /** The job's state and progress events, resuming after disconnects, ending after its terminal state. */
+  events(id: string, options: EventsOptions = {}): AsyncGenerator<JobStreamEvent, void, undefined> {
+    return jobEvents(this.transport, id, options);
+  }
+
+  async submitBatch(items: Array<BatchItem | SubmitJobBody>, options: Signal = {}): Promise<SubmitBatchResponse> {
+    return (await this.transport.json('/v1/batches', SubmitBatchResponse, { method: 'POST', json: { items }, signal: options.signal }))
+      .data;
+  }
+
+  async getBatch(id: string, options: Signal = {}): Promise<BatchView> {
+    return (await this.transport.json(`/v1/batches/${encodeURIComponent(id)}`, BatchView, options)).data;
+  }
+
+  async listQueues(options: Signal = {}): Promise<QueueView[]> {
+    return (await this.transport.json('/v1/queues', QueueListResponse, options)).data.items;
+  }
+
+  async getQueue(name: string, options: Signal = {}): Promise<QueueView> {
+    return (await this.transport.json(queuePath(name), QueueView, options)).data;
+  }
+
+  /** Workers stop taking jobs from the queue; running jobs finish. */
+  async pauseQueue(name: string, options: Signal = {}): Promise<QueueView> {
+    return (await this.transport.json(`${queuePath(name)}/pause`, QueueView, { method: 'POST', signal: options.signal })).data;
+  }
+
+  async resumeQueue(name: string, options: Signal = {}): Promise<QueueView> {
+    return (await this.transport.json(`${queuePath(name)}/resume`, QueueView, { method: 'POST', signal: options.signal })).data;
+  }
+
+  /** Drops every waiting job of the queue; returns how many. */
+  async purgeQueue(name: string, options: Signal = {}): Promise<number> {
+    return (await this.transport.json(`${queuePath(name)}/purge`, PurgeResponse, { method: 'POST', signal: options.signal })).data.purged;
+  }
+
+  async listWorkers(options: Signal = {}): Promise<WorkerHeartbeat[]> {
+    return (await this.transport.json('/v1/workers', WorkerListResponse, options)).data.items;
+  }
+
+  async listDeadLetters(options: { queue?: string | undefined; limit?: number | undefined } & Signal = {}): Promise<DeadLetter[]> {
+    const { signal, ...query } = options;
+    return (await this.transport.json('/v1/dlq', DlqListResponse, { query, signal })).data.items;
+  }
+
+  /** Puts a dead job back on its queue, optionally with a corrected input; returns the new job. */
+  async requeueDeadLetter(id: string, options: { input?: unknown } & Signal = {}): Promise<JobView> {
+    const json = options.input === undefined ? {} : { input: options.input };
+    return (await this.transport.json(`${dlqPath(id)}/requeue`, JobView, { method: 'POST', json, signal: options.signal })).data;
+  }
+
+  async deleteDeadLetter(id: string, options: Signal = {}): Promise<void> {
+    await this.transport.empty(dlqPath(id), { method: 'DELETE', signal: options.signal });
+  }
+
+  /**
+   * Starts a workflow: a spec (build one with chain/group/chord) or a preset such as
+   * `{preset: 'reel', topic, targets}`.
+   */
+  async submitWorkflow(body: WorkflowSpec | ReelPresetBody, options: Signal = {}): Promise<SubmitWorkflowResponse> {
+    return (await this.transport.json('/v1/workflows', SubmitWorkflowResponse, { method: 'POST', json: body, signal: options.signal }))
+      .data;
+  }
+
+  async getWorkflow(id: string, options: Signal = {}): Promise<WorkflowView> {
+    return (await this.transport.json(workflowPath(id), WorkflowView, options)).data;
+  }
+
+  /** Cancels the workflow's running and waiting steps; returns its id and new status. */
+  async cancelWorkflow(id: string, options: Signal = {}): Promise<SubmitWorkflowResponse> {
+    return this.workflowAction(id, 'cancel', options);
+  }
+
+  /** Runs a failed or cancelled workflow again from its failed steps; returns its id and new status. */
+  async retryWorkflow(id: string, options: Signal = {}): Promise<SubmitWorkflowResponse> {
+    return this.workflowAction(id, 'retry', options);
+  }
+
+  /**
+   * Parsed as `{id, status}`, which both a bare status answer and a full WorkflowView
+   * satisfy: callers that need the steps read getWorkflow().
+   */
+  private async workflowAction(id: string, action: 'cancel' | 'retry', options: Signal): Promise<SubmitWorkflowResponse> {
+    return (await this.transport.json(`${workflowPath(id)}/${action}`, SubmitWorkflowResponse, { method: 'POST', signal: options.signal }))
+      .data;
+  }
+
+  /** Streams bytes to the artifact store; accepts a Node Readable, a web ReadableStream, a Blob or bytes. */
+  async uploadArtifact(source: ArtifactSource, options: UploadOptions): Promise<ArtifactRef> {
+    const { data } = await this.transport.json('/v1/artifacts', ArtifactRef, {
+      method: 'POST',
+      query: { project: options.project, name: options.name },
+      headers: { 'content-type': options.contentType ?? 'application/octet-stream' },
+      body: toRequestBody(source),
+      timeoutMs: options.timeoutMs ?? 0,
+      signal: options.signal,
+    });
+    return data;
+  }
+
+  /** Streams an artifact, or one byte range of it. */
+  async downloadArtifact(id: string, options: DownloadOptions = {}): Promise<ArtifactDownload> {
+    const range = options.range;
+    const response = await this.transport.stream(`/v1/artifacts/${encodeURIComponent(id)}`, {
+      headers: { accept: '*/*', range: range ? `bytes=${range.start}-${range.end ?? ''}` : undefined },
+      signal: options.signal,
+    });
+    const length = response.headers.get('content-length');
+    const body = response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? 'application/octet-stream',
+      contentLength: length === null ? undefined : Number(length),
+      contentRange: response.headers.get('content-range') ?? undefined,
+      body,
+      bytes: async () => new Uint8Array(await new Response(body).arrayBuffer()),
+    };
+  }
+}
+
+export function createClient(options: ClientOptions): ReelayClient {
+  return new ReelayClient(options);
+}
+
+/** POST /v1/jobs/:id/cancel answers `{job}`: the record after the cancel was recorded. */
+const CancelAnswer: ResponseSchema<JobView> = {
+  safeParse(data) {
+    if (data === null || typeof data !== 'object' || !('job' in data)) {
+      return { success: false, error: { issues: [{ path: ['job'], message: 'expected {job}' }] } };
+    }
+    return JobView.safeParse((data as { job: unknown }).job);
+  },
+};
+
+function jobPath(id: string): string {
+  return `/v1/jobs/${encodeURIComponent(id)}`;
+}
+
+function queuePath(name: string): string {
+  return `/v1/queues/${encodeURIComponent(name)}`;
+}
+
+function workflowPath(id: string): string {
+  return `/v1/workflows/${encodeURIComponent(id)}`;
+}
+
+function dlqPath(id: string): string {
+  return `/v1/dlq/${encodeURIComponent(id)}`;
+}

@@ -1,0 +1,225 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { waitUntil } from '@reelay/runtime/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_KEY, CLI_ENTRY, type GatewaySystem, startGatewaySystem } from './gateway-system.js';
+
+/** `reelay` as a real process (node packages/sdk/dist/cli/main.js) against the real gateway. */
+
+let sys: GatewaySystem;
+let dir: string;
+
+beforeAll(async () => {
+  sys = await startGatewaySystem();
+  dir = await mkdtemp(path.join(os.tmpdir(), 'reelay-cli-'));
+});
+afterAll(async () => {
+  await sys?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function reelay(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI_ENTRY, ...args],
+      { env: { ...process.env, REELAY_URL: sys.url, REELAY_API_KEY: ADMIN_KEY, ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+async function submitted(args: string[]): Promise<string> {
+  const run = await reelay(['--json', 'submit', ...args]);
+  expect(run.code).toBe(0);
+  return (JSON.parse(run.stdout) as { id: string }).id;
+}
+
+describe('reelay', () => {
+  it('submit --wait runs a job to success, prints its result and exits 0', async () => {
+    const run = await reelay(['submit', 'system.sleep', '--input', '{"ms":50,"steps":2}', '--priority', '8', '--wait']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/status:\s+succeeded/);
+    expect(run.stdout).toMatch(/priority:\s+8/);
+    expect(run.stdout).toMatch(/result:\s+\{"sleptMs":\d+\}/);
+  });
+
+  it('submit --input-file reads the input, and status --json prints the job record', async () => {
+    const file = path.join(dir, 'input.json');
+    await writeFile(file, JSON.stringify({ ms: 20 }));
+    const id = await submitted(['system.sleep', '--input-file', file, '--project', 'cli']);
+    const waited = await reelay(['--json', 'submit', 'system.noop', '--wait']);
+    expect(waited.code).toBe(0);
+    const status = await reelay(['--json', 'status', id]);
+    expect(status.code).toBe(0);
+    const job = JSON.parse(status.stdout);
+    expect(job).toMatchObject({ id, type: 'system.sleep', project: 'cli', input: { ms: 20 } });
+  });
+
+  it('submit --wait exits 1 when the job fails', async () => {
+    const run = await reelay(['submit', 'system.sleep', '--input', '{"ms":10,"failAttempts":3}', '--max-attempts', '1', '--wait']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/status:\s+failed/);
+  });
+
+  it('ls prints an aligned table of jobs, filtered by project', async () => {
+    const ids = [await submitted(['system.noop', '--project', 'listing']), await submitted(['system.noop', '--project', 'listing'])];
+    const run = await reelay(['ls', '--project', 'listing']);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^ID\s+TYPE\s+STATUS\s+PROGRESS\s+QUEUE\s+PRI\s+PROJECT\s+AGE$/);
+    expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual([...ids].reverse());
+    // Aligned: every row starts its TYPE column where the header does.
+    const typeColumn = lines[0]!.indexOf('TYPE');
+    expect(lines.slice(1).every((l) => l.indexOf('system.noop') === typeColumn)).toBe(true);
+  });
+
+  it('watch follows several jobs until they finish and exits 0 when all succeeded', async () => {
+    const a = await submitted(['system.sleep', '--input', '{"ms":200,"steps":4}']);
+    const b = await submitted(['system.sleep', '--input', '{"ms":100,"steps":2}']);
+    const run = await reelay(['watch', a, b]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`${a}  succeeded`);
+    expect(run.stdout).toContain(`${b}  succeeded`);
+  });
+
+  it('watch --json streams one JSON line per event and exits 1 when a job fails', async () => {
+    const ok = await submitted(['system.noop']);
+    const bad = await submitted(['system.sleep', '--input', '{"ms":10,"failAttempts":3}', '--max-attempts', '1']);
+    const run = await reelay(['--json', 'watch', ok, bad]);
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trim().split('\n');
+    const events = lines
+      .slice(
+        0,
+        lines.findIndex((l) => l.startsWith('[')),
+      )
+      .map((l) => JSON.parse(l) as { id: string; status: string });
+    expect(events.some((e) => e.id === bad && e.status === 'failed')).toBe(true);
+    expect(events.some((e) => e.id === ok && e.status === 'succeeded')).toBe(true);
+  });
+
+  it('queues, pause and resume show and flip the queue state', async () => {
+    const list = await reelay(['queues']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^NAME\s+PAUSED\s+WORKERS/);
+    expect(list.stdout).toMatch(/^system\s+no\s+/m);
+    expect((await reelay(['pause', 'system'])).stdout).toContain('queue system paused');
+    const one = await reelay(['--json', 'queues', 'system']);
+    expect(JSON.parse(one.stdout)).toMatchObject({ name: 'system', paused: true });
+    expect((await reelay(['resume', 'system'])).stdout).toContain('queue system resumed');
+  });
+
+  it('workers lists the live scheduler', async () => {
+    const run = await reelay(['workers']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^ID\s+SERVICE/);
+    expect(run.stdout).toMatch(/\sscheduler\s+\S+\s+system\s/);
+  });
+
+  it('dlq ls shows a dead job, dlq requeue runs it again and dlq rm discards one', async () => {
+    const dead = await submitted(['system.sleep', '--input', '{"ms":10,"failAttempts":3}', '--max-attempts', '1']);
+    await reelay(['watch', dead]);
+    const ls = await reelay(['dlq', 'ls', '--queue', 'system']);
+    expect(ls.code).toBe(0);
+    expect(ls.stdout).toContain(dead);
+    const requeue = await reelay(['--json', 'dlq', 'requeue', dead, '--input', '{"ms":10}']);
+    expect(requeue.code).toBe(0);
+    const job = JSON.parse(requeue.stdout) as { id: string };
+    // Polled with `status` rather than `watch`: a requeued job keeps its id, and the gateway's
+    // event replay still ends at the earlier `failed` state (reported to the gateway's owner).
+    const final = await waitUntil(
+      async () => {
+        const status = JSON.parse((await reelay(['--json', 'status', job.id])).stdout) as { status: string };
+        return status.status === 'succeeded' || status.status === 'failed' ? status : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'the requeued job to finish' },
+    );
+    expect(final.status).toBe('succeeded');
+
+    const other = await submitted(['system.sleep', '--input', '{"ms":10,"failAttempts":3}', '--max-attempts', '1']);
+    await reelay(['watch', other]);
+    const rm = await reelay(['dlq', 'rm', other]);
+    expect(rm.code).toBe(0);
+    expect((await reelay(['dlq', 'rm', other])).code).toBe(3);
+  });
+
+  it('upload and download round-trip a file, whole and by range', async () => {
+    const source = path.join(dir, 'clip.mp4');
+    const bytes = randomBytes(70_000);
+    await writeFile(source, bytes);
+    const up = await reelay(['--json', 'upload', source, '--project', 'cli']);
+    expect(up.code).toBe(0);
+    const ref = JSON.parse(up.stdout) as { id: string; contentType: string; size: number; name: string };
+    expect(ref).toMatchObject({ contentType: 'video/mp4', size: bytes.length, name: 'clip.mp4' });
+
+    const whole = path.join(dir, 'whole.mp4');
+    expect((await reelay(['download', ref.id, whole])).code).toBe(0);
+    expect((await readFile(whole)).equals(bytes)).toBe(true);
+
+    const part = path.join(dir, 'part.bin');
+    expect((await reelay(['download', ref.id, part, '--range', '100-199'])).code).toBe(0);
+    expect((await readFile(part)).equals(bytes.subarray(100, 200))).toBe(true);
+  });
+
+  it('purge without --yes refuses with exit 2 and deletes nothing', async () => {
+    const run = await reelay(['purge', 'system']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--yes');
+  });
+});
+
+describe('reelay exit codes', () => {
+  it('exits 2 for an unknown command or a bad option value', async () => {
+    expect((await reelay(['frobnicate'])).code).toBe(2);
+    expect((await reelay(['submit', 'system.noop', '--priority', '11'])).code).toBe(2);
+    expect((await reelay(['submit', 'system.noop', '--input', '{not json'])).code).toBe(2);
+  });
+
+  it('exits 2 when the gateway rejects the input as invalid', async () => {
+    const run = await reelay(['submit', 'system.sleep', '--input', '{"ms":"soon"}']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('INVALID_INPUT');
+  });
+
+  it('exits 3 for a job that does not exist', async () => {
+    const run = await reelay(['status', '00000000-0000-7000-8000-000000000000']);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('NOT_FOUND');
+  });
+
+  it('exits 4 for a wrong API key', async () => {
+    const run = await reelay(['ls'], { REELAY_API_KEY: 'wrong-key-0123456789abcdef' });
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain('UNAUTHENTICATED');
+  });
+
+  it('exits 5 when the gateway cannot be reached', async () => {
+    const run = await reelay(['--url', 'http://127.0.0.1:9', 'ls']);
+    expect(run.code).toBe(5);
+  });
+
+  it('exits 6 when cancelling a job that already finished', async () => {
+    const waited = await reelay(['--json', 'submit', 'system.noop', '--wait']);
+    const { id } = JSON.parse(waited.stdout) as { id: string };
+    const run = await reelay(['cancel', id]);
+    expect(run.code).toBe(6);
+  });
+
+  it('exits 7 when submit --wait runs out of --timeout before the job finishes', async () => {
+    const run = await reelay(['--json', 'submit', 'system.sleep', '--input', '{"ms":60000}', '--wait', '--timeout', '300']);
+    expect(run.code).toBe(7);
+  });
+});

@@ -1,0 +1,228 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { waitUntil } from '@reelay/runtime/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TaskType } from '@reelay/contracts';
+import { createClient, type JobStreamEvent, ReelayApiError, type ReelayClient, type TypedJobStreamEvent } from '../src/index.js';
+import { ADMIN_KEY, type GatewaySystem, READER_KEY, startGatewaySystem } from './gateway-system.js';
+
+/** The SDK against the real gateway, real NATS and the real scheduler serving system.* jobs. */
+
+let sys: GatewaySystem;
+let client: ReelayClient;
+
+beforeAll(async () => {
+  sys = await startGatewaySystem();
+  client = createClient({ baseUrl: sys.url, apiKey: ADMIN_KEY });
+});
+afterAll(async () => {
+  await sys?.close();
+});
+
+async function collect<E extends JobStreamEvent | TypedJobStreamEvent<TaskType>>(events: AsyncIterable<E>): Promise<E[]> {
+  const out: E[] = [];
+  for await (const e of events) out.push(e);
+  return out;
+}
+
+async function untilRunning(id: string): Promise<void> {
+  for await (const event of client.events(id)) if (event.job.status === 'running') return;
+}
+
+describe('jobs', () => {
+  it('submits a job typed by its task type and returns its typed result', async () => {
+    const handle = await client.submit('system.sleep', { ms: 50, steps: 2 }, { labels: { suite: 'sdk' } });
+    expect(handle).toMatchObject({ type: 'system.sleep', status: 'queued', queue: 'system', replayed: false });
+    const result = await handle.result({ timeoutMs: 30_000 });
+    expect(result.sleptMs).toBeGreaterThanOrEqual(50);
+    const job = await handle.get();
+    expect(job).toMatchObject({ id: handle.id, status: 'succeeded', progress: 100, input: { ms: 50 }, labels: { suite: 'sdk' } });
+    expect(job.result?.sleptMs).toBe(result.sleptMs);
+  });
+
+  it('maps a repeated Idempotency-Key to the first job', async () => {
+    const first = await client.submit('system.noop', {}, { idempotencyKey: 'sdk-idem-1' });
+    const again = await client.submit('system.noop', {}, { idempotencyKey: 'sdk-idem-1' });
+    expect(first.replayed).toBe(false);
+    expect(again.replayed).toBe(true);
+    expect(again.id).toBe(first.id);
+  });
+
+  it('lists jobs newest first in pages joined by nextCursor', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await client.submit('system.noop', {}, { project: 'paging' })).id);
+    const first = await client.list({ project: 'paging', limit: 2 });
+    expect(first.items).toHaveLength(2);
+    expect(first.nextCursor).toBeDefined();
+    const all = [];
+    for await (const job of client.listAll({ project: 'paging', limit: 2 })) all.push(job);
+    expect(all.map((j) => j.id)).toEqual([...ids].reverse());
+    expect(all.every((j) => j.project === 'paging')).toBe(true);
+  });
+
+  it('waits for a job to finish, and reports a TIMEOUT error while it is still running', async () => {
+    const handle = await client.submit('system.sleep', { ms: 60_000, steps: 60 });
+    const err = await client.wait(handle.id, { timeoutMs: 200 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReelayApiError);
+    expect(err).toMatchObject({ status: 408, code: 'TIMEOUT', retryable: true });
+    await handle.cancel();
+    const done = await handle.wait({ timeoutMs: 30_000 });
+    expect(done.status).toBe('cancelled');
+  });
+
+  it('cancels a running system.sleep; cancelling it again is a 409 CONFLICT', async () => {
+    const handle = await client.submit('system.sleep', { ms: 60_000, steps: 600 });
+    await untilRunning(handle.id);
+    const afterCancel = await handle.cancel();
+    expect(afterCancel.id).toBe(handle.id);
+    const done = await handle.wait({ timeoutMs: 30_000 });
+    expect(done.status).toBe('cancelled');
+    const again = await handle.cancel().catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(ReelayApiError);
+    expect(again).toMatchObject({ status: 409, code: 'CONFLICT', retryable: false });
+  });
+
+  it('streams state and progress events and ends after the terminal state', async () => {
+    const handle = await client.submit('system.sleep', { ms: 300, steps: 3 });
+    const events = await collect(handle.events());
+    const last = events.at(-1)!;
+    expect(last.kind).toBe('state');
+    expect(last.job.status).toBe('succeeded');
+    expect(last.job.result?.sleptMs).toBeGreaterThanOrEqual(300);
+    expect(events.some((e) => e.kind === 'progress')).toBe(true);
+    expect(events.map((e) => e.job.status)).toContain('running');
+    const seqs = events.map((e) => Number(e.eventId));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  });
+
+  it('resumes an event stream from a Last-Event-ID with exactly the events after it', async () => {
+    const handle = await client.submit('system.sleep', { ms: 100, steps: 4 });
+    const all = await collect(handle.events());
+    expect(all.length).toBeGreaterThan(3);
+    const resumed = await collect(handle.events({ lastEventId: all[1]!.eventId }));
+    expect(resumed.map((e) => e.eventId)).toEqual(all.slice(2).map((e) => e.eventId));
+  });
+});
+
+describe('batches', () => {
+  it('submits every item and counts them by state until the batch is done', async () => {
+    const batch = await client.submitBatch([
+      { type: 'system.noop', input: {} },
+      { type: 'system.sleep', input: { ms: 20 } },
+      { type: 'system.noop', input: {} },
+    ]);
+    expect(batch.jobIds).toHaveLength(3);
+    const view = await waitUntil(
+      async () => {
+        const v = await client.getBatch(batch.id);
+        return v.done ? v : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the batch to finish' },
+    );
+    expect(view).toMatchObject({ id: batch.id, total: 3, done: true });
+    expect(view.counts.succeeded).toBe(3);
+    expect([...view.jobIds].sort()).toEqual([...batch.jobIds].sort());
+  });
+});
+
+describe('queues and workers', () => {
+  it('lists the default queues and shows one by name', async () => {
+    const queues = await client.listQueues();
+    expect(queues.map((q) => q.name)).toEqual(expect.arrayContaining(['system', 'media', 'ai', 'publish']));
+    const system = await client.getQueue('system');
+    expect(system.name).toBe('system');
+    expect(system.bands.map((b) => b.band).sort()).toEqual(['high', 'low', 'normal']);
+  });
+
+  it('holds jobs on a paused queue, purges them, and runs jobs again after resume', async () => {
+    expect((await client.pauseQueue('system')).paused).toBe(true);
+    try {
+      const held = await client.submit('system.noop', {});
+      await waitUntil(async () => ((await client.getQueue('system')).pending > 0 ? true : undefined), {
+        what: 'the job to wait in the queue',
+      });
+      expect(await client.purgeQueue('system')).toBeGreaterThanOrEqual(1);
+      expect((await client.get(held.id)).status).toBe('cancelled');
+    } finally {
+      expect((await client.resumeQueue('system')).paused).toBe(false);
+    }
+    const after = await client.submit('system.noop', {});
+    expect((await after.wait({ timeoutMs: 30_000 })).status).toBe('succeeded');
+  });
+
+  it("lists the scheduler's worker from its heartbeat", async () => {
+    const workers = await waitUntil(async () => {
+      const list = await client.listWorkers();
+      return list.length > 0 ? list : undefined;
+    });
+    expect(workers.find((w) => w.service === 'scheduler')?.queues).toContain('system');
+  });
+});
+
+describe('dead letters', () => {
+  it('a job that exhausts its attempts lands in the DLQ and can be requeued with a corrected input', async () => {
+    const handle = await client.submit('system.sleep', { ms: 10, failAttempts: 5 }, { maxAttempts: 1 });
+    expect((await handle.wait({ timeoutMs: 30_000 })).status).toBe('failed');
+    const dead = await waitUntil(async () => (await client.listDeadLetters({ queue: 'system' })).find((d) => d.job.id === handle.id));
+    expect(dead.error.message).toBeTruthy();
+    const requeued = await client.requeueDeadLetter(handle.id, { input: { ms: 10 } });
+    const done = await client.wait(requeued.id, { timeoutMs: 30_000 });
+    expect(done).toMatchObject({ status: 'succeeded', input: { ms: 10 } });
+  });
+
+  it('deletes a dead letter; deleting it again is a 404', async () => {
+    const handle = await client.submit('system.sleep', { ms: 10, failAttempts: 5 }, { maxAttempts: 1 });
+    await handle.wait({ timeoutMs: 30_000 });
+    await waitUntil(async () => (await client.listDeadLetters()).some((d) => d.job.id === handle.id));
+    await client.deleteDeadLetter(handle.id);
+    expect((await client.listDeadLetters()).some((d) => d.job.id === handle.id)).toBe(false);
+    await expect(client.deleteDeadLetter(handle.id)).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+});
+
+describe('artifacts', () => {
+  it('uploads a Node stream and downloads it whole and by byte range', async () => {
+    const bytes = randomBytes(300_000);
+    const chunks = [bytes.subarray(0, 100_000), bytes.subarray(100_000, 250_000), bytes.subarray(250_000)];
+    const ref = await client.uploadArtifact(Readable.from(chunks), { name: 'noise.bin', project: 'media-tests' });
+    expect(ref).toMatchObject({ name: 'noise.bin', size: bytes.length, contentType: 'application/octet-stream', project: 'media-tests' });
+
+    const whole = await client.downloadArtifact(ref.id);
+    expect(whole.status).toBe(200);
+    expect(Buffer.from(await whole.bytes()).equals(bytes)).toBe(true);
+
+    const part = await client.downloadArtifact(ref.id, { range: { start: 99_990, end: 100_009 } });
+    expect(part.status).toBe(206);
+    expect(part.contentRange).toBe(`bytes 99990-100009/${bytes.length}`);
+    expect(Buffer.from(await part.bytes()).equals(bytes.subarray(99_990, 100_010))).toBe(true);
+  });
+
+  it('uploads bytes with their content type', async () => {
+    const ref = await client.uploadArtifact(new TextEncoder().encode('WEBVTT\n'), { name: 'captions.vtt', contentType: 'text/vtt' });
+    const download = await client.downloadArtifact(ref.id);
+    expect(download.contentType).toBe('text/vtt');
+    expect(new TextDecoder().decode(await download.bytes())).toBe('WEBVTT\n');
+  });
+});
+
+describe('typed errors', () => {
+  it('rejects an input that breaks the task contract with a 400 INVALID_INPUT', async () => {
+    // @ts-expect-error — ms must be a number: the compiler catches it, and so does the gateway.
+    const err = await client.submit('system.sleep', { ms: 'soon' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReelayApiError);
+    expect(err).toMatchObject({ status: 400, code: 'INVALID_INPUT', retryable: false });
+  });
+
+  it('rejects an unknown API key with 401 and a missing scope with 403', async () => {
+    const stranger = createClient({ baseUrl: sys.url, apiKey: 'not-a-real-key-0123456789' });
+    await expect(stranger.list()).rejects.toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    const reader = createClient({ baseUrl: sys.url, apiKey: READER_KEY });
+    await expect(reader.submit('system.noop', {}, { project: 'beta' })).rejects.toMatchObject({ status: 403, code: 'FORBIDDEN' });
+  });
+
+  it('reports a missing job as a 404 NOT_FOUND', async () => {
+    const err = await client.get('00000000-0000-7000-8000-000000000000').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReelayApiError);
+    expect(err).toMatchObject({ status: 404, code: 'NOT_FOUND', retryable: false });
+  });
+});

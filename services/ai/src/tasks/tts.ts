@@ -1,0 +1,46 @@
+/** ai.tts: a text or script → a WAV voice track artifact with exact per-sentence timings. */
+import { TtsInput, type TtsOutput } from '@reelay/contracts';
+import { type Handler, PermanentError } from '@reelay/runtime';
+import { splitSentences } from '../text/sentences.js';
+import { words } from '../text/words.js';
+import { buildVoiceTrack, type SentenceToSay } from '../voice/voice-track.js';
+import type { AiDeps } from './ai-deps.js';
+import { parseInput } from './parse-input.js';
+
+export function ttsHandler(deps: AiDeps): Handler {
+  return async (raw, ctx): Promise<TtsOutput> => {
+    const input = parseInput(TtsInput, raw);
+    const sentences = toSentences(input);
+    if (sentences.length === 0) throw new PermanentError('nothing to say: the text has no words');
+    const { synthesizer } = deps;
+    const voice = input.voice ?? synthesizer.defaultVoice;
+    const track = await buildVoiceTrack(ctx, synthesizer, { voice, rate: input.rate, pitch: input.pitch }, sentences, input.pauseMs);
+    ctx.progress(95, 'storing the voice track');
+    const audio = await ctx.artifacts.putFile(track.file, { project: ctx.job.project, name: 'voice.wav', contentType: 'audio/wav' });
+    const out: TtsOutput = {
+      audio,
+      durationSec: track.durationSec,
+      sampleRate: track.sampleRate,
+      voice,
+      sentences: track.sentences,
+      provider: synthesizer.providerFor(voice),
+    };
+    if (synthesizer.model) out.model = synthesizer.model;
+    if (track.usage) out.usage = track.usage;
+    return out;
+  };
+}
+
+/** Sentences to voice, in order; a script's sentences remember their scene. */
+function toSentences(input: ReturnType<typeof TtsInput.parse>): SentenceToSay[] {
+  const spoken = (s: string) => words(s).length > 0;
+  if (input.text !== undefined)
+    return splitSentences(input.text)
+      .filter(spoken)
+      .map((text) => ({ text }));
+  return input.script!.scenes.flatMap((scene, sceneIndex) =>
+    splitSentences(scene.text)
+      .filter(spoken)
+      .map((text) => ({ text, sceneIndex })),
+  );
+}

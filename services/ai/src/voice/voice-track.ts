@@ -1,0 +1,75 @@
+/**
+ * Builds a voice track one sentence at a time: synthesize, convert to the track's PCM
+ * format, measure with ffprobe, then join everything (with measured silences between
+ * sentences) without re-encoding. Because the pieces are measured after conversion and
+ * joined sample for sample, each sentence's start and end in the track are exact —
+ * which is what captions need, and what no engine's own timing report guarantees.
+ */
+import path from 'node:path';
+import type { AiUsage, TimedSentence } from '@reelay/contracts';
+import type { JobContext } from '@reelay/runtime';
+import { addUsage } from '../providers/pricing.js';
+import { concatenate, probeAudio, silence, toTrackPcm } from './audio-files.js';
+import type { Synthesizer, VoiceSettings } from './synthesizer.js';
+
+export interface SentenceToSay {
+  text: string;
+  sceneIndex?: number;
+}
+
+export interface VoiceTrack {
+  file: string;
+  durationSec: number;
+  sampleRate: number;
+  sentences: TimedSentence[];
+  usage?: AiUsage;
+}
+
+export async function buildVoiceTrack(
+  ctx: JobContext,
+  synthesizer: Synthesizer,
+  settings: VoiceSettings,
+  sentences: readonly SentenceToSay[],
+  pauseMs: number,
+): Promise<VoiceTrack> {
+  const dir = await ctx.tempDir();
+  const pieces: string[] = [];
+  const timed: TimedSentence[] = [];
+  let usage: AiUsage | undefined;
+  let pause: { file: string; durationSec: number } | undefined;
+  if (pauseMs > 0 && sentences.length > 1) {
+    const file = path.join(dir, 'pause.wav');
+    await silence(ctx, pauseMs, file);
+    pause = { file, durationSec: (await probeAudio(ctx, file)).durationSec };
+  }
+  let at = 0;
+  for (const [index, sentence] of sentences.entries()) {
+    if (index > 0 && pause) {
+      pieces.push(pause.file);
+      at += pause.durationSec;
+    }
+    const raw = path.join(dir, `sentence-${index}.raw.wav`);
+    const piece = path.join(dir, `sentence-${index}.wav`);
+    const result = await synthesizer.synthesize(sentence.text, settings, raw, ctx);
+    if (result.usage) usage = addUsage(usage, result.usage);
+    await toTrackPcm(ctx, raw, piece);
+    const { durationSec } = await probeAudio(ctx, piece);
+    const entry: TimedSentence = { index, text: sentence.text, startSec: round6(at), endSec: round6(at + durationSec) };
+    if (sentence.sceneIndex !== undefined) entry.sceneIndex = sentence.sceneIndex;
+    timed.push(entry);
+    pieces.push(piece);
+    at += durationSec;
+    ctx.progress(((index + 1) / sentences.length) * 90, `voiced sentence ${index + 1} of ${sentences.length}`);
+  }
+  const file = path.join(dir, 'voice.wav');
+  await concatenate(ctx, pieces, path.join(dir, 'pieces.txt'), file);
+  const probe = await probeAudio(ctx, file);
+  if (Math.abs(probe.durationSec - at) > 0.02) {
+    ctx.log.warn({ measured: probe.durationSec, summed: at }, 'voice track length differs from the sum of its pieces');
+  }
+  const track: VoiceTrack = { file, durationSec: probe.durationSec, sampleRate: probe.sampleRate, sentences: timed };
+  if (usage) track.usage = usage;
+  return track;
+}
+
+const round6 = (n: number) => Math.round(n * 1e6) / 1e6;

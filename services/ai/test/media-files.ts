@@ -1,0 +1,48 @@
+/** Reading artifacts back in tests: download to a temp file, measure with ffprobe. */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { ArtifactStore } from '@reelay/runtime';
+
+const run = promisify(execFile);
+
+export async function downloadArtifact(artifacts: ArtifactStore, id: string, name: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'reelay-ai-test-'));
+  const file = path.join(dir, name);
+  await artifacts.getToFile(id, file);
+  return file;
+}
+
+export async function artifactText(artifacts: ArtifactStore, id: string): Promise<string> {
+  return readFile(await downloadArtifact(artifacts, id, 'text'), 'utf8');
+}
+
+export async function ffprobeDuration(file: string): Promise<number> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
+  return Number(stdout.trim());
+}
+
+export interface SrtCue {
+  startSec: number;
+  endSec: number;
+  lines: string[];
+}
+
+export function parseSrt(srt: string): SrtCue[] {
+  return srt
+    .trim()
+    .split(/\n\n+/)
+    .map((block) => {
+      const [, times, ...lines] = block.split('\n');
+      const [start, end] = times!.split(' --> ').map(srtSeconds);
+      return { startSec: start!, endSec: end!, lines };
+    });
+}
+
+function srtSeconds(stamp: string): number {
+  const [h, m, rest] = stamp.trim().split(':');
+  const [s, ms] = rest!.split(/[,.]/);
+  return Number(h) * 3600 + Number(m) * 60 + Number(s) + Number(ms) / 1000;
+}

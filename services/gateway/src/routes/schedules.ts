@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BUILT_IN_SCHEDULE_PREFIX,
+  CreateScheduleBody,
+  Schedule,
+  ScheduleIdParams,
+  ScheduleListQuery,
+  ScheduleListResponse,
+  ScheduleView,
+} from '@reelay/contracts';
+import type { Buckets } from '@reelay/runtime';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AppDeps } from '../app-deps.js';
+import { canAccessProject, type Principal } from '../auth/api-keys.js';
+import { assertVisible, projectFor } from '../auth/auth-plugin.js';
+import { HttpError } from '../http/http-error.js';
+
+type KV = Buckets['schedules'];
+
+/**
+ * Periodic schedules in KV `schedules`. The gateway writes definitions and the pause
+ * flag; the scheduler's leader fires them and writes their `state`. Every change here is
+ * a revision-checked update, so it never overwrites a state write (or vice versa).
+ */
+export const scheduleRoutes =
+  (deps: AppDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const kv = deps.buckets.schedules;
+
+    app.get(
+      '/v1/schedules',
+      {
+        config: { scope: 'jobs:read' },
+        schema: { tags: ['schedules'], summary: 'List schedules', querystring: ScheduleListQuery, response: { 200: ScheduleListResponse } },
+      },
+      async (req) => {
+        const { project } = req.query;
+        if (project) assertVisible(req.principal, project, `project ${project}`);
+        const items: Schedule[] = [];
+        for await (const key of await kv.keys()) {
+          const found = await read(kv, key);
+          if (!found || !canAccessProject(req.principal, found.schedule.project)) continue;
+          if (project && found.schedule.project !== project) continue;
+          items.push(found.schedule);
+        }
+        return { items: items.sort((a, b) => a.id.localeCompare(b.id)) };
+      },
+    );
+
+    app.post(
+      '/v1/schedules',
+      {
+        config: { scope: 'jobs:write' },
+        schema: { tags: ['schedules'], summary: 'Create a schedule', body: CreateScheduleBody, response: { 201: ScheduleView } },
+      },
+      async (req, reply) => {
+        const body = req.body;
+        const id = body.id ?? `sch-${randomUUID()}`;
+        if (id.startsWith(BUILT_IN_SCHEDULE_PREFIX)) {
+          throw new HttpError('INVALID_INPUT', `schedule ids starting with "${BUILT_IN_SCHEDULE_PREFIX}" are reserved`);
+        }
+        // Each tick's job is validated again when enqueued; checking now turns a typo into a 400.
+        deps.jobs.validateInput(body.job.type, body.job.input);
+        const now = new Date().toISOString();
+        const schedule = Schedule.parse({
+          id,
+          ...(body.name !== undefined ? { name: body.name } : {}),
+          project: projectFor(req.principal, body.project),
+          spec: body.spec,
+          job: body.job,
+          overlap: body.overlap,
+          paused: body.paused,
+          builtIn: false,
+          createdAt: now,
+          updatedAt: now,
+          state: {},
+        });
+        try {
+          await kv.create(id, JSON.stringify(schedule));
+        } catch {
+          throw new HttpError('CONFLICT', `schedule ${id} already exists`);
+        }
+        return reply.code(201).send(schedule);
+      },
+    );
+
+    app.get(
+      '/v1/schedules/:id',
+      {
+        config: { scope: 'jobs:read' },
+        schema: { tags: ['schedules'], summary: 'Get a schedule', params: ScheduleIdParams, response: { 200: ScheduleView } },
+      },
+      async (req) => (await visible(kv, req.principal, req.params.id)).schedule,
+    );
+
+    app.delete(
+      '/v1/schedules/:id',
+      { config: { scope: 'jobs:write' }, schema: { tags: ['schedules'], summary: 'Delete a schedule', params: ScheduleIdParams } },
+      async (req, reply) => {
+        const { schedule, revision } = await visible(kv, req.principal, req.params.id);
+        if (schedule.builtIn) throw new HttpError('CONFLICT', `schedule ${schedule.id} is built in: pause it instead`);
+        await kv.delete(schedule.id, { previousSeq: revision });
+        return reply.code(204).send();
+      },
+    );
+
+    for (const action of ['pause', 'resume'] as const) {
+      app.post(
+        `/v1/schedules/:id/${action}`,
+        {
+          config: { scope: 'jobs:write' },
+          schema: {
+            tags: ['schedules'],
+            summary: action === 'pause' ? 'Stop firing a schedule' : 'Fire a paused schedule again (missed ticks are not caught up)',
+            params: ScheduleIdParams,
+            response: { 200: ScheduleView },
+          },
+        },
+        async (req) => {
+          for (let attempt = 0; attempt < 5; attempt++) {
+            const { schedule, revision } = await visible(kv, req.principal, req.params.id);
+            const now = new Date().toISOString();
+            const next: Schedule =
+              action === 'pause'
+                ? { ...schedule, paused: true, updatedAt: now }
+                : { ...schedule, paused: false, resumedAt: now, updatedAt: now };
+            if (schedule.paused === next.paused) return schedule;
+            try {
+              await kv.update(schedule.id, JSON.stringify(next), revision);
+              return next;
+            } catch {
+              // The leader wrote the schedule's state meanwhile: read again and retry.
+            }
+          }
+          throw new HttpError('CONFLICT', `schedule ${req.params.id} kept changing; try again`);
+        },
+      );
+    }
+  };
+
+async function read(kv: KV, id: string): Promise<{ schedule: Schedule; revision: number } | undefined> {
+  const entry = await kv.get(id);
+  if (entry?.operation !== 'PUT') return undefined;
+  const parsed = Schedule.safeParse(entry.json());
+  return parsed.success ? { schedule: parsed.data, revision: entry.revision } : undefined;
+}
+
+async function visible(kv: KV, principal: Principal, id: string): Promise<{ schedule: Schedule; revision: number }> {
+  const found = await read(kv, id);
+  if (!found) throw new HttpError('NOT_FOUND', `schedule ${id} not found`);
+  assertVisible(principal, found.schedule.project, `schedule ${id}`);
+  return found;
+}

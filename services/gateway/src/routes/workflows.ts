@@ -1,0 +1,120 @@
+import {
+  ReelPresetBody,
+  SubmitWorkflowBody,
+  SubmitWorkflowResponse,
+  WorkflowIdParams,
+  type WorkflowRecord,
+  WorkflowView,
+} from '@reelay/contracts';
+import { contextFromCarrier, inSpan, SpanKind, WorkflowClient } from '@reelay/runtime';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AppDeps } from '../app-deps.js';
+import type { Principal } from '../auth/api-keys.js';
+import { assertVisible, projectFor } from '../auth/auth-plugin.js';
+import { HttpError } from '../http/http-error.js';
+
+/**
+ * /v1/workflows: submit a DAG of steps (or a preset), read its state, cancel, retry.
+ * The gateway only writes the record and queues the first steps; the scheduler's
+ * workflow engine moves it on from job events.
+ */
+export const workflowRoutes =
+  (deps: AppDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const workflows = new WorkflowClient(deps.jobs, deps.buckets.workflows, { artifacts: deps.artifacts });
+
+    const visible = async (principal: Principal, id: string): Promise<WorkflowRecord> => {
+      const record = await workflows.get(id);
+      if (!record) throw new HttpError('NOT_FOUND', `workflow ${id} not found`);
+      assertVisible(principal, record.project, `workflow ${id}`);
+      return record;
+    };
+
+    app.post(
+      '/v1/workflows',
+      {
+        config: { scope: 'jobs:write' },
+        schema: {
+          tags: ['workflows'],
+          summary: 'Submit a workflow (a DAG of steps) or a preset such as {"preset":"reel"}',
+          body: SubmitWorkflowBody,
+          response: { 202: SubmitWorkflowResponse },
+        },
+      },
+      async (req, reply) => {
+        const body = req.body;
+        const project = projectFor(req.principal, body.project);
+        // The request's span is the root of the workflow's trace (or joins the caller's,
+        // when it sent a traceparent): every step job is sent inside it.
+        const parent = contextFromCarrier(traceHeaders(req.headers));
+        const record = await inSpan('POST /v1/workflows', { kind: SpanKind.SERVER, parent }, () =>
+          'preset' in body ? workflows.submitReel(ReelPresetBody.parse(body), { project }) : workflows.submit(body, { project }),
+        );
+        return reply.code(202).send({ id: record.id, status: record.status });
+      },
+    );
+
+    app.get(
+      '/v1/workflows/:id',
+      {
+        config: { scope: 'jobs:read' },
+        schema: {
+          tags: ['workflows'],
+          summary: 'Get a workflow: every step, overall status and progress',
+          params: WorkflowIdParams,
+          response: { 200: WorkflowView },
+        },
+      },
+      async (req) => {
+        await visible(req.principal, req.params.id);
+        const view = await workflows.view(req.params.id);
+        if (!view) throw new HttpError('NOT_FOUND', `workflow ${req.params.id} not found`);
+        return view;
+      },
+    );
+
+    app.post(
+      '/v1/workflows/:id/cancel',
+      {
+        config: { scope: 'jobs:write' },
+        schema: {
+          tags: ['workflows'],
+          summary: 'Cancel a running workflow and its queued or running steps',
+          params: WorkflowIdParams,
+          response: { 202: SubmitWorkflowResponse },
+        },
+      },
+      async (req, reply) => {
+        await visible(req.principal, req.params.id);
+        const record = await workflows.cancel(req.params.id);
+        return reply.code(202).send({ id: record.id, status: record.status });
+      },
+    );
+
+    app.post(
+      '/v1/workflows/:id/retry',
+      {
+        config: { scope: 'jobs:write' },
+        schema: {
+          tags: ['workflows'],
+          summary: 'Re-run the failed, cancelled and skipped steps of a workflow; succeeded steps keep their outputs',
+          params: WorkflowIdParams,
+          response: { 202: SubmitWorkflowResponse },
+        },
+      },
+      async (req, reply) => {
+        await visible(req.principal, req.params.id);
+        const record = await workflows.retry(req.params.id);
+        return reply.code(202).send({ id: record.id, status: record.status });
+      },
+    );
+  };
+
+function traceHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  for (const name of ['traceparent', 'tracestate']) {
+    const value = headers[name];
+    if (typeof value === 'string') carrier[name] = value;
+  }
+  return carrier;
+}

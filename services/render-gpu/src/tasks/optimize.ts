@@ -1,0 +1,44 @@
+import { ErrorCode, MediaOptimizeInput, type MediaOptimizeOutput, PLATFORM_PRESETS } from '@reelay/contracts';
+import { type Handler, PermanentError } from '@reelay/runtime';
+import { chooseVideoEncoder } from '../gpu/video-encoder.js';
+import { fetchArtifact, stem, storeArtifact } from './artifact-files.js';
+import type { MediaDeps } from './media-deps.js';
+import { optimizeArgs } from './optimize-args.js';
+import { parseTaskInput } from './task-input.js';
+
+/** media.optimize: a platform-ready MP4 from any video. */
+export function optimizeHandler(deps: MediaDeps): Handler<unknown, MediaOptimizeOutput> {
+  return async (raw, ctx) => {
+    const input = parseTaskInput(MediaOptimizeInput, raw, 'media.optimize');
+    const dir = await ctx.tempDir();
+    ctx.progress(1, 'download');
+    const { file, ref } = await fetchArtifact(ctx, input.artifactId, 'source');
+    const source = await deps.ffmpeg.probe(ctx, file, dir);
+    if (!source.streams.some((s) => s.type === 'video')) {
+      throw new PermanentError(`artifact ${input.artifactId} has no video stream`, { code: ErrorCode.INVALID_INPUT });
+    }
+    const preset = PLATFORM_PRESETS[input.platform];
+    const video = chooseVideoEncoder(
+      {
+        codec: 'h264',
+        preset: input.preset,
+        gpu: input.gpu,
+        bitrateKbps: preset.videoBitrateKbps,
+        maxBitrateKbps: preset.videoBitrateKbps,
+      },
+      deps.caps,
+    );
+    const output = `optimize-${ctx.jobId}.mp4`;
+    const plan = optimizeArgs({ input: file, output, platform: input.platform, fit: input.fit, video }, source);
+    await deps.ffmpeg.run(ctx, plan.args, {
+      cwd: dir,
+      expectedDurationSec: plan.durationSec,
+      stage: `optimize for ${input.platform}`,
+      span: [2, 95],
+    });
+    const info = await deps.ffmpeg.probe(ctx, output, dir);
+    ctx.progress(96, 'upload');
+    const artifact = await storeArtifact(ctx, output, input.name ?? `${stem(ref.name)}-${input.platform}.mp4`);
+    return { artifact, info, encoder: video.encoder, platform: input.platform, truncated: plan.truncated };
+  };
+}

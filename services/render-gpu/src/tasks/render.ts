@@ -1,0 +1,127 @@
+import { ErrorCode, type MediaInfo, MediaRenderInput, type MediaRenderOutput, SubtitleStyle } from '@reelay/contracts';
+import { type Handler, PermanentError, ReelayError } from '@reelay/runtime';
+import { chooseVideoEncoder } from '../gpu/video-encoder.js';
+import { fetchArtifact, storeArtifact } from './artifact-files.js';
+import type { MediaDeps } from './media-deps.js';
+import { type PlannedScene, type RenderPlan, RenderPlanError, renderCommand } from './render-graph.js';
+import { parseTaskInput } from './task-input.js';
+
+/**
+ * media.render: scenes (clips and stills) joined with cuts or xfade transitions, voice and
+ * ducked music under them, SRT subtitles burned in — one ffmpeg run — then checked with
+ * ffprobe: the video must last the planned length to within one frame, or the attempt fails.
+ */
+
+/** The output did not come out as planned: retryable once more, but a bug if it repeats. */
+export class OutputCheckError extends ReelayError {
+  constructor(message: string, details: unknown) {
+    super('OUTPUT_CHECK_FAILED', message, { retryable: true, details });
+  }
+}
+
+export function renderHandler(deps: MediaDeps): Handler<unknown, MediaRenderOutput> {
+  return async (raw, ctx) => {
+    const input = parseTaskInput(MediaRenderInput, raw, 'media.render');
+    const dir = await ctx.tempDir();
+    ctx.progress(1, 'download');
+
+    // Each distinct artifact is fetched and probed once, however many scenes use it.
+    const fetched = new Map<string, { file: string; info: MediaInfo }>();
+    const load = async (id: string, base: string) => {
+      const known = fetched.get(id);
+      if (known) return known;
+      const { file } = await fetchArtifact(ctx, id, `${base}-${fetched.size + 1}`);
+      const entry = { file, info: await deps.ffmpeg.probe(ctx, file, dir) };
+      fetched.set(id, entry);
+      return entry;
+    };
+
+    const scenes: PlannedScene[] = [];
+    for (const [i, scene] of input.scenes.entries()) {
+      const { file, info } = await load(scene.artifactId, 'scene');
+      if (!info.streams.some((s) => s.type === 'video')) throw invalid(`scene ${i + 1}: artifact ${scene.artifactId} has no picture`);
+      let durationSec = scene.durationSec;
+      if (scene.kind === 'video') {
+        if (scene.inSec >= info.durationSec) {
+          throw invalid(`scene ${i + 1}: inSec ${scene.inSec} is past the end of the ${info.durationSec} s clip`);
+        }
+        durationSec ??= (scene.outSec ?? info.durationSec) - scene.inSec;
+      }
+      scenes.push({
+        file,
+        kind: scene.kind,
+        inSec: scene.inSec,
+        durationSec: durationSec ?? 0,
+        fit: scene.fit,
+        ...(scene.transition ? { transition: scene.transition } : {}),
+      });
+    }
+    const plan: RenderPlan = {
+      scenes,
+      width: input.width,
+      height: input.height,
+      fps: input.fps,
+      video: chooseVideoEncoder({ codec: input.videoCodec, preset: input.preset, crf: input.crf, gpu: input.gpu }, deps.caps),
+      output: `render-${ctx.jobId}.mp4`,
+    };
+    if (input.voice) plan.voice = { file: (await audioOf(input.voice.artifactId, 'voice')).file, volume: input.voice.volume };
+    if (input.music) {
+      plan.music = { file: (await audioOf(input.music.artifactId, 'music')).file, volume: input.music.volume, duck: input.music.duck };
+    }
+    if (input.subtitles) {
+      const { file } = await fetchArtifact(ctx, input.subtitles.artifactId, 'subtitles');
+      plan.subtitles = { file, style: SubtitleStyle.parse(input.subtitles.style) as Required<SubtitleStyle> };
+    }
+
+    let command: ReturnType<typeof renderCommand>;
+    try {
+      command = renderCommand(plan);
+    } catch (err) {
+      if (err instanceof RenderPlanError) throw invalid(err.message);
+      throw err;
+    }
+    await deps.ffmpeg.run(ctx, command.args, {
+      cwd: dir,
+      expectedDurationSec: command.expectedDurationSec,
+      stage: 'render',
+      span: [5, 94],
+    });
+
+    ctx.progress(95, 'verify');
+    const info = await deps.ffmpeg.probe(ctx, plan.output, dir);
+    verifyLength(info, command.expectedDurationSec, input.fps);
+    const artifact = await storeArtifact(ctx, plan.output, input.name ?? 'reel.mp4');
+    return { artifact, info, encoder: plan.video.encoder, expectedDurationSec: command.expectedDurationSec };
+
+    async function audioOf(id: string, base: string) {
+      const loaded = await load(id, base);
+      if (!loaded.info.streams.some((s) => s.type === 'audio')) throw invalid(`${base} artifact ${id} has no audio stream`);
+      return loaded;
+    }
+  };
+}
+
+/** Video within one frame of plan; audio within a frame plus one AAC frame (1024 samples). */
+export function verifyLength(info: MediaInfo, expectedSec: number, fps: number): void {
+  const frame = 1 / fps;
+  const video = info.streams.find((s) => s.type === 'video');
+  const audio = info.streams.find((s) => s.type === 'audio');
+  const videoSec = video?.durationSec ?? info.durationSec;
+  const problems: string[] = [];
+  if (Math.abs(videoSec - expectedSec) > frame + 1e-3) problems.push(`video lasts ${videoSec} s`);
+  if (!audio) problems.push('no audio stream');
+  else if (audio.durationSec !== undefined && Math.abs(audio.durationSec - expectedSec) > frame + 1024 / 48_000 + 1e-3) {
+    problems.push(`audio lasts ${audio.durationSec} s`);
+  }
+  if (problems.length) {
+    throw new OutputCheckError(`rendered reel failed its check: expected ${expectedSec} s, but ${problems.join(' and ')}`, {
+      expectedSec,
+      videoSec,
+      audioSec: audio?.durationSec,
+    });
+  }
+}
+
+function invalid(message: string): PermanentError {
+  return new PermanentError(message, { code: ErrorCode.INVALID_INPUT });
+}

@@ -1,0 +1,57 @@
+import type { AudioCodec, Container, MediaInfo } from '@reelay/contracts';
+import type { VideoEncoder } from '../gpu/video-encoder.js';
+
+/**
+ * ffmpeg arguments for media.transcode — pure, so the benchmark runs the very command the
+ * worker runs, and the unit tests can read it.
+ */
+export interface TranscodePlan {
+  input: string;
+  output: string;
+  container: Container;
+  video: VideoEncoder;
+  audioCodec: AudioCodec;
+  audioBitrateKbps: number;
+  width?: number;
+  height?: number;
+  fps?: number;
+}
+
+export const CONTAINER_EXTENSION: Record<Container, string> = { mp4: 'mp4', webm: 'webm', mkv: 'mkv' };
+
+export function transcodeArgs(plan: TranscodePlan, source: MediaInfo): string[] {
+  const hasAudio = source.streams.some((s) => s.type === 'audio');
+  const filters = [...scaleFilters(plan.width, plan.height), ...(plan.fps ? [`fps=${plan.fps}`] : [])];
+  return [
+    '-i',
+    plan.input,
+    '-map',
+    '0:v:0',
+    ...(hasAudio && plan.audioCodec !== 'none' ? ['-map', '0:a:0'] : []),
+    ...(filters.length ? ['-vf', filters.join(',')] : []),
+    ...plan.video.args,
+    ...audioArgs(plan.audioCodec, plan.audioBitrateKbps, hasAudio),
+    // moov up front: the file starts playing before it has fully downloaded.
+    ...(plan.container === 'mp4' ? ['-movflags', '+faststart'] : []),
+    '-f',
+    plan.container === 'mkv' ? 'matroska' : plan.container,
+    plan.output,
+  ];
+}
+
+export function audioArgs(codec: AudioCodec, bitrateKbps: number, hasAudio: boolean): string[] {
+  if (codec === 'none' || !hasAudio) return ['-an'];
+  // libopus takes 48 kHz (or lower fixed rates); AAC is fine at 48 kHz too, so both get it.
+  const encoder = codec === 'aac' ? 'aac' : 'libopus';
+  return ['-c:a', encoder, '-b:a', `${bitrateKbps}k`, '-ar', '48000'];
+}
+
+/** Both sides: fit inside and pad to exactly that size. One side: the other follows (even). */
+export function scaleFilters(width?: number, height?: number): string[] {
+  if (width && height) {
+    return [`scale=${width}:${height}:force_original_aspect_ratio=decrease`, `pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2`, 'setsar=1'];
+  }
+  if (width) return [`scale=${width}:-2`, 'setsar=1'];
+  if (height) return [`scale=-2:${height}`, 'setsar=1'];
+  return [];
+}
