@@ -57,17 +57,20 @@ export async function startServiceRuntime(service: string, config: RuntimeEnv, e
 }
 
 /**
- * SIGTERM/SIGINT → `stop()` once, then exit 0; a second signal exits at once. Errors
- * in stop are logged and exit 1.
+ * SIGTERM/SIGINT → `stop()` once, then exit 0; a second signal a second or more later
+ * exits at once. Errors in stop are logged and exit 1.
  */
 export function onShutdownSignal(logger: Logger, stop: () => Promise<void>): void {
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const handler = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // Ctrl-C reaches the whole process group and a launcher often adds a SIGTERM: a
+      // second signal within a second is the same request, not an impatient person.
+      if (Date.now() - stoppingSince < 1_000) return;
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(130);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     logger.info({ signal }, 'shutting down');
     stop().then(
       () => process.exit(0),

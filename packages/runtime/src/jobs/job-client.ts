@@ -98,7 +98,7 @@ export class JobClient {
 
   /** Validates, records and queues one job. Nothing is queued when validation fails. */
   async enqueue(request: EnqueueRequest): Promise<EnqueueResult> {
-    const prepared = this.prepare(request);
+    const prepared = await this.routeGpu(this.prepare(request), request.queue);
     const project = prepared.envelope.project;
     if (request.idempotencyKey) {
       const key = idempotencyKvKey(project, request.idempotencyKey);
@@ -125,7 +125,7 @@ export class JobClient {
    * record lands before its message, so a worker never overtakes the "queued" write.
    */
   async enqueueMany(requests: EnqueueRequest[]): Promise<JobRecord[]> {
-    const prepared = requests.map((r) => this.prepare(r));
+    const prepared = await Promise.all(requests.map((r) => this.routeGpu(this.prepare(r), r.queue)));
     return inSpan('send batch', { kind: SpanKind.PRODUCER, attributes: { [Attr.messagingSystem]: 'nats' } }, async () => {
       const records = prepared.map((p, i) => this.initialRecord(p.envelope, requests[i]?.runAt));
       const hdrs = prepared.map(() => injectTrace());
@@ -267,6 +267,34 @@ export class JobClient {
     if (request.stepId !== undefined) envelope.stepId = request.stepId;
     if (request.batchId !== undefined) envelope.batchId = request.batchId;
     return { envelope, subject: jobsSubject(queue, bandFor(priority)) };
+  }
+
+  /**
+   * Media jobs say where they may run: `gpu: "required"` goes to media-gpu, `"never"` to
+   * media, and `"preferred"` to media-gpu only while a live worker serves it (heartbeats
+   * in KV `workers`, checked at most every few seconds) — otherwise it would wait there
+   * for a GPU that does not exist.
+   */
+  private async routeGpu(prepared: { envelope: JobEnvelope; subject: string }, explicitQueue?: string) {
+    const gpu = (prepared.envelope.input as { gpu?: unknown } | undefined)?.gpu;
+    if (explicitQueue || prepared.envelope.queue !== 'media' || typeof gpu !== 'string') return prepared;
+    const useGpu = gpu === 'required' || (gpu === 'preferred' && (await this.gpuWorkerAlive()));
+    if (!useGpu) return prepared;
+    prepared.envelope.queue = 'media-gpu';
+    return { envelope: prepared.envelope, subject: jobsSubject('media-gpu', bandFor(prepared.envelope.priority)) };
+  }
+
+  private gpuCheck: { at: number; alive: boolean } | undefined;
+  private async gpuWorkerAlive(): Promise<boolean> {
+    if (this.gpuCheck && Date.now() - this.gpuCheck.at < 5_000) return this.gpuCheck.alive;
+    let alive = false;
+    const keys = await this.options.buckets.workers.keys();
+    for await (const key of keys) {
+      const entry = await this.options.buckets.workers.get(key);
+      if (entry?.operation === 'PUT' && (entry.json() as { queues?: string[] }).queues?.includes('media-gpu')) alive = true;
+    }
+    this.gpuCheck = { at: Date.now(), alive };
+    return alive;
   }
 
   private initialRecord(envelope: JobEnvelope, runAt?: Date): JobRecord {

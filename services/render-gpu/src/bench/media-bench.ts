@@ -5,7 +5,7 @@
  * command directly on the same input, in the same run. Prints wall times, the ratio and
  * encode fps as a markdown table.
  *
- *   pnpm --filter @reelay/render-gpu bench:media [-- --seconds 30 --preset veryfast]
+ *   pnpm --filter @reelay/render-gpu bench:media [-- --seconds 30 --preset veryfast --runs 3]
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -22,6 +22,8 @@ import { renderCommand } from '../tasks/render-graph.js';
 import { transcodeArgs } from '../tasks/transcode-args.js';
 
 const { values } = parseArgs({
+  // pnpm passes its `--` separator through.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     seconds: { type: 'string', default: '30' },
     width: { type: 'string', default: '1080' },

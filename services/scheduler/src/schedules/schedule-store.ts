@@ -14,16 +14,6 @@ export interface StoredSchedule {
 export class ScheduleStore {
   constructor(private readonly kv: KV) {}
 
-  async list(): Promise<StoredSchedule[]> {
-    const keys = await this.kv.keys();
-    const out: StoredSchedule[] = [];
-    for await (const key of keys) {
-      const stored = await this.get(key);
-      if (stored) out.push(stored);
-    }
-    return out;
-  }
-
   async get(id: string): Promise<StoredSchedule | undefined> {
     const entry = await this.kv.get(id);
     if (entry?.operation !== 'PUT') return undefined;
