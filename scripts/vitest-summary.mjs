@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 const file = process.argv[2] ?? '.vitest-report.json';
 try {
   const report = JSON.parse(readFileSync(file, 'utf8'));
-  const failed = report.numFailedTests + (report.numFailedTestSuites ?? 0);
+  // A file that failed before running any test (an import error) counts as one failure.
+  const brokenFiles = report.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+  const failed = report.numFailedTests + brokenFiles;
   console.log(`${report.numPassedTests} passed, ${failed} failed`);
   if (report.numTotalTests === 0) process.exit(1);
 } catch (err) {

@@ -92,6 +92,7 @@ const jobCodeMeaning = {
   CHILD_PROCESS_FAILED: ['A child process (ffmpeg, flite…) failed.', 'yes', ''],
   PROVIDER_ERROR: ['An outside provider answered with an error (4xx permanent, 5xx retryable).', 'depends', ''],
   STALLED: ['The job stopped reporting progress for too long.', 'yes', ''],
+  OUTPUT_CHECK_FAILED: ['A produced file failed its check (ffprobe found the wrong duration or streams).', 'yes', ''],
   ARTIFACT_NOT_FOUND: ['A referenced artifact does not exist.', 'no', 404],
   FORBIDDEN_ADDRESS: ['A URL pointed at a loopback, link-local or private address.', 'no', ''],
   NOT_FOUND: ['No such job, artifact, queue, workflow or dead letter (or not in your projects).', 'no', 404],

@@ -29,6 +29,8 @@ export const ErrorCode = {
   CHILD_PROCESS_FAILED: 'CHILD_PROCESS_FAILED',
   /** An outside provider answered with an error. */
   PROVIDER_ERROR: 'PROVIDER_ERROR',
+  /** A produced file failed its check (ffprobe found the wrong duration or streams). */
+  OUTPUT_CHECK_FAILED: 'OUTPUT_CHECK_FAILED',
   /** The job stopped reporting progress for too long. */
   STALLED: 'STALLED',
   /** A referenced artifact does not exist. */

@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './app-deps.js';
 import { authPlugin } from './auth/auth-plugin.js';
+import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { batchRoutes } from './routes/batches.js';
@@ -77,6 +78,7 @@ export async function buildApp(deps: AppDeps, extraRoutes: ((app: FastifyInstanc
   await app.register(workerRoutes(deps));
   await app.register(deadLetterRoutes(deps));
   await app.register(artifactRoutes(deps));
+  await app.register(dashboardRoutes);
   await app.register(workflowRoutes(deps));
   await app.register(delayedJobRoutes(deps));
   await app.register(scheduleRoutes(deps));

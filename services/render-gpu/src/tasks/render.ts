@@ -15,7 +15,7 @@ import { parseTaskInput } from './task-input.js';
 /** The output did not come out as planned: retryable once more, but a bug if it repeats. */
 export class OutputCheckError extends ReelayError {
   constructor(message: string, details: unknown) {
-    super('OUTPUT_CHECK_FAILED', message, { retryable: true, details });
+    super(ErrorCode.OUTPUT_CHECK_FAILED, message, { retryable: true, details });
   }
 }
 
