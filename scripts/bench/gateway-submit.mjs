@@ -17,7 +17,12 @@ const nats = await startNatsServer();
 const env = { NATS_URL: nats.url, LOG_LEVEL: 'info' };
 const scheduler = startProcess('services/scheduler/dist/main.js', env);
 await scheduler.waitFor(/scheduler ready/, 30_000);
-const gateway = startProcess('services/gateway/dist/main.js', { ...env, PORT: '0', REELAY_API_KEYS_FILE: keys, RATE_LIMIT_PER_MINUTE: '100000000' });
+const gateway = startProcess('services/gateway/dist/main.js', {
+  ...env,
+  PORT: '0',
+  REELAY_API_KEYS_FILE: keys,
+  RATE_LIMIT_PER_MINUTE: '100000000',
+});
 const url = (await gateway.waitFor(/gateway ready on http:\/\/[\d.:]+/, 30_000)).split(' on ')[1];
 
 try {
@@ -31,7 +36,9 @@ try {
   });
   const ok = result['2xx'];
   console.log(`POST /v1/jobs (system.noop), ${connections} connections, ${seconds} s: ${Math.round(ok / seconds)} accepted jobs/s`);
-  console.log(`latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms; non-2xx ${result.non2xx}, errors ${result.errors}`);
+  console.log(
+    `latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms; non-2xx ${result.non2xx}, errors ${result.errors}`,
+  );
 } finally {
   await gateway.kill('SIGTERM');
   await scheduler.kill('SIGTERM');

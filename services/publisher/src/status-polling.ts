@@ -1,4 +1,4 @@
-import { TransientError } from '@reelay/runtime';
+import { abortableSleep, TransientError } from '@reelay/runtime';
 
 export interface PollOptions {
   intervalMs: number;
@@ -24,21 +24,6 @@ export async function pollUntil<T>(
     if ('done' in answer) return answer.done;
     if (Date.now() >= deadline) throw new TransientError(`${what}: still processing after ${options.timeoutMs} ms`);
     options.keepAlive?.();
-    await sleep(('waitMs' in answer ? answer.waitMs : undefined) ?? options.intervalMs, options.signal);
+    await abortableSleep(('waitMs' in answer ? answer.waitMs : undefined) ?? options.intervalMs, options.signal);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,5 +1,6 @@
 import type { SleepInput } from '@reelay/contracts';
 import { TransientError } from '../errors.js';
+import { abortableSleep } from './abortable-sleep.js';
 import type { Handler } from './job-context.js';
 
 /** `system.noop` and `system.sleep`: health checks, the sample pipeline, the benchmark. */
@@ -18,18 +19,3 @@ export const systemHandlers: Record<string, Handler> = {
     return { sleptMs: Date.now() - started };
   },
 };
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}

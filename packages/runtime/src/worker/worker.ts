@@ -113,6 +113,8 @@ export class Worker {
   private wake: (() => void) | undefined;
   private loopDone: Promise<void> = Promise.resolve();
   private readonly tmpDir: string;
+  /** Final writes whose acks are still to be sent; stop() waits for them. */
+  private readonly settling = new Set<Promise<void>>();
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -193,6 +195,7 @@ export class Worker {
       }
       await Promise.race([all(), sleep(5_000)]);
     }
+    await Promise.all([...this.settling]);
     this.puller.close();
     this.cancellations.stop();
     this.pauses.stop();
@@ -435,19 +438,22 @@ export class Worker {
     const decision = settle(outcome, attempt, envelope.maxAttempts, task.retry);
     switch (decision.action) {
       case 'ack': {
-        if (decision.status === 'succeeded') {
-          await store.write({
-            ...record,
-            status: 'succeeded',
-            progress: 100,
-            result: (outcome as { result: unknown }).result,
-            finishedAt: now(),
-          });
-        } else {
-          await store.write({ ...record, status: 'cancelled', finishedAt: now(), error: cancelledError() });
-        }
-        message.ackNoWait();
-        log.debug({ status: decision.status }, 'job settled');
+        const final: JobRecord =
+          decision.status === 'succeeded'
+            ? { ...record, status: 'succeeded', progress: 100, result: (outcome as { result: unknown }).result, finishedAt: now() }
+            : { ...record, status: 'cancelled', finishedAt: now(), error: cancelledError() };
+        // The ack follows the confirmed write (state before ack), but the slot is free as
+        // soon as the write is sent: the next take overlaps this round trip. If the write
+        // fails the message stays unacked and comes back after AckWait.
+        this.track(
+          store.write(final).then(
+            () => {
+              message.ackNoWait();
+              log.debug({ status: decision.status }, 'job settled');
+            },
+            (err) => log.error({ err }, 'recording the final state failed; the job will be redelivered'),
+          ),
+        );
         return;
       }
       case 'nak': {
@@ -591,6 +597,11 @@ export class Worker {
       children.killAll();
       if (tempDir) await rm(tempDir, { recursive: true, force: true }).catch(() => {});
     }
+  }
+
+  private track(p: Promise<void>): void {
+    this.settling.add(p);
+    void p.finally(() => this.settling.delete(p));
   }
 
   private cancelRunning(id: string): void {
