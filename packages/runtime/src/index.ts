@@ -45,6 +45,7 @@ export {
 export { newJobId } from './jobs/new-job-id.js';
 export { ArtifactStore, ArtifactNotFoundError, contentTypeFor } from './artifacts/artifact-store.js';
 export { ChildProcesses, killGroup } from './process/child-processes.js';
+export { ForbiddenAddressError, isForbiddenAddress, checkLiteralHost, guardedLookup } from './net/address-guard.js';
 export { Worker, type WorkerOptions, type WorkerDeps } from './worker/worker.js';
 export type { JobContext, Handler } from './worker/job-context.js';
 export { CancelledError, SoftTimeoutError, HardTimeoutError, ShutdownError } from './worker/abort-reasons.js';

@@ -1,8 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { ErrorCode, WebhookPublishInput, type WebhookPublishOutput } from '@reelay/contracts';
-import { type Handler, PermanentError, TransientError } from '@reelay/runtime';
-import { assertHostAllowed, ForbiddenAddressError, guardedLookup } from '../address-guard.js';
+import { checkLiteralHost, ForbiddenAddressError, guardedLookup, type Handler, PermanentError, TransientError } from '@reelay/runtime';
 import type { Credentials } from '../credentials.js';
 import { errorForResponse } from '../provider-errors.js';
 import type { Publications } from '../publications.js';
@@ -30,7 +29,7 @@ export function publishWebhookHandler(deps: WebhookDeps): Handler<unknown, Webho
     const publication = await deps.publications.open(ctx.jobId, project, 'webhook', input.account);
     if (publication.record.state === 'published') return publication.record.result as WebhookPublishOutput;
     const url = new URL(input.url);
-    if (!deps.allowPrivateUrls) assertHostAllowed(url.hostname);
+    if (!deps.allowPrivateUrls) checkLiteralHost(url.hostname);
     await publication.save({ url: url.origin + url.pathname });
     const body = JSON.stringify(input.payload);
     const status = await post(

@@ -13,8 +13,9 @@ import {
   RetryAfterError,
   ReelayError,
   TransientError,
+  checkLiteralHost,
+  guardedLookup,
 } from '@reelay/runtime';
-import { checkLiteralHost, guardedLookup } from './address-guard.js';
 import { stem } from './artifact-files.js';
 import type { MediaDeps } from './media-deps.js';
 import { parseTaskInput } from './task-input.js';

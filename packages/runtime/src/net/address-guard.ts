@@ -1,10 +1,12 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { ErrorCode } from '@reelay/contracts';
-import { PermanentError } from '@reelay/runtime';
+import { PermanentError } from '../errors.js';
 
 /**
- * SSRF guard for media.download. The check runs on the addresses the connection will
+ * SSRF guard for every request to a URL a job was given (media.download, webhooks):
+ * loopback, private, link-local (cloud metadata), CGNAT, unspecified and multicast
+ * addresses are refused. The check runs on the addresses the connection will
  * actually use: a `lookup` hook given to the HTTP client resolves the name, refuses if
  * any answer is forbidden, and hands the vetted answers to the socket — so a DNS name
  * that flips to 127.0.0.1 between a check and the connect (rebinding) gains nothing.
