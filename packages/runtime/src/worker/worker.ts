@@ -113,8 +113,6 @@ export class Worker {
   private wake: (() => void) | undefined;
   private loopDone: Promise<void> = Promise.resolve();
   private readonly tmpDir: string;
-  /** Final writes whose acks are still to be sent; stop() waits for them. */
-  private readonly settling = new Set<Promise<void>>();
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -195,7 +193,6 @@ export class Worker {
       }
       await Promise.race([all(), sleep(5_000)]);
     }
-    await Promise.all([...this.settling]);
     this.puller.close();
     this.cancellations.stop();
     this.pauses.stop();
@@ -442,18 +439,11 @@ export class Worker {
           decision.status === 'succeeded'
             ? { ...record, status: 'succeeded', progress: 100, result: (outcome as { result: unknown }).result, finishedAt: now() }
             : { ...record, status: 'cancelled', finishedAt: now(), error: cancelledError() };
-        // The ack follows the confirmed write (state before ack), but the slot is free as
-        // soon as the write is sent: the next take overlaps this round trip. If the write
-        // fails the message stays unacked and comes back after AckWait.
-        this.track(
-          store.write(final).then(
-            () => {
-              message.ackNoWait();
-              log.debug({ status: decision.status }, 'job settled');
-            },
-            (err) => log.error({ err }, 'recording the final state failed; the job will be redelivered'),
-          ),
-        );
+        // State before ack, and the slot stays taken until the ack is sent: a worker never
+        // holds more unacknowledged messages than its concurrency (flow control).
+        await store.write(final);
+        message.ackNoWait();
+        log.debug({ status: decision.status }, 'job settled');
         return;
       }
       case 'nak': {
@@ -597,11 +587,6 @@ export class Worker {
       children.killAll();
       if (tempDir) await rm(tempDir, { recursive: true, force: true }).catch(() => {});
     }
-  }
-
-  private track(p: Promise<void>): void {
-    this.settling.add(p);
-    void p.finally(() => this.settling.delete(p));
   }
 
   private cancelRunning(id: string): void {
