@@ -5,7 +5,7 @@
 export { Priority, PriorityBand, PRIORITY_BANDS, bandFor } from './priority.js';
 export { ErrorCode, WireError, AttemptError } from './errors.js';
 export { RetryPolicy, DEFAULT_RETRY_POLICY } from './retry-policy.js';
-export { JobEnvelope } from './envelope.js';
+export { JobEnvelope, MaxAttempts, JobTimeoutMs } from './envelope.js';
 export { JobStatus, JOB_STATUSES, TERMINAL_STATUSES, isTerminal, JobRecord } from './job-record.js';
 export { JobEventKind, JobEvent, SystemEvent, clampPercent } from './events.js';
 export { DeadLetter, DeadLetterReason } from './dead-letter.js';

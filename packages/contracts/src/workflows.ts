@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JobTimeoutMs, MaxAttempts } from './envelope.js';
 import { WireError } from './errors.js';
 import { Priority } from './priority.js';
 
@@ -30,13 +31,8 @@ export const WorkflowStep = z
     /** Steps that must succeed first. */
     dependsOn: z.array(z.string()).max(200).optional(),
     priority: Priority.optional(),
-    maxAttempts: z.number().int().min(1).max(100).optional(),
-    timeoutMs: z
-      .number()
-      .int()
-      .min(100)
-      .max(7 * 24 * 3_600_000)
-      .optional(),
+    maxAttempts: MaxAttempts.optional(),
+    timeoutMs: JobTimeoutMs.optional(),
   })
   .strict();
 export type WorkflowStep = z.infer<typeof WorkflowStep>;
@@ -47,7 +43,7 @@ export const ErrorStep = z
     type: z.string().min(1).max(100),
     input: z.record(z.string(), z.unknown()).optional(),
     priority: Priority.optional(),
-    maxAttempts: z.number().int().min(1).max(100).optional(),
+    maxAttempts: MaxAttempts.optional(),
   })
   .strict();
 export type ErrorStep = z.infer<typeof ErrorStep>;

@@ -28,6 +28,14 @@ export { connectNats, type NatsContext, type NatsConnectOptions } from './nats/c
 export { ensureTopology, ensureQueue, ensureBuckets, openArtifacts, type Buckets, type TopologyOptions } from './nats/topology.js';
 export { JobMessage, parseAckSubject, type Delivery } from './nats/job-message.js';
 export { Puller } from './nats/puller.js';
+export {
+  classifyNatsError,
+  type NatsErrorKind,
+  isNatsUnavailable,
+  isWrongLastSequence,
+  isNatsNotFound,
+  isAlreadyExists,
+} from './nats/nats-errors.js';
 export { DeliverPolicy } from '@nats-io/jetstream';
 export type { Subscription } from '@nats-io/transport-node';
 export type { KV, KvEntry } from '@nats-io/kv';

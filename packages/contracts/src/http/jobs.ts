@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JobTimeoutMs, MaxAttempts } from '../envelope.js';
 import { JOB_STATUSES, JobRecord } from '../job-record.js';
 import { Priority } from '../priority.js';
 
@@ -21,13 +22,8 @@ export const SubmitJobBody = z
       .min(0)
       .max(365 * 24 * 3_600_000)
       .optional(),
-    maxAttempts: z.number().int().min(1).max(100).optional(),
-    timeoutMs: z
-      .number()
-      .int()
-      .min(100)
-      .max(7 * 24 * 3_600_000)
-      .optional(),
+    maxAttempts: MaxAttempts.optional(),
+    timeoutMs: JobTimeoutMs.optional(),
     labels: Labels.optional(),
   })
   .strict()

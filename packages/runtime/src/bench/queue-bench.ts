@@ -94,7 +94,7 @@ function watchEvents(ctx: NatsContext) {
   };
 }
 
-async function throughput(client: JobClient, ctx: NatsContext, workers: ServiceProcess[], label: string) {
+async function throughput(client: JobClient, ctx: NatsContext, label: string) {
   const events = watchEvents(ctx);
   const t = performance.now();
   for (let i = 0; i < N; i += 1_000) {
@@ -105,7 +105,6 @@ async function throughput(client: JobClient, ctx: NatsContext, workers: ServiceP
   const elapsed = performance.now() - t;
   events.stop();
   console.log(`${label}: ${rate(N, elapsed)} jobs/s end to end (${N} jobs; submitting alone ${rate(N, submitted)} jobs/s)`);
-  void workers;
   return rate(N, elapsed);
 }
 
@@ -152,15 +151,15 @@ try {
     `raw JetStream: publish+ack one at a time ${raw.publishSerial}/s, pipelined (1000 in flight) ${raw.publishPipelined}/s, consume+ack ${raw.consume}/s`,
   );
   // The worker needs INFO-level "ready" to be seen: run at info, it logs nothing per job.
-  await withWorkers(nats.url, 1, 1, async (w) => {
-    await throughput(client, ctx, w, '1 worker, concurrency 1');
+  await withWorkers(nats.url, 1, 1, async () => {
+    await throughput(client, ctx, '1 worker, concurrency 1');
     await latency(client, ctx, '1 worker, concurrency 1');
   });
-  await withWorkers(nats.url, 1, 50, async (w) => {
-    await throughput(client, ctx, w, '1 worker, concurrency 50');
+  await withWorkers(nats.url, 1, 50, async () => {
+    await throughput(client, ctx, '1 worker, concurrency 50');
   });
-  await withWorkers(nats.url, 2, 50, async (w) => {
-    await throughput(client, ctx, w, '2 workers, concurrency 50 each');
+  await withWorkers(nats.url, 2, 50, async () => {
+    await throughput(client, ctx, '2 workers, concurrency 50 each');
   });
   await ctx.nc.close();
 } finally {

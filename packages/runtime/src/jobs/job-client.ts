@@ -20,6 +20,7 @@ import type { NatsContext } from '../nats/connection.js';
 import type { Buckets } from '../nats/topology.js';
 import { Attr } from '../telemetry/attributes.js';
 import { currentTraceId, inSpan, injectTrace, SpanKind } from '../telemetry/tracing.js';
+import { initialRecord } from './initial-record.js';
 import { JobStore } from './job-store.js';
 import { newJobId } from './new-job-id.js';
 
@@ -127,7 +128,7 @@ export class JobClient {
   async enqueueMany(requests: EnqueueRequest[]): Promise<JobRecord[]> {
     const prepared = await Promise.all(requests.map((r) => this.routeGpu(this.prepare(r), r.queue)));
     return inSpan('send batch', { kind: SpanKind.PRODUCER, attributes: { [Attr.messagingSystem]: 'nats' } }, async () => {
-      const records = prepared.map((p, i) => this.initialRecord(p.envelope, requests[i]?.runAt));
+      const records = prepared.map((p, i) => initialRecord(p.envelope, requests[i]?.runAt));
       const hdrs = prepared.map(() => injectTrace());
       await Promise.all(records.map((r, i) => this.store.write(r, 'state', hdrs[i])));
       await Promise.all(
@@ -297,21 +298,6 @@ export class JobClient {
     return alive;
   }
 
-  private initialRecord(envelope: JobEnvelope, runAt?: Date): JobRecord {
-    const delayed = runAt !== undefined && runAt.getTime() > Date.now();
-    const record: JobRecord = {
-      ...envelope,
-      status: delayed ? 'scheduled' : 'queued',
-      progress: 0,
-      attempts: 0,
-      freeRedeliveries: 0,
-      errors: [],
-      updatedAt: envelope.createdAt,
-    };
-    if (delayed) record.runAt = runAt.toISOString();
-    return record;
-  }
-
   /** Record first, then the queue message: see enqueueMany. */
   private async publish(prepared: { envelope: JobEnvelope; subject: string }, runAt?: Date, dedupeSuffix?: string): Promise<JobRecord> {
     const { envelope } = prepared;
@@ -331,7 +317,7 @@ export class JobClient {
       async () => {
         const traceId = currentTraceId();
         if (traceId) envelope.traceId = traceId;
-        const record = this.initialRecord(envelope, runAt);
+        const record = initialRecord(envelope, runAt);
         const hdrs = injectTrace(natsHeaders());
         await this.store.write(record, 'state', hdrs);
         const msgID = dedupeSuffix ? `${envelope.id}:${dedupeSuffix}` : envelope.id;

@@ -22,6 +22,7 @@ import type { Subscription } from '@nats-io/transport-node';
 import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { toWireError } from '../errors.js';
+import { initialRecord } from '../jobs/initial-record.js';
 import { cancelledError, type JobClient } from '../jobs/job-client.js';
 import type { Logger } from '../logging/logger.js';
 import type { NatsContext } from '../nats/connection.js';
@@ -630,10 +631,6 @@ function isAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-function initialRecord(envelope: JobEnvelope): JobRecord {
-  return { ...envelope, status: 'queued', progress: 0, attempts: 0, freeRedeliveries: 0, errors: [], updatedAt: envelope.createdAt };
 }
 
 function attemptError(attempt: number, error: WireError, workerId: string): AttemptError {

@@ -9,6 +9,7 @@ import type { JobContext } from '@reelay/runtime';
 import type { Synthesizer, VoiceSettings } from '../voice/synthesizer.js';
 import { type Prices, withCost } from './pricing.js';
 import type { ProviderHttp } from './provider-http.js';
+import { wavHeader } from '../voice/wav-header.js';
 
 const SAMPLE_RATE = 24_000;
 
@@ -42,23 +43,4 @@ export class ElevenLabsSpeech implements Synthesizer {
     await writeFile(outPath, Buffer.concat([wavHeader(pcm.length, SAMPLE_RATE), pcm]));
     return { usage: withCost({ requests: 1, characters: text.length }, this.prices) };
   }
-}
-
-/** A 44-byte RIFF header for 16-bit mono PCM. */
-export function wavHeader(dataBytes: number, sampleRate: number): Buffer {
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'ascii');
-  h.writeUInt32LE(36 + dataBytes, 4);
-  h.write('WAVE', 8, 'ascii');
-  h.write('fmt ', 12, 'ascii');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(sampleRate, 24);
-  h.writeUInt32LE(sampleRate * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'ascii');
-  h.writeUInt32LE(dataBytes, 40);
-  return h;
 }

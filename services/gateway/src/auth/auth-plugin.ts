@@ -24,16 +24,24 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { keys: ApiKeys 
   app.addHook('onRequest', async (req) => {
     const scope = req.routeOptions.config?.scope;
     if (!scope) return;
-    const presented = bearer(req);
-    if (!presented) throw new HttpError('UNAUTHENTICATED', 'missing API key: send Authorization: Bearer <key>');
-    const principal = opts.keys.authenticate(presented);
-    if (!principal) throw new HttpError('UNAUTHENTICATED', 'unknown API key');
-    if (!principal.scopes.includes(scope) && !principal.scopes.includes('admin')) {
-      throw new HttpError('FORBIDDEN', `this key lacks the ${scope} scope`);
-    }
-    req.principal = principal;
+    req.principal = authenticateRequest(opts.keys, req, scope);
   });
 });
+
+/**
+ * The caller's key, checked for `scope`. The hook above uses it for every scoped route;
+ * a route with another way in (signed artifact links) calls it itself.
+ */
+export function authenticateRequest(keys: ApiKeys, req: FastifyRequest, scope: ApiScope): Principal {
+  const presented = bearer(req);
+  if (!presented) throw new HttpError('UNAUTHENTICATED', 'missing API key: send Authorization: Bearer <key>');
+  const principal = keys.authenticate(presented);
+  if (!principal) throw new HttpError('UNAUTHENTICATED', 'unknown API key');
+  if (!principal.scopes.includes(scope) && !principal.scopes.includes('admin')) {
+    throw new HttpError('FORBIDDEN', `this key lacks the ${scope} scope`);
+  }
+  return principal;
+}
 
 function bearer(req: FastifyRequest): string | undefined {
   const header = req.headers.authorization;

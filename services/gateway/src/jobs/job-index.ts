@@ -1,4 +1,4 @@
-import { ALL_JOB_EVENTS, EVENTS_STREAM, isTerminal, JobEvent, type JobRecord, type JobStatus } from '@reelay/contracts';
+import { ALL_JOB_EVENTS, EVENTS_STREAM, JobEvent, type JobRecord, type JobStatus } from '@reelay/contracts';
 import { DeliverPolicy, type Logger, type NatsContext } from '@reelay/runtime';
 
 export interface JobFilter {
@@ -112,12 +112,6 @@ export class JobIndex {
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     return counts;
-  }
-
-  unfinished(): number {
-    let n = 0;
-    for (const job of this.jobs.values()) if (!isTerminal(job.status)) n++;
-    return n;
   }
 }
 

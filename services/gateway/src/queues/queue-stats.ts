@@ -1,6 +1,5 @@
 import {
   bandConsumer,
-  BucketNames,
   jobsStream,
   jobsSubject,
   PRIORITY_BANDS,
@@ -78,5 +77,3 @@ export class QueueStats {
     return out;
   }
 }
-
-export { BucketNames };

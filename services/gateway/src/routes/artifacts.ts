@@ -2,8 +2,8 @@ import { Transform, type Readable } from 'node:stream';
 import { ArtifactRef } from '@reelay/contracts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { canAccessProject } from '../auth/api-keys.js';
-import { projectFor } from '../auth/auth-plugin.js';
+import { canAccessProject, type Principal } from '../auth/api-keys.js';
+import { authenticateRequest, projectFor } from '../auth/auth-plugin.js';
 import type { AppDeps } from '../app-deps.js';
 import { verifyArtifactLink } from '../artifacts/signed-links.js';
 import { parseByteRange } from '../artifacts/byte-range.js';
@@ -74,24 +74,19 @@ export function artifactRoutes(deps: AppDeps) {
       async (req, reply) => {
         const { id } = IdParams.parse(req.params);
         const query = DownloadQuery.parse(req.query);
-        const ref = await deps.artifacts.info(id);
         const signed = query.expires !== undefined && query.sig !== undefined;
+        let principal: Principal | undefined;
         if (signed) {
           const secret = deps.config.PUBLIC_LINK_SECRET;
           if (!secret || !verifyArtifactLink(secret, id, query.expires ?? '', query.sig ?? '')) {
             throw new HttpError('FORBIDDEN', 'the link is invalid or has expired');
           }
         } else {
-          const header = req.headers.authorization;
-          const presented = header?.startsWith('Bearer ') ? header.slice(7).trim() : query.access_token;
-          if (!presented) throw new HttpError('UNAUTHENTICATED', 'missing API key: send Authorization: Bearer <key>');
-          const principal = deps.keys.authenticate(presented);
-          if (!principal) throw new HttpError('UNAUTHENTICATED', 'unknown API key');
-          if (!principal.scopes.includes('jobs:read') && !principal.scopes.includes('admin'))
-            throw new HttpError('FORBIDDEN', 'this key lacks the jobs:read scope');
-          if (ref && !canAccessProject(principal, ref.project)) throw new HttpError('NOT_FOUND', `artifact ${id} not found`);
+          principal = authenticateRequest(deps.keys, req, 'jobs:read');
         }
-        if (!ref) throw new HttpError('NOT_FOUND', `artifact ${id} not found`);
+        // Looked up only once the caller is known; another project's artifact is not found.
+        const ref = await deps.artifacts.info(id);
+        if (!ref || (principal && !canAccessProject(principal, ref.project))) throw new HttpError('NOT_FOUND', `artifact ${id} not found`);
         const range = parseByteRange(req.headers.range, ref.size);
         if (range === 'unsatisfiable') {
           reply.header('content-range', `bytes */${ref.size}`);
