@@ -9,6 +9,7 @@ import { onShutdownSignal, parseEnvOrExit, startServiceRuntime, Worker } from '@
 import { MediaEnv } from './config.js';
 import { Ffmpeg } from './ffmpeg/ffmpeg-runner.js';
 import { missingTools } from './ffmpeg/tool-check.js';
+import { gpuStats } from './gpu/gpu-stats.js';
 import { advertisedEncoders, decideCapabilities, probeCapabilities, servingPlan } from './gpu/media-capabilities.js';
 import { mediaHandlers } from './tasks/media-handlers.js';
 
@@ -39,7 +40,7 @@ const worker = new Worker(
     }),
     ackWaitMs: config.ACK_WAIT_MS,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
-    gpus: caps.gpus,
+    gpus: gpuStats(caps.gpus),
     encoders: advertisedEncoders(caps),
   },
 );

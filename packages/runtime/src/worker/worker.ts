@@ -55,7 +55,8 @@ export interface WorkerOptions {
   idlePollMs?: number;
   progressThrottleMs?: number;
   heartbeatIntervalMs?: number;
-  gpus?: GpuInfo[];
+  /** A fixed list, or a probe the heartbeat reads at each beat for live utilisation and memory. */
+  gpus?: GpuInfo[] | (() => Promise<GpuInfo[]>);
   encoders?: string[];
   tmpRoot?: string;
 }
@@ -134,7 +135,7 @@ export class Worker {
         queues: options.queues,
         concurrency: options.concurrency,
         running: () => [...this.active.keys()],
-        gpus: () => options.gpus ?? [],
+        gpus: options.gpus ?? [],
         ...(options.encoders ? { encoders: options.encoders } : {}),
         tmpDir: os.tmpdir(),
       },
