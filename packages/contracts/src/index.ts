@@ -11,6 +11,7 @@ export { JobEventKind, JobEvent, SystemEvent, clampPercent } from './events.js';
 export { DeadLetter, DeadLetterReason } from './dead-letter.js';
 export { GpuInfo, WorkerHeartbeat } from './worker-heartbeat.js';
 export { ArtifactRef, ArtifactId } from './artifact.js';
+export { JobId, QueueName } from './identifiers.js';
 export {
   DEFAULT_QUEUES,
   QUEUE_NAME_PATTERN,
@@ -36,6 +37,7 @@ export {
   type BucketName,
   ARTIFACTS_BUCKET,
   MAX_DELIVERIES_ADVISORY_PREFIX,
+  RUN_AT_HEADER,
 } from './subjects.js';
 export { defineTask, type TaskDefinition, type RateLimit } from './catalogue.js';
 export {
@@ -133,6 +135,7 @@ export {
   SubmitJobResponse,
   JobView,
   JobIdParams,
+  JobEventsHeaders,
   ListJobsQuery,
   ListJobsResponse,
   WaitQuery,

@@ -34,6 +34,8 @@ export const JobRecord = JobEnvelope.extend({
   errors: z.array(AttemptError),
   result: z.unknown().optional(),
   runAt: z.string().optional(),
+  /** While `retrying` (or handed back with a delay): when the next attempt is due. */
+  retryAt: z.string().optional(),
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
   updatedAt: z.string(),

@@ -49,6 +49,8 @@ export function delayedSubject(jobId: string): string {
   return `delayed.${jobId}`;
 }
 export const DELAYED_SUBJECTS = ['delayed.>'];
+/** Header on a delayed job's message: when it may run (ISO time). */
+export const RUN_AT_HEADER = 'Reelay-Run-At';
 
 export const BucketNames = {
   workers: 'workers',

@@ -41,20 +41,37 @@ export type { Subscription } from '@nats-io/transport-node';
 export type { KV, KvEntry } from '@nats-io/kv';
 export { JobStore } from './jobs/job-store.js';
 export {
+  initialRecord,
+  released,
+  withLostAttempt,
+  attemptStarted,
+  succeeded,
+  cancelled,
+  attemptFailed,
+  handedBack,
+  deadLettered,
+  requeued,
+  attemptError,
+  cancelledError,
+} from './jobs/job-record.js';
+export {
   JobClient,
   type EnqueueRequest,
   type EnqueueResult,
   type JobClientOptions,
+  type DeadLetterPatch,
   NotFoundError,
   ConflictError,
   InvalidInputError,
   idempotencyKvKey,
 } from './jobs/job-client.js';
 export { newJobId } from './jobs/new-job-id.js';
+export { followJobEvents, watchJobRecord, type JobEventDelivery, type JobWatch } from './jobs/job-watch.js';
 export { ArtifactStore, ArtifactNotFoundError, contentTypeFor } from './artifacts/artifact-store.js';
 export { ChildProcesses, killGroup } from './process/child-processes.js';
 export { ForbiddenAddressError, isForbiddenAddress, checkLiteralHost, guardedLookup } from './net/address-guard.js';
 export { Worker, type WorkerOptions, type WorkerDeps } from './worker/worker.js';
+export { timeLimits } from './worker/time-limits.js';
 export type { JobContext, Handler } from './worker/job-context.js';
 export { CancelledError, SoftTimeoutError, HardTimeoutError, ShutdownError } from './worker/abort-reasons.js';
 export { backoffDelayMs } from './worker/backoff.js';

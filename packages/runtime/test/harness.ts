@@ -21,10 +21,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/** `ackWaitMs`: 2 s keeps most tests short; the retry-timing tests use the default 30 s. */
+export async function startHarness(options: { ackWaitMs?: number } = {}): Promise<Harness> {
+  const ackWaitMs = options.ackWaitMs ?? 2_000;
   const nats = await startNatsServer();
   const ctx = await connectNats({ url: nats.url, name: 'test-client' });
-  const buckets = await ensureTopology(ctx, { queues: ['test', 'system'], ackWaitMs: 2_000, replicas: 1, eventsMaxAgeMs: 3_600_000 });
+  const buckets = await ensureTopology(ctx, { queues: ['test', 'system'], ackWaitMs, replicas: 1, eventsMaxAgeMs: 3_600_000 });
   const client = new JobClient(ctx, { buckets, tasks: testTasks });
   const workers: ServiceProcess[] = [];
   return {
@@ -34,7 +36,7 @@ export async function startHarness(): Promise<Harness> {
     client,
     workers,
     async startWorker(env = {}) {
-      const w = startProcess(TEST_WORKER, { NATS_URL: nats.url, ACK_WAIT_MS: '2000', SHUTDOWN_GRACE_MS: '5000', ...env });
+      const w = startProcess(TEST_WORKER, { NATS_URL: nats.url, ACK_WAIT_MS: String(ackWaitMs), SHUTDOWN_GRACE_MS: '5000', ...env });
       workers.push(w);
       await w.waitFor(/test worker ready/);
       return w;

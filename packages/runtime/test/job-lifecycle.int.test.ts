@@ -72,7 +72,7 @@ describe('job lifecycle on one worker', () => {
   it('a dead job can be requeued with a patched input and then succeeds under the same id', async () => {
     const { job } = await h.client.enqueue({ type: 'test.flaky', input: { succeedOn: 99 }, maxAttempts: 1 });
     await waitUntil(() => h.client.getDeadLetter(job.id));
-    const requeued = await h.client.requeueDeadLetter(job.id, { succeedOn: 1 });
+    const requeued = await h.client.requeueDeadLetter(job.id, { input: { succeedOn: 1 } });
     expect(requeued.id).toBe(job.id);
     const done = await h.waitForStatus(job.id, ['succeeded']);
     expect(done.result).toEqual({ attempt: 1 });

@@ -15,6 +15,20 @@ describe('provisioning', () => {
     await nats.stop();
   });
 
+  it('band consumers have no backoff, and provisioning removes one an older version set', async () => {
+    await ensureTopology(ctx, { queues: ['legacy'], ackWaitMs: 30_000, replicas: 1, eventsMaxAgeMs: 3_600_000 });
+    const ns = (ms: number) => ms * 1_000_000;
+    // What versions before this one created: a backoff that nats-server 2.9.10 adds to nak delays.
+    await ctx.jsm.consumers.update('JOBS_LEGACY', 'legacy-normal', { backoff: [ns(30_000), ns(60_000), ns(120_000)] });
+    expect((await ctx.jsm.consumers.info('JOBS_LEGACY', 'legacy-normal')).config.backoff).toHaveLength(3);
+    await ensureTopology(ctx, { queues: ['legacy'], ackWaitMs: 30_000, replicas: 1, eventsMaxAgeMs: 3_600_000 });
+    for (const band of ['high', 'normal', 'low']) {
+      const info = await ctx.jsm.consumers.info('JOBS_LEGACY', `legacy-${band}`);
+      expect(info.config.backoff ?? []).toEqual([]);
+      expect(info.config.ack_wait).toBe(ns(30_000));
+    }
+  });
+
   it('creates a work-queue stream per queue with one durable consumer per priority band', async () => {
     await ensureTopology(ctx, { queues: ['media', 'ai'], ackWaitMs: 30_000, replicas: 1, eventsMaxAgeMs: 3_600_000 });
     const media = await ctx.jsm.streams.info('JOBS_MEDIA');
@@ -30,8 +44,9 @@ describe('provisioning', () => {
     ]);
     const high = consumers.find((c) => c.name === 'media-high');
     expect(high?.config.ack_wait).toBe(30_000 * 1_000_000);
-    expect(high?.config.max_deliver).toBeGreaterThan(high?.config.backoff?.length ?? 0);
-    expect(high?.config.backoff?.[0]).toBe(high?.config.ack_wait);
+    // Redelivery after AckWait alone: no consumer backoff stretches it (see the test above).
+    expect(high?.config.backoff ?? []).toEqual([]);
+    expect(high?.config.max_deliver).toBe(50);
   });
 
   it('is idempotent, and updates a changed AckWait in place', async () => {

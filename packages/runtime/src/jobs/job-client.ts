@@ -12,15 +12,17 @@ import {
   type JobEnvelope,
   type JobRecord,
   jobsSubject,
+  RUN_AT_HEADER,
   type TaskDefinition,
 } from '@reelay/contracts';
-import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import { PermanentError, ReelayError } from '../errors.js';
 import type { NatsContext } from '../nats/connection.js';
 import type { Buckets } from '../nats/topology.js';
 import { Attr } from '../telemetry/attributes.js';
 import { currentTraceId, inSpan, injectTrace, SpanKind } from '../telemetry/tracing.js';
-import { initialRecord } from './initial-record.js';
+import { isNatsUnavailable, isWrongLastSequence } from '../nats/nats-errors.js';
+import { cancelled, initialRecord, requeued } from './job-record.js';
 import { JobStore } from './job-store.js';
 import { newJobId } from './new-job-id.js';
 
@@ -40,6 +42,18 @@ export interface EnqueueRequest {
   workflowId?: string;
   stepId?: string;
   batchId?: string;
+}
+
+/** What a requeue from the DLQ may change; each field validated as at submit. */
+export interface DeadLetterPatch {
+  input?: unknown;
+  timeoutMs?: number;
+  maxAttempts?: number;
+}
+
+interface Prepared {
+  envelope: JobEnvelope;
+  subject: string;
 }
 
 export interface EnqueueResult {
@@ -99,48 +113,45 @@ export class JobClient {
 
   /** Validates, records and queues one job. Nothing is queued when validation fails. */
   async enqueue(request: EnqueueRequest): Promise<EnqueueResult> {
-    const prepared = await this.routeGpu(this.prepare(request), request.queue);
+    return this.submit(await this.routeGpu(this.prepare(request), request.queue), request);
+  }
+
+  /**
+   * Many jobs, all validated before any is written (one bad item changes nothing), then
+   * each submitted exactly as `enqueue` does — delays, idempotency keys and all —
+   * concurrently, so the writes are pipelined on the connection.
+   */
+  async enqueueMany(requests: EnqueueRequest[]): Promise<JobRecord[]> {
+    const prepared = await Promise.all(requests.map((r) => this.routeGpu(this.prepare(r), r.queue)));
+    return inSpan('send batch', { kind: SpanKind.PRODUCER, attributes: { [Attr.messagingSystem]: 'nats' } }, async () => {
+      const results = await Promise.all(prepared.map((p, i) => this.submit(p, requests[i] as EnqueueRequest)));
+      return results.map((r) => r.job);
+    });
+  }
+
+  /** The one submission path: idempotency, then the queue message and the record. */
+  private async submit(prepared: Prepared, request: EnqueueRequest): Promise<EnqueueResult> {
     const project = prepared.envelope.project;
     if (request.idempotencyKey) {
       const key = idempotencyKvKey(project, request.idempotencyKey);
       try {
         await this.options.buckets.idempotency.create(key, prepared.envelope.id);
-      } catch {
+      } catch (err) {
+        if (isNatsUnavailable(err)) throw err;
         const existing = await this.options.buckets.idempotency.get(key);
         const existingId = existing?.string();
         if (existingId) {
           const job = await this.store.get(existingId);
           if (job) return { job, created: false };
         }
-        // The record points at a job that has not been written yet: a concurrent submit
-        // with the same key is mid-flight. Take over its id so both callers agree.
+        // The key names a job whose record is not written yet: a concurrent submit with
+        // the same key is mid-flight (or answered 503). Take over its id: the queue
+        // message is deduplicated by id, so both callers get one job.
         if (existingId) prepared.envelope.id = existingId;
       }
     }
-    const job = await this.publish(prepared, request.runAt);
+    const job = await this.publish(prepared, initialRecord(prepared.envelope, request.runAt));
     return { job, created: true };
-  }
-
-  /**
-   * Many jobs, pipelined: all records first, then all queue messages — each job's
-   * record lands before its message, so a worker never overtakes the "queued" write.
-   */
-  async enqueueMany(requests: EnqueueRequest[]): Promise<JobRecord[]> {
-    const prepared = await Promise.all(requests.map((r) => this.routeGpu(this.prepare(r), r.queue)));
-    return inSpan('send batch', { kind: SpanKind.PRODUCER, attributes: { [Attr.messagingSystem]: 'nats' } }, async () => {
-      const records = prepared.map((p, i) => initialRecord(p.envelope, requests[i]?.runAt));
-      const hdrs = prepared.map(() => injectTrace());
-      await Promise.all(records.map((r, i) => this.store.write(r, 'state', hdrs[i])));
-      await Promise.all(
-        prepared.map((p, i) =>
-          this.ctx.js.publish(p.subject, encoder.encode(JSON.stringify(p.envelope)), {
-            msgID: p.envelope.id,
-            headers: hdrs[i] as MsgHdrs,
-          }),
-        ),
-      );
-      return records;
-    });
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
@@ -161,7 +172,7 @@ export class JobClient {
         return undefined;
       }
       if (job.status === 'running') return { ...job, cancelRequested: true };
-      return { ...job, status: 'cancelled', finishedAt: new Date().toISOString(), error: cancelledError() };
+      return cancelled(job);
     });
     if (!next) throw new NotFoundError(`job ${id}`);
     if (conflict) throw new ConflictError(`job ${id} is already ${conflict.status}`);
@@ -193,18 +204,25 @@ export class JobClient {
     return subject ? this.readDeadLetter(subject) : undefined;
   }
 
-  /** Queues a dead job again under the same id, its attempts reset, optionally with new input. */
-  async requeueDeadLetter(id: string, patchedInput?: unknown): Promise<JobRecord> {
+  /**
+   * Queues a dead job again under the same id, its attempts reset, optionally with new
+   * input, time limit or attempt budget (each validated as at submit).
+   */
+  async requeueDeadLetter(id: string, patch: DeadLetterPatch = {}): Promise<JobRecord> {
     const subject = await this.deadLetterSubject(id);
     const dead = subject ? await this.readDeadLetter(subject) : undefined;
     if (!subject || !dead) throw new NotFoundError(`dead letter ${id}`);
-    const input = patchedInput === undefined ? dead.job.input : this.validateInput(dead.job.type, patchedInput);
-    const envelope: JobEnvelope = { ...dead.job, input };
-    const job = await this.publish(
-      { envelope, subject: jobsSubject(envelope.queue, bandFor(envelope.priority)) },
-      undefined,
-      `requeue:${Date.now()}`,
-    );
+    const envelope: JobEnvelope = {
+      ...dead.job,
+      input: patch.input === undefined ? dead.job.input : this.validateInput(dead.job.type, patch.input),
+    };
+    if (patch.timeoutMs !== undefined) envelope.timeoutMs = patch.timeoutMs;
+    if (patch.maxAttempts !== undefined) envelope.maxAttempts = patch.maxAttempts;
+    const current = await this.store.getWithSeq(id);
+    const job = await this.publish({ envelope, subject: jobsSubject(envelope.queue, bandFor(envelope.priority)) }, requeued(envelope), {
+      dedupeSuffix: `requeue:${Date.now()}`,
+      expectSeq: current?.seq ?? 0,
+    });
     await this.ctx.jsm.streams.purge(DLQ_STREAM, { filter: subject });
     return job;
   }
@@ -242,7 +260,7 @@ export class JobClient {
     return parsed.data;
   }
 
-  private prepare(request: EnqueueRequest): { envelope: JobEnvelope; subject: string } {
+  private prepare(request: EnqueueRequest): Prepared {
     const task = this.task(request.type);
     if (!task) throw new InvalidInputError(`unknown task type "${request.type}"`);
     const input = this.validateInput(request.type, request.input);
@@ -276,7 +294,7 @@ export class JobClient {
    * in KV `workers`, checked at most every few seconds) — otherwise it would wait there
    * for a GPU that does not exist.
    */
-  private async routeGpu(prepared: { envelope: JobEnvelope; subject: string }, explicitQueue?: string) {
+  private async routeGpu(prepared: Prepared, explicitQueue?: string): Promise<Prepared> {
     const gpu = (prepared.envelope.input as { gpu?: unknown } | undefined)?.gpu;
     if (explicitQueue || prepared.envelope.queue !== 'media' || typeof gpu !== 'string') return prepared;
     const useGpu = gpu === 'required' || (gpu === 'preferred' && (await this.gpuWorkerAlive()));
@@ -298,9 +316,20 @@ export class JobClient {
     return alive;
   }
 
-  /** Record first, then the queue message: see enqueueMany. */
-  private async publish(prepared: { envelope: JobEnvelope; subject: string }, runAt?: Date, dedupeSuffix?: string): Promise<JobRecord> {
+  /**
+   * The queue message first, then the record, compare-and-set against the record's
+   * last event (none, for a new job). In that order an answer of 503 never leaves a
+   * record "queued" whose message never landed; and a worker that took the job before
+   * the record landed has already written "running", so the late "queued" write loses
+   * the compare-and-set and is dropped instead of overwriting a newer state.
+   */
+  private async publish(
+    prepared: Prepared,
+    record: JobRecord,
+    opts: { dedupeSuffix?: string; expectSeq?: number } = {},
+  ): Promise<JobRecord> {
     const { envelope } = prepared;
+    const subject = record.status === 'scheduled' ? delayedSubject(envelope.id) : prepared.subject;
     return inSpan(
       `send ${envelope.queue}`,
       {
@@ -308,7 +337,7 @@ export class JobClient {
         attributes: {
           [Attr.messagingSystem]: 'nats',
           [Attr.messagingOperationType]: 'send',
-          [Attr.messagingDestination]: prepared.subject,
+          [Attr.messagingDestination]: subject,
           [Attr.messagingMessageId]: envelope.id,
           [Attr.jobId]: envelope.id,
           [Attr.jobType]: envelope.type,
@@ -316,28 +345,25 @@ export class JobClient {
       },
       async () => {
         const traceId = currentTraceId();
-        if (traceId) envelope.traceId = traceId;
-        const record = initialRecord(envelope, runAt);
-        const hdrs = injectTrace(natsHeaders());
-        await this.store.write(record, 'state', hdrs);
-        const msgID = dedupeSuffix ? `${envelope.id}:${dedupeSuffix}` : envelope.id;
-        if (record.status === 'scheduled') {
-          hdrs.set('Reelay-Run-At', record.runAt ?? '');
-          await this.ctx.js.publish(delayedSubject(envelope.id), encoder.encode(JSON.stringify(envelope)), {
-            msgID,
-            headers: hdrs,
-          });
-        } else {
-          await this.ctx.js.publish(prepared.subject, encoder.encode(JSON.stringify(envelope)), { msgID, headers: hdrs });
+        if (traceId) {
+          envelope.traceId = traceId;
+          record.traceId = traceId;
+        }
+        // One header set per publish: nats.js writes msgID and expectations into it.
+        const messageHeaders = injectTrace(natsHeaders());
+        if (record.status === 'scheduled') messageHeaders.set(RUN_AT_HEADER, record.runAt ?? '');
+        const msgID = opts.dedupeSuffix ? `${envelope.id}:${opts.dedupeSuffix}` : envelope.id;
+        await this.ctx.js.publish(subject, encoder.encode(JSON.stringify(envelope)), { msgID, headers: messageHeaders });
+        try {
+          await this.store.write(record, 'state', injectTrace(natsHeaders()), opts.expectSeq ?? 0);
+        } catch (err) {
+          // A worker (or the releaser) wrote first: its state is newer than ours.
+          if (!isWrongLastSequence(err)) throw err;
         }
         return record;
       },
     );
   }
-}
-
-export function cancelledError() {
-  return { code: ErrorCode.CANCELLED, message: 'cancelled on request', retryable: false };
 }
 
 export function idempotencyKvKey(project: string, key: string): string {

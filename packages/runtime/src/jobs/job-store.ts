@@ -2,6 +2,7 @@ import { DLQ_STREAM, EVENTS_STREAM, type JobEventKind, JobEvent, type JobRecord,
 import type { PubAck } from '@nats-io/jetstream';
 import type { MsgHdrs } from '@nats-io/transport-node';
 import type { NatsContext } from '../nats/connection.js';
+import { isWrongLastSequence } from '../nats/nats-errors.js';
 
 const encoder = new TextEncoder();
 
@@ -56,11 +57,6 @@ export class JobStore {
     }
     throw new Error(`job ${id} kept changing; gave up updating it`);
   }
-}
-
-function isWrongLastSequence(err: unknown): boolean {
-  const e = err as { message?: string; api_error?: { err_code?: number }; code?: unknown };
-  return e?.api_error?.err_code === 10071 || /wrong last sequence/i.test(String(e?.message ?? ''));
 }
 
 /** The DLQ stream holds one message per dead job on `dlq.<queue>.<id>`. */

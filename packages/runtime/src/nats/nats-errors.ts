@@ -25,9 +25,17 @@ const UNAVAILABLE_API_CODES = new Set([
 const ALREADY_EXISTS_API_CODES = new Set([
   10058, // JSStreamNameExistErr: stream name already in use with a different configuration
   10013, // JSConsumerNameExistErr: consumer name already in use
+  10148, // JSConsumerAlreadyExists (2.10+)
 ]);
-const NOT_FOUND_API_CODES = new Set<number>([JetStreamApiCodes.ConsumerNotFound, JetStreamApiCodes.StreamNotFound, JetStreamApiCodes.NoMessageFound]);
-const WRONG_SEQUENCE_API_CODES = new Set<number>([JetStreamApiCodes.StreamWrongLastSequence, JetStreamApiCodes.StreamWrongLastSequenceUnknown]);
+const NOT_FOUND_API_CODES = new Set<number>([
+  JetStreamApiCodes.ConsumerNotFound,
+  JetStreamApiCodes.StreamNotFound,
+  JetStreamApiCodes.NoMessageFound,
+]);
+const WRONG_SEQUENCE_API_CODES = new Set<number>([
+  JetStreamApiCodes.StreamWrongLastSequence,
+  JetStreamApiCodes.StreamWrongLastSequenceUnknown,
+]);
 
 const UNAVAILABLE_CLASSES: (new (...args: never[]) => Error)[] = [
   coreErrors.ClosedConnectionError,

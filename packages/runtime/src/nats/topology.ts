@@ -27,6 +27,7 @@ import {
 import type { KV } from '@nats-io/kv';
 import type { ObjectStore } from '@nats-io/obj';
 import type { NatsContext } from './connection.js';
+import { isAlreadyExists, isNatsNotFound as isNotFound } from './nats-errors.js';
 
 const ns = (ms: number) => ms * 1_000_000;
 const HOUR = 3_600_000;
@@ -105,11 +106,14 @@ export async function ensureQueue(jsm: JetStreamManager, queue: string, options:
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       ack_wait: ns(options.ackWaitMs),
-      // For a worker that dies without answering; retries are nak(delay) and ignore this.
-      // The first step is AckWait (the server takes it as such), the rest spread crashes out.
-      backoff: [ns(options.ackWaitMs), ns(options.ackWaitMs * 2), ns(options.ackWaitMs * 4)],
-      // Must exceed the backoff steps. The worker DLQs a job long before this (see settle.ts);
-      // this is the backstop that the scheduler's dead-letter keeper watches.
+      // No consumer backoff: nats-server 2.9.10 applies a backoff step on top of a nak's
+      // own delay (a retry planned for 1.8 s came after 32 s), and stretches a dead
+      // worker's redelivery past AckWait. Retries are nak(delay) alone; a dead worker's
+      // job returns after AckWait. `undefined` (not absent) so an update removes it
+      // from a consumer created by an older version.
+      backoff: undefined,
+      // The worker DLQs a job long before this (see settle.ts); this is the backstop
+      // that the scheduler's dead-letter keeper watches.
       max_deliver: 50,
       max_ack_pending: 10_000,
     });
@@ -129,7 +133,7 @@ async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>
       await jsm.streams.add(config);
     } catch (addErr) {
       // Another process created it between our info and add.
-      if (!String((addErr as Error).message).includes('already in use')) throw addErr;
+      if (!isAlreadyExists(addErr)) throw addErr;
     }
   }
   const readBack = await jsm.streams.info(config.name);
@@ -153,7 +157,7 @@ async function ensureConsumer(
     try {
       await jsm.consumers.add(stream, config);
     } catch (err) {
-      if (!String((err as Error).message).match(/already|exists/i)) throw err;
+      if (!isAlreadyExists(err)) throw err;
     }
   }
   const readBack = await jsm.consumers.info(stream, config.durable_name);
@@ -195,11 +199,6 @@ export async function ensureBuckets(ctx: NatsContext, replicas = 1): Promise<Buc
 
 export async function openArtifacts(ctx: NatsContext, replicas = 1): Promise<ObjectStore> {
   return ctx.objm.create(ARTIFACTS_BUCKET, { storage: StorageType.File, replicas });
-}
-
-function isNotFound(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: string; api_error?: { err_code?: number } };
-  return String(e?.message ?? '').includes('not found') || e?.api_error?.err_code === 10059 || e?.api_error?.err_code === 10014;
 }
 
 function pick(obj: object, keysFrom: object): Record<string, unknown> {

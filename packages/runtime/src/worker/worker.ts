@@ -2,7 +2,6 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  type AttemptError,
   bandConsumer,
   type DeadLetter,
   ErrorCode,
@@ -22,8 +21,18 @@ import type { Subscription } from '@nats-io/transport-node';
 import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { toWireError } from '../errors.js';
-import { initialRecord } from '../jobs/initial-record.js';
-import { cancelledError, type JobClient } from '../jobs/job-client.js';
+import type { JobClient } from '../jobs/job-client.js';
+import {
+  attemptFailed,
+  attemptStarted,
+  cancelled,
+  deadLettered,
+  handedBack,
+  initialRecord,
+  succeeded,
+  withLostAttempt,
+} from '../jobs/job-record.js';
+import { isNatsUnavailable } from '../nats/nats-errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { NatsContext } from '../nats/connection.js';
 import type { JobMessage } from '../nats/job-message.js';
@@ -40,6 +49,7 @@ import type { Handler, JobContext } from './job-context.js';
 import { QueuePauses } from './queue-pauses.js';
 import { RateLimiter } from './rate-limiter.js';
 import { type AttemptOutcome, settle } from './settle.js';
+import { timeLimits } from './time-limits.js';
 
 export interface WorkerOptions {
   service: string;
@@ -337,8 +347,7 @@ export class Worker {
   }
 
   private async attempt(message: JobMessage, envelope: JobEnvelope, entry: ActiveJob, span: Span): Promise<void> {
-    const { jobs } = this.deps;
-    const store = jobs.store;
+    const store = this.deps.jobs.store;
     const delivery = message.delivery.deliveryCount;
     let record: JobRecord = initialRecord(envelope);
     if (delivery > 1) {
@@ -351,22 +360,12 @@ export class Worker {
       }
     }
     if (this.cancellations.has(envelope.id) || record.status === 'cancelled') {
-      await store.write({ ...record, status: 'cancelled', finishedAt: now(), error: cancelledError() });
+      await this.writeDurably(message, cancelled(record));
       message.ackNoWait();
       return;
     }
     const attempt = delivery - record.freeRedeliveries;
-    const errors: AttemptError[] = [...record.errors];
-    if (record.status === 'running' && record.attempts > 0) {
-      // The previous attempt started and never answered: its worker died.
-      errors.push({
-        attempt: record.attempts,
-        at: now(),
-        code: ErrorCode.WORKER_LOST,
-        message: `worker ${record.workerId ?? '?'} died while running attempt ${record.attempts}`,
-        retryable: true,
-      });
-    }
+    const errors = withLostAttempt(record);
     if (attempt > envelope.maxAttempts) {
       if (!errors.some((e) => e.attempt === envelope.maxAttempts)) {
         // The last attempt died before it could even record that it was running.
@@ -383,7 +382,7 @@ export class Worker {
         message: `gave up after ${envelope.maxAttempts} attempt(s); the last ones never answered (the worker died running them)`,
         retryable: false,
       };
-      await this.deadLetter(message, envelope, { ...record, errors }, error, 'max-deliveries');
+      await this.deadLetter(message, deadLettered({ ...record, errors }, envelope, error), 'max-deliveries');
       return;
     }
     const task = this.options.tasks?.[envelope.type] ?? getTask(envelope.type);
@@ -394,101 +393,119 @@ export class Worker {
         message: `no handler for task type "${envelope.type}" in ${this.options.service}`,
         retryable: false,
       };
-      await this.deadLetter(message, envelope, { ...record, errors }, error, 'permanent');
+      await this.deadLetter(message, deadLettered({ ...record, errors }, envelope, error), 'permanent');
+      return;
+    }
+    // Input is parsed once, here, for every task: a handler gets the typed value, and
+    // input that breaks the contract is a permanent failure, never a retried one.
+    const input = task.input.safeParse(envelope.input);
+    if (!input.success) {
+      const error: WireError = {
+        code: ErrorCode.INVALID_INPUT,
+        message: `input breaks the ${envelope.type} contract: ${input.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}`,
+        retryable: false,
+      };
+      const failed = deadLettered({ ...record, errors, attempts: attempt }, envelope, error, { attempt, workerId: this.id });
+      await this.deadLetter(message, failed, 'permanent');
       return;
     }
     if (task.rateLimit) {
       const slot = await this.rateLimiter.acquire(`task.${envelope.type}`, task.rateLimit);
       if (!slot.allowed) {
-        await store.write({ ...record, errors, status: 'queued', freeRedeliveries: record.freeRedeliveries + 1 });
+        await this.writeDurably(message, handedBack({ ...record, errors }, { delayMs: slot.retryAfterMs }));
         message.nak(slot.retryAfterMs);
         return;
       }
     }
 
     span.setAttribute(Attr.jobAttempt, attempt);
-    record = { ...record, errors, status: 'running', attempts: attempt, startedAt: now(), workerId: this.id, progress: 0 };
-    delete record.stage;
-    delete record.error;
+    record = attemptStarted(record, attempt, this.id, errors);
     const log = this.deps.logger.child({ job_id: envelope.id, task: envelope.type, attempt });
     // Not awaited: later writes on this connection to the same stream land after it.
     const runningWrite = store.write(record).catch((err) => log.warn({ err }, 'recording running state failed'));
 
-    const outcome = await this.runHandler(
+    const outcome = await this.runHandler({
       handler,
       task,
       envelope,
+      input: input.data,
       attempt,
       entry,
       message,
       log,
-      () => record,
-      (r) => {
-        record = r;
+      record: {
+        get: () => record,
+        set: (r) => {
+          record = r;
+        },
       },
-    );
+    });
     await runningWrite;
 
     if (outcome.kind === 'shutdown') {
-      await store.write({ ...record, status: 'queued', freeRedeliveries: record.freeRedeliveries + 1 });
+      await this.writeDurably(message, handedBack(record));
       message.nak(0);
       return;
     }
     const decision = settle(outcome, attempt, envelope.maxAttempts, task.retry);
     switch (decision.action) {
       case 'ack': {
-        const final: JobRecord =
-          decision.status === 'succeeded'
-            ? { ...record, status: 'succeeded', progress: 100, result: (outcome as { result: unknown }).result, finishedAt: now() }
-            : { ...record, status: 'cancelled', finishedAt: now(), error: cancelledError() };
+        const final = decision.status === 'succeeded' ? succeeded(record, decision.result) : cancelled(record);
         // State before ack, and the slot stays taken until the ack is sent: a worker never
         // holds more unacknowledged messages than its concurrency (flow control).
-        await store.write(final);
+        await this.writeDurably(message, final);
         message.ackNoWait();
         log.debug({ status: decision.status }, 'job settled');
         return;
       }
       case 'nak': {
-        const error = (outcome as { error: WireError }).error;
-        const next: JobRecord = decision.spendsAttempt
-          ? { ...record, status: 'retrying', error, errors: [...record.errors, attemptError(attempt, error, this.id)] }
-          : { ...record, status: 'queued', error, freeRedeliveries: record.freeRedeliveries + 1 };
-        await store.write(next);
+        const { error } = decision;
+        const next = decision.spendsAttempt
+          ? attemptFailed(record, { attempt, error, workerId: this.id, delayMs: decision.delayMs })
+          : handedBack(record, { error, delayMs: decision.delayMs });
+        await this.writeDurably(message, next);
         message.nak(decision.delayMs);
         log.info({ delay_ms: decision.delayMs, err_code: error.code }, 'attempt failed; retrying');
         return;
       }
       case 'dead': {
-        const error = (outcome as { error: WireError }).error;
+        const { error } = decision;
         span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-        await this.deadLetter(
-          message,
-          envelope,
-          { ...record, errors: [...record.errors, attemptError(attempt, error, this.id)] },
-          error,
-          decision.reason,
-        );
+        await this.deadLetter(message, deadLettered(record, envelope, error, { attempt, workerId: this.id }), decision.reason);
         log.warn({ reason: decision.reason, err_code: error.code, err_message: error.message }, 'job dead-lettered');
         return;
       }
     }
   }
 
-  private async runHandler(
-    handler: Handler,
-    task: TaskDefinition,
-    envelope: JobEnvelope,
-    attempt: number,
-    entry: ActiveJob,
-    message: JobMessage,
-    log: Logger,
-    getRecord: () => JobRecord,
-    setRecord: (r: JobRecord) => void,
-  ): Promise<AttemptOutcome | { kind: 'shutdown' }> {
+  /**
+   * A settling write (final state, retry, hand-back) that must land before the message
+   * is answered: while NATS cannot take it (a restart, a leader election) it is retried,
+   * and the message is kept alive meanwhile, so a job that finished is never run again
+   * because its final write timed out. Records are whole snapshots: writing one twice
+   * is harmless. Other errors, and a worker past its force deadline, give up: the
+   * message is then redelivered after AckWait.
+   */
+  private async writeDurably(message: JobMessage, record: JobRecord): Promise<void> {
+    for (let retry = 0; ; retry++) {
+      try {
+        await this.deps.jobs.store.write(record);
+        return;
+      } catch (err) {
+        if (!isNatsUnavailable(err) || this.state === 'stopped') throw err;
+        if (retry % 10 === 0)
+          this.deps.logger.warn({ err, job_id: record.id, status: record.status }, 'recording the job state failed; retrying');
+        message.working();
+        await sleep(Math.min(2_000, 100 * 2 ** Math.min(retry, 5)));
+      }
+    }
+  }
+
+  private async runHandler(run: AttemptRun): Promise<AttemptOutcome | { kind: 'shutdown' }> {
+    const { handler, task, envelope, attempt, entry, message, log, record } = run;
     const { abort, children } = entry;
     const store = this.deps.jobs.store;
-    const hardMs = envelope.timeoutMs ?? task.hardTimeoutMs;
-    const softMs = Math.min(task.softTimeoutMs, hardMs);
+    const { softMs, hardMs } = timeLimits(task, envelope.timeoutMs);
     const throttleMs = this.options.progressThrottleMs ?? 250;
     let tempDir: string | undefined;
     let lastProgressWrite = 0;
@@ -499,7 +516,7 @@ export class Worker {
       progressTimer = undefined;
       if (settled) return;
       lastProgressWrite = Date.now();
-      void store.write(getRecord(), 'progress').catch(() => {});
+      void store.write(record.get(), 'progress').catch(() => {});
     };
     const ctx: JobContext = {
       jobId: envelope.id,
@@ -507,13 +524,13 @@ export class Worker {
       attempt,
       signal: abort.signal,
       log,
-      artifacts: this.deps.artifacts,
+      artifacts: this.deps.artifacts.forProject(envelope.project),
       children,
       keepAlive: () => message.working(),
       progress: (percent, stage) => {
-        const next = { ...getRecord(), progress: clampPercent(percent) };
+        const next = { ...record.get(), progress: clampPercent(percent) };
         if (stage !== undefined) next.stage = stage;
-        setRecord(next);
+        record.set(next);
         message.working();
         const wait = throttleMs - (Date.now() - lastProgressWrite);
         if (wait <= 0 && !progressTimer) writeProgress();
@@ -551,7 +568,7 @@ export class Worker {
     if (this.cancellations.has(envelope.id)) this.cancelRunning(envelope.id);
 
     try {
-      const raw = await Promise.race([handler(envelope.input, ctx), hardLimit, abandoned]);
+      const raw = await Promise.race([handler(run.input, ctx), hardLimit, abandoned]);
       const reason = abort.signal.reason;
       if (reason instanceof CancelledError) return { kind: 'cancelled' };
       if (reason instanceof ShutdownError) return { kind: 'shutdown' };
@@ -583,7 +600,7 @@ export class Worker {
         // The trailing report the throttle held back: it lands before the final state.
         clearTimeout(progressTimer);
         progressTimer = undefined;
-        await store.write(getRecord(), 'progress').catch(() => {});
+        await store.write(record.get(), 'progress').catch(() => {});
       }
       settled = true;
       children.killAll();
@@ -599,17 +616,14 @@ export class Worker {
   }
 
   /** DLQ first, then the record, then term: nothing is lost if we die in between. */
-  private async deadLetter(
-    message: JobMessage,
-    envelope: JobEnvelope,
-    record: JobRecord,
-    error: WireError,
-    reason: DeadLetter['reason'],
-  ): Promise<void> {
-    const dead: DeadLetter = { job: envelope, reason, error, errors: record.errors, deadAt: now() };
+  private async deadLetter(message: JobMessage, failed: JobRecord, reason: DeadLetter['reason']): Promise<void> {
+    const { error } = failed;
+    if (!error) throw new Error(`dead-lettering job ${failed.id} without an error`);
+    const envelope = JobEnvelope.parse(failed);
+    const dead: DeadLetter = { job: envelope, reason, error, errors: failed.errors, deadAt: failed.finishedAt ?? now() };
     if (envelope.traceId) dead.traceId = envelope.traceId;
     await this.deps.jobs.writeDeadLetter(dead);
-    await this.deps.jobs.store.write({ ...record, status: 'failed', error, finishedAt: now() });
+    await this.writeDurably(message, failed);
     await message.term();
   }
 
@@ -634,8 +648,18 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function attemptError(attempt: number, error: WireError, workerId: string): AttemptError {
-  return { ...error, attempt, at: now(), workerId };
+/** Everything one attempt's handler run needs, in one object. */
+interface AttemptRun {
+  handler: Handler;
+  task: TaskDefinition;
+  envelope: JobEnvelope;
+  /** The input as the task's schema parsed it. */
+  input: unknown;
+  attempt: number;
+  entry: ActiveJob;
+  message: JobMessage;
+  log: Logger;
+  record: { get(): JobRecord; set(record: JobRecord): void };
 }
 
 const now = () => new Date().toISOString();

@@ -1,13 +1,5 @@
-import {
-  type DeadLetter,
-  ErrorCode,
-  isTerminal,
-  JobEnvelope,
-  type JobRecord,
-  MAX_DELIVERIES_ADVISORY_PREFIX,
-  type WireError,
-} from '@reelay/contracts';
-import type { JobClient, Logger, NatsContext, Subscription } from '@reelay/runtime';
+import { type DeadLetter, ErrorCode, isTerminal, JobEnvelope, MAX_DELIVERIES_ADVISORY_PREFIX, type WireError } from '@reelay/contracts';
+import { deadLettered, type JobClient, type Logger, type NatsContext, type Subscription, withLostAttempt } from '@reelay/runtime';
 import { z } from 'zod';
 import { jsonPayload } from '../json-payload.js';
 import type { KV } from '../nats-handles.js';
@@ -95,18 +87,12 @@ export class DeadLetterKeeper {
       job: envelope,
       reason: 'max-deliveries',
       error,
-      errors: record?.errors ?? [],
+      errors: record ? withLostAttempt(record) : [],
       deadAt,
       ...(envelope.traceId ? { traceId: envelope.traceId } : {}),
     };
     await jobs.writeDeadLetter(dead);
-    const failed: JobRecord = {
-      ...(record ?? { ...envelope, progress: 0, attempts: 0, freeRedeliveries: 0, errors: [], updatedAt: deadAt }),
-      status: 'failed',
-      error,
-      finishedAt: deadAt,
-    };
-    await jobs.store.write(failed);
+    await jobs.store.write(deadLettered(record ? { ...record, errors: withLostAttempt(record) } : undefined, envelope, error));
     await ctx.jsm.streams.deleteMessage(stream, seq);
     log.warn({ job_id: envelope.id, stream, consumer: advisory.consumer, seq }, 'max-deliveries job moved to the DLQ');
   }

@@ -1,22 +1,22 @@
+import { bandFor, DELAYED_STREAM, DELAYED_SUBJECTS, JobEnvelope, type JobRecord, jobsSubject, RUN_AT_HEADER } from '@reelay/contracts';
 import {
-  bandFor,
-  DELAYED_STREAM,
-  DELAYED_SUBJECTS,
-  EVENTS_STREAM,
-  JobEnvelope,
-  JobEvent,
-  type JobRecord,
-  jobEventSubject,
-  jobsSubject,
-} from '@reelay/contracts';
-import { Attr, extractTrace, injectTrace, inSpan, type Logger, type NatsContext, SpanKind } from '@reelay/runtime';
+  Attr,
+  extractTrace,
+  injectTrace,
+  inSpan,
+  isAlreadyExists,
+  isWrongLastSequence,
+  JobStore,
+  type Logger,
+  type NatsContext,
+  released,
+  SpanKind,
+} from '@reelay/runtime';
 import { jsonPayload } from '../json-payload.js';
 import type { JsMsg } from '../nats-handles.js';
 
 /** The one durable consumer on DELAYED; every scheduler replica pulls from it. */
 export const RELEASER_CONSUMER = 'delayed-releaser';
-/** Set by JobClient on a delayed job's message: when it may run. */
-export const RUN_AT_HEADER = 'Reelay-Run-At';
 
 export interface DelayedReleaserOptions {
   /** A job not yet due is looked at again after min(runAt − now, this). */
@@ -26,7 +26,6 @@ export interface DelayedReleaserOptions {
 }
 
 const ns = (ms: number) => ms * 1_000_000;
-const encoder = new TextEncoder();
 
 /**
  * Releases delayed jobs when their runAt comes. A delayed job is a message on
@@ -46,12 +45,15 @@ const encoder = new TextEncoder();
 export class DelayedReleaser {
   private stopFn: (() => void) | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly store: JobStore;
 
   constructor(
     private readonly ctx: NatsContext,
     private readonly log: Logger,
     private readonly options: DelayedReleaserOptions,
-  ) {}
+  ) {
+    this.store = new JobStore(ctx);
+  }
 
   async start(): Promise<void> {
     await this.ensureConsumer();
@@ -95,7 +97,7 @@ export class DelayedReleaser {
     else {
       await jsm.consumers.add(DELAYED_STREAM, config as never).catch((err: Error) => {
         // Another replica created it first.
-        if (!/already|exists/i.test(err.message)) throw err;
+        if (!isAlreadyExists(err)) throw err;
       });
     }
     // 2.9.10 drops fields it does not know: read back what matters.
@@ -115,8 +117,8 @@ export class DelayedReleaser {
     }
     const envelope = parsed.data;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const stored = await this.ctx.jsm.direct.getMessage(EVENTS_STREAM, { last_by_subj: jobEventSubject(envelope.id) });
-      const record = stored ? JobEvent.parse(stored.json()).job : undefined;
+      const stored = await this.store.getWithSeq(envelope.id);
+      const record = stored?.job;
       if (record && record.status !== 'scheduled' && record.status !== 'queued') {
         // Cancelled while waiting, or already released and running/finished.
         this.log.info({ job_id: envelope.id, status: record.status }, 'delayed job not released: no longer scheduled');
@@ -162,17 +164,10 @@ export class DelayedReleaser {
         // "running" never lands before it. A crash between the two leaves the record
         // "queued" and the delayed message unacked: the next look publishes again.
         if (record?.status !== 'queued') {
-          const queued: JobRecord = record
-            ? { ...record, status: 'queued' }
-            : { ...envelope, status: 'queued', progress: 0, attempts: 0, freeRedeliveries: 0, errors: [], updatedAt: '' };
-          const event: JobEvent = { kind: 'state', job: { ...queued, updatedAt: new Date().toISOString() } };
           try {
-            await this.ctx.js.publish(jobEventSubject(envelope.id), encoder.encode(JSON.stringify(event)), {
-              headers: traceHeaders(),
-              ...(recordSeq !== undefined ? { expect: { lastSubjectSequence: recordSeq } } : {}),
-            });
+            await this.store.write(released(record, envelope), 'state', traceHeaders(), recordSeq ?? 0);
           } catch (err) {
-            if (/wrong last sequence/i.test(String((err as Error).message))) return false;
+            if (isWrongLastSequence(err)) return false;
             throw err;
           }
         }

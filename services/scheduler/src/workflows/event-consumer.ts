@@ -1,5 +1,5 @@
 import { ALL_JOB_EVENTS, EVENTS_STREAM } from '@reelay/contracts';
-import { DeliverPolicy, type NatsContext } from '@reelay/runtime';
+import { DeliverPolicy, isAlreadyExists, isNatsNotFound, type NatsContext } from '@reelay/runtime';
 
 /** One durable name for every scheduler replica: they share it, so each event goes to one. */
 export const WORKFLOW_EVENTS_CONSUMER = 'scheduler-workflows';
@@ -23,10 +23,10 @@ export async function ensureEventConsumer(jsm: NatsContext['jsm'], ackWaitMs: nu
     await jsm.consumers.info(EVENTS_STREAM, WORKFLOW_EVENTS_CONSUMER);
     await jsm.consumers.update(EVENTS_STREAM, WORKFLOW_EVENTS_CONSUMER, config);
   } catch (err) {
-    if (!/not found/i.test(String((err as Error).message))) throw err;
+    if (!isNatsNotFound(err)) throw err;
     await jsm.consumers.add(EVENTS_STREAM, { ...config, deliver_policy: DeliverPolicy.New }).catch((addErr) => {
       // Another replica made it between our lookup and add.
-      if (!/already|exists/i.test(String((addErr as Error).message))) throw addErr;
+      if (!isAlreadyExists(addErr)) throw addErr;
     });
   }
 }
