@@ -19,9 +19,18 @@ export class ArtifactNotFoundError extends PermanentError {
 /**
  * Media files in the NATS object store, by id. Production may put an S3 bucket behind
  * the same methods; nothing outside this class knows where bytes live.
+ *
+ * This is the whole store, every project's artifacts: the gateway (which checks the
+ * caller's project itself) and operator upkeep use it. Jobs never do: a handler gets
+ * `forProject(job.project)` as `ctx.artifacts`.
  */
 export class ArtifactStore {
   constructor(private readonly os: ObjectStore) {}
+
+  /** The one door jobs have to artifacts: a view of `project`'s alone. */
+  forProject(project: string): ProjectArtifacts {
+    return new ProjectArtifacts(this, project);
+  }
 
   async putStream(source: Readable, meta: { name: string; contentType: string; project: string }): Promise<ArtifactRef> {
     const id = newJobId();
@@ -109,6 +118,65 @@ export class ArtifactStore {
 
   async delete(id: string): Promise<void> {
     await this.os.delete(id);
+  }
+}
+
+/** What a write names; the project comes from the view, never from the caller. */
+export interface ArtifactMeta {
+  name: string;
+  contentType: string;
+}
+
+/**
+ * One project's artifacts, with the store's methods. An artifact of another project is
+ * answered exactly as one that does not exist (ARTIFACT_NOT_FOUND, a permanent error),
+ * so a job cannot read, copy, delete — or learn of — what it does not own; every write
+ * is stamped with this project, whatever a caller puts in `meta`. Handlers get this as
+ * `ctx.artifacts` and never pass a project by hand.
+ */
+export class ProjectArtifacts {
+  constructor(
+    private readonly store: ArtifactStore,
+    readonly project: string,
+  ) {}
+
+  putStream(source: Readable, meta: ArtifactMeta): Promise<ArtifactRef> {
+    return this.store.putStream(source, { name: meta.name, contentType: meta.contentType, project: this.project });
+  }
+
+  putFile(filePath: string, meta: Partial<ArtifactMeta> = {}): Promise<ArtifactRef> {
+    return this.store.putFile(filePath, { name: meta.name, contentType: meta.contentType, project: this.project });
+  }
+
+  async info(id: string): Promise<ArtifactRef | undefined> {
+    const ref = await this.store.info(id);
+    return ref?.project === this.project ? ref : undefined;
+  }
+
+  async list(): Promise<ArtifactRef[]> {
+    return (await this.store.list()).filter((ref) => ref.project === this.project);
+  }
+
+  async openStream(id: string): Promise<Readable> {
+    await this.own(id);
+    return this.store.openStream(id);
+  }
+
+  async getToFile(id: string, filePath: string): Promise<ArtifactRef> {
+    const ref = await this.own(id);
+    await pipeline(await this.store.openStream(id), createWriteStream(filePath));
+    return ref;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.own(id);
+    await this.store.delete(id);
+  }
+
+  private async own(id: string): Promise<ArtifactRef> {
+    const ref = await this.info(id);
+    if (!ref) throw new ArtifactNotFoundError(id);
+    return ref;
   }
 }
 

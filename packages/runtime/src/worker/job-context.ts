@@ -1,5 +1,5 @@
 import type { JobEnvelope } from '@reelay/contracts';
-import type { ArtifactStore } from '../artifacts/artifact-store.js';
+import type { ProjectArtifacts } from '../artifacts/artifact-store.js';
 import type { Logger } from '../logging/logger.js';
 import type { ChildProcesses } from '../process/child-processes.js';
 
@@ -21,7 +21,12 @@ export interface JobContext {
   /** Tells JetStream the job is alive without reporting progress. */
   keepAlive(): void;
   log: Logger;
-  artifacts: ArtifactStore;
+  /**
+   * This job's project's artifacts only: another project's answer ARTIFACT_NOT_FOUND,
+   * and what the job writes belongs to its project. There is no way from here to the
+   * whole store.
+   */
+  artifacts: ProjectArtifacts;
   /** Spawn children here: they are killed (whole process group) on cancel and hard limit. */
   children: ChildProcesses;
   /** A private temp directory for this attempt, removed whatever the outcome. */

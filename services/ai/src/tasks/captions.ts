@@ -22,9 +22,8 @@ export function captionsHandler(): Handler {
     const vttPath = path.join(dir, `${input.name}.vtt`);
     await writeFile(srtPath, toSrt(cues));
     await writeFile(vttPath, toVtt(cues));
-    const project = ctx.job.project;
-    const srt = await ctx.artifacts.putFile(srtPath, { project, contentType: 'application/x-subrip' });
-    const vtt = await ctx.artifacts.putFile(vttPath, { project, contentType: 'text/vtt' });
+    const srt = await ctx.artifacts.putFile(srtPath, { contentType: 'application/x-subrip' });
+    const vtt = await ctx.artifacts.putFile(vttPath, { contentType: 'text/vtt' });
     return { srt, vtt, cues };
   };
 }

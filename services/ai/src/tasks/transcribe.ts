@@ -31,7 +31,7 @@ export function transcribeHandler(deps: AiDeps): Handler {
     const cues = layoutCues(groupBySegment(transcript.words, transcript.segments), { maxCharsPerLine: 32, maxLines: 2, maxCueSeconds: 3 });
     const srtPath = path.join(dir, 'transcript.srt');
     await writeFile(srtPath, toSrt(cues));
-    const srt = await ctx.artifacts.putFile(srtPath, { project: ctx.job.project, contentType: 'application/x-subrip' });
+    const srt = await ctx.artifacts.putFile(srtPath, { contentType: 'application/x-subrip' });
     const out: TranscribeOutput = {
       text: transcript.text,
       language: transcript.language,

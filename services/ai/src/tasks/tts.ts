@@ -16,7 +16,7 @@ export function ttsHandler(deps: AiDeps): Handler {
     const voice = input.voice ?? synthesizer.defaultVoice;
     const track = await buildVoiceTrack(ctx, synthesizer, { voice, rate: input.rate, pitch: input.pitch }, sentences, input.pauseMs);
     ctx.progress(95, 'storing the voice track');
-    const audio = await ctx.artifacts.putFile(track.file, { project: ctx.job.project, name: 'voice.wav', contentType: 'audio/wav' });
+    const audio = await ctx.artifacts.putFile(track.file, { name: 'voice.wav', contentType: 'audio/wav' });
     const out: TtsOutput = {
       audio,
       durationSec: track.durationSec,

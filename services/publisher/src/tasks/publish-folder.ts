@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ErrorCode, FolderPublishInput, type FolderPublishOutput } from '@reelay/contracts';
-import { type Handler, PermanentError } from '@reelay/runtime';
+import { ArtifactNotFoundError, type Handler, PermanentError } from '@reelay/runtime';
 import { resolveTarget } from '../folder-target.js';
 import type { Publications } from '../publications.js';
 
@@ -28,9 +28,7 @@ export function publishFolderHandler(deps: FolderDeps): Handler<unknown, FolderP
     const publication = await deps.publications.open(ctx.jobId, project, 'folder', 'local');
     if (publication.record.state === 'published') return publication.record.result as FolderPublishOutput;
     const ref = await ctx.artifacts.info(input.artifactId);
-    if (!ref || ref.project !== project) {
-      throw new PermanentError(`artifact ${input.artifactId} not found`, { code: ErrorCode.ARTIFACT_NOT_FOUND });
-    }
+    if (!ref) throw new ArtifactNotFoundError(input.artifactId);
     const target = await resolveTarget(deps.roots, input.directory, input.fileName ?? ref.name);
     await publication.save({ path: target.file });
     const temp = path.join(target.dir, `.${path.basename(target.file)}.${ctx.jobId}.partial`);

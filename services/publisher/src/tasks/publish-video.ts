@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { ErrorCode, type PublishPlatform, type RateLimit } from '@reelay/contracts';
-import { type Handler, inSpan, PermanentError, type RateLimiter, RetryAfterError } from '@reelay/runtime';
+import type { PublishPlatform, RateLimit } from '@reelay/contracts';
+import { ArtifactNotFoundError, type Handler, inSpan, type RateLimiter, RetryAfterError } from '@reelay/runtime';
 import type { z } from 'zod';
 import type { AccessTokens } from '../access-tokens.js';
 import type { Credentials } from '../credentials.js';
@@ -48,11 +48,9 @@ export function publishVideoHandler<S extends z.ZodType<{ artifactId: string; ac
       }
     }
     let file: VideoFile | undefined;
+    // ctx.artifacts is this project's: another project's media does not exist for this job.
     const ref = await ctx.artifacts.info(input.artifactId);
-    // One project never publishes another's media: to this job it does not exist.
-    if (!ref || ref.project !== project) {
-      throw new PermanentError(`artifact ${input.artifactId} not found`, { code: ErrorCode.ARTIFACT_NOT_FOUND });
-    }
+    if (!ref) throw new ArtifactNotFoundError(input.artifactId);
     if (adapter.needsFile) {
       ctx.progress(1, 'fetching artifact');
       const filePath = path.join(await ctx.tempDir(), 'video');

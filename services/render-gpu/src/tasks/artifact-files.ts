@@ -19,7 +19,7 @@ export async function fetchArtifact(ctx: JobContext, artifactId: string, baseNam
 
 export async function storeArtifact(ctx: JobContext, file: string, name: string): Promise<ArtifactRef> {
   const dir = await ctx.tempDir();
-  return ctx.artifacts.putFile(path.join(dir, file), { project: ctx.job.project, name, contentType: contentTypeFor(name) });
+  return ctx.artifacts.putFile(path.join(dir, file), { name, contentType: contentTypeFor(name) });
 }
 
 export function safeExtension(name: string): string {

@@ -50,7 +50,7 @@ export function downloadHandler(deps: MediaDeps): Handler<unknown, MediaDownload
       const name = input.name ?? nameFromUrl(url);
       const contentType = mediaType(response.headers['content-type']) ?? contentTypeFor(name);
       ctx.progress(97, 'store');
-      const artifact = await ctx.artifacts.putFile(file, { project: ctx.job.project, name, contentType });
+      const artifact = await ctx.artifacts.putFile(file, { name, contentType });
       return { artifact, finalUrl: url.toString(), contentType };
     } catch (err) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
