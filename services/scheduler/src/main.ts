@@ -30,7 +30,7 @@ const worker = new Worker(
     service: 'scheduler',
     queues: ['system'],
     concurrency: config.SYSTEM_CONCURRENCY,
-    handlers: { ...systemHandlers, ...upkeepHandlers({ ctx, workers: buckets.workers, events }) },
+    handlers: { ...systemHandlers, ...upkeepHandlers({ ctx, workers: buckets.workers, events, artifacts: runtime.artifacts }) },
     ackWaitMs: config.ACK_WAIT_MS,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
   },

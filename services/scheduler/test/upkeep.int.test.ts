@@ -12,6 +12,7 @@ import {
 } from '@reelay/contracts';
 import { startTestSystem, type TestSystem, waitUntil } from '@reelay/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_PROJECT } from '../src/schedules/built-in-schedules.js';
 import { startScheduler } from './scheduler-fixture.js';
 
 const HOUR = 3_600_000;
@@ -21,8 +22,9 @@ describe('upkeep tasks run by the scheduler', () => {
   let webhook: Server;
   const webhookBodies: SystemEvent[] = [];
 
+  /** As the built-in schedules submit upkeep: under the system project, which acts on every project. */
   const run = async <T>(type: string, input: unknown): Promise<T> => {
-    const { job } = await system.client.enqueue({ type, input });
+    const { job } = await system.client.enqueue({ type, input, project: SYSTEM_PROJECT });
     const done = await system.waitForStatus(job.id, ['succeeded', 'failed'], 30_000);
     expect(done.error).toBeUndefined();
     return done.result as T;
