@@ -20,11 +20,17 @@ export class WorkflowDriver {
     private readonly store: WorkflowStore,
   ) {}
 
-  /** A step job changed state; terminal states move its workflow on. */
-  async onJob(job: JobRecord): Promise<WorkflowRecord | undefined> {
-    if (!job.workflowId || !job.stepId) return undefined;
+  /**
+   * A step job changed state; terminal states move its workflow on, and a failed step's
+   * job alive again (requeued from the DLQ) reopens the step. The job's latest record
+   * decides, not the event's copy: an event redelivered late (a nak after a hiccup) must
+   * not bring back a state the job has left, such as "running" after it failed.
+   */
+  async onJob(event: JobRecord): Promise<WorkflowRecord | undefined> {
+    if (!event.workflowId || !event.stepId) return undefined;
+    const job = (await this.jobs.get(event.id)) ?? event;
     const known = new Map([[job.id, job]]);
-    return this.store.update(job.workflowId, async (record) => {
+    return this.store.update(event.workflowId, async (record) => {
       const next = applyJobOutcome(record, job, now());
       return next ? this.drive(next, known) : undefined;
     });

@@ -105,4 +105,51 @@ describe('the workflow plan', () => {
     const after = applyJobOutcome(cancelled, finished('a', 'succeeded'), NOW) as WorkflowRecord;
     expect(advance(after, NOW)).toMatchObject({ ready: [], errorStepDue: false });
   });
+
+  it('a failed step whose job is requeued from the DLQ is in flight again and its failed workflow resumes', () => {
+    let record = queueReady(start());
+    record = applyJobOutcome(record, finished('a', 'failed'), NOW) as WorkflowRecord;
+    record = markQueued(advance(record, NOW).record, 'onError', 'job-err', NOW);
+    record = applyJobOutcome(record, finished('b', 'succeeded'), NOW) as WorkflowRecord;
+    // The same job, requeued: its record is queued again.
+    const back = applyJobOutcome(record, { ...finished('a', 'queued'), attempts: 0 }, NOW) as WorkflowRecord;
+    expect(back.steps.a).toEqual({ status: 'queued', run: 1, jobId: 'job-a-1', attempts: 0 });
+    expect(back).toMatchObject({ status: 'running' });
+    expect(back.failedStep).toBeUndefined();
+    expect(back.finishedAt).toBeUndefined();
+    expect(back.steps.c).toEqual({ status: 'waiting', run: 0, attempts: 0 });
+    expect(advance(back, NOW)).toMatchObject({ ready: [], errorStepDue: false });
+    const done = applyJobOutcome(back, finished('a', 'succeeded'), NOW) as WorkflowRecord;
+    expect(advance(done, NOW).ready).toEqual(['c']);
+  });
+
+  it('a requeued job seen only when it has succeeded still resumes its workflow', () => {
+    let record = queueReady(start());
+    record = applyJobOutcome(record, finished('b', 'succeeded'), NOW) as WorkflowRecord;
+    record = applyJobOutcome(record, finished('a', 'failed'), NOW) as WorkflowRecord;
+    record = advance(record, NOW).record;
+    const done = applyJobOutcome(record, finished('a', 'succeeded'), NOW) as WorkflowRecord;
+    expect(done.steps.a).toMatchObject({ status: 'succeeded', jobId: 'job-a-1' });
+    expect(done.steps.a?.error).toBeUndefined();
+    expect(advance(done, NOW)).toMatchObject({ record: { status: 'running' }, ready: ['c'] });
+  });
+
+  it('a requeued step resumes nothing while another step is still failed', () => {
+    let record = queueReady(start());
+    record = applyJobOutcome(record, finished('a', 'failed'), NOW) as WorkflowRecord;
+    record = applyJobOutcome(record, finished('b', 'failed'), NOW) as WorkflowRecord;
+    record = advance(record, NOW).record;
+    const back = applyJobOutcome(record, finished('a', 'succeeded'), NOW) as WorkflowRecord;
+    const next = advance(back, NOW);
+    expect(next.record).toMatchObject({ status: 'failed', failedStep: 'b' });
+    expect(next.record.steps.c).toMatchObject({ status: 'skipped', skippedBecause: 'b' });
+    expect(next.ready).toEqual([]);
+  });
+
+  it('a cancelled workflow stays cancelled when a failed step job is requeued', () => {
+    let record = queueReady(start());
+    record = applyJobOutcome(record, finished('a', 'failed'), NOW) as WorkflowRecord;
+    record = cancelRecord(record, NOW);
+    expect(applyJobOutcome(record, finished('a', 'queued'), NOW)).toBeUndefined();
+  });
 });

@@ -16,14 +16,26 @@ function runOfKey(key: string | undefined): number | undefined {
   return run && /^\d+$/.test(run) ? Number(run) : undefined;
 }
 
+const TERMINAL_JOB: readonly JobRecord['status'][] = ['succeeded', 'failed', 'cancelled'];
+
 /**
- * Records a finished step job. Returns undefined when the event changes nothing: not
- * terminal, a duplicate, or a job of an earlier run that a retry has replaced.
+ * Records a step job's news: a finished job, or the failed job of a step back in flight
+ * (requeued from the DLQ, see `reopenStep`). Returns undefined when the event changes
+ * nothing: not terminal, a duplicate, or a job of an earlier run that a retry replaced.
  */
 export function applyJobOutcome(record: WorkflowRecord, job: JobRecord, now: string): WorkflowRecord | undefined {
-  if (!['succeeded', 'failed', 'cancelled'].includes(job.status) || !job.stepId) return undefined;
-  const current = job.stepId === ERROR_STEP_ID ? record.errorStep : record.steps[job.stepId];
+  if (!job.stepId) return undefined;
+  const stepId = job.stepId;
+  let current = stepId === ERROR_STEP_ID ? record.errorStep : record.steps[stepId];
   if (!current || !isCurrentJob(record, current, job)) return undefined;
+  const alive = job.status !== 'failed' && job.status !== 'cancelled';
+  const reopened = current.status === 'failed' && alive ? reopenStep(record, stepId, job, now) : undefined;
+  if (reopened) {
+    record = reopened;
+    current = stepId === ERROR_STEP_ID ? record.errorStep : record.steps[stepId];
+    if (!current) return undefined;
+  }
+  if (!TERMINAL_JOB.includes(job.status)) return reopened;
   if (current.status !== 'waiting' && current.status !== 'queued') return undefined;
   const done: StepState = {
     ...current,
@@ -36,8 +48,37 @@ export function applyJobOutcome(record: WorkflowRecord, job: JobRecord, now: str
   if (job.error) done.error = job.error;
   else delete done.error;
   const next = { ...record, updatedAt: now };
-  if (job.stepId === ERROR_STEP_ID) next.errorStep = done;
-  else next.steps = { ...record.steps, [job.stepId]: done };
+  if (stepId === ERROR_STEP_ID) next.errorStep = done;
+  else next.steps = { ...record.steps, [stepId]: done };
+  return next;
+}
+
+/**
+ * A failed step whose job is alive again: the dead job was requeued from the DLQ under
+ * its id (same job, same run). The step goes back to `queued`, so views show the job's
+ * live status, and a workflow that failed resumes in the same run: it is running again
+ * and the steps its failure skipped wait again, to run as their dependencies allow (the
+ * next `advance` fails it again at once if another step is still failed). The error step
+ * has had its one run for this failure and is not queued again. A cancelled workflow
+ * stays cancelled: cancel is a decision, a requeue does not overrule it.
+ */
+function reopenStep(record: WorkflowRecord, stepId: string, job: JobRecord, now: string): WorkflowRecord | undefined {
+  if (record.status === 'cancelled' || record.status === 'succeeded') return undefined;
+  const current = stepId === ERROR_STEP_ID ? record.errorStep : record.steps[stepId];
+  if (!current?.jobId) return undefined;
+  const back: StepState = { status: 'queued', run: current.run, jobId: current.jobId, attempts: job.attempts };
+  if (stepId === ERROR_STEP_ID) return { ...record, errorStep: back, updatedAt: now };
+  const next: WorkflowRecord = { ...record, steps: { ...record.steps, [stepId]: back }, updatedAt: now };
+  if (next.status === 'failed') {
+    const steps = { ...next.steps };
+    for (const [id, state] of Object.entries(steps)) {
+      if (state.status === 'skipped') steps[id] = { status: 'waiting', run: state.run, attempts: 0 };
+    }
+    next.steps = steps;
+    next.status = 'running';
+    delete next.failedStep;
+    delete next.finishedAt;
+  }
   return next;
 }
 
