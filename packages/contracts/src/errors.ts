@@ -23,8 +23,10 @@ export const ErrorCode = {
   CANCELLED: 'CANCELLED',
   /** The worker died (or was killed) while it held the job, without answering. */
   WORKER_LOST: 'WORKER_LOST',
-  /** No handler for this task type is registered in the worker that took it. */
+  /** No worker registered this task type (at submit), or the worker that took it has no handler for it. */
   UNKNOWN_TASK: 'UNKNOWN_TASK',
+  /** A worker declared a task type that is registered with another contract at the same or a higher version. */
+  TASK_CONFLICT: 'TASK_CONFLICT',
   /** A child process (ffmpeg, flite…) failed. */
   CHILD_PROCESS_FAILED: 'CHILD_PROCESS_FAILED',
   /** An outside provider answered with an error. */

@@ -39,7 +39,17 @@ export {
   MAX_DELIVERIES_ADVISORY_PREFIX,
   RUN_AT_HEADER,
 } from './subjects.js';
-export { defineTask, type TaskDefinition, type RateLimit } from './catalogue.js';
+export {
+  defineTask,
+  taskMap,
+  type TaskDefinition,
+  type RateLimit,
+  type TaskSchemas,
+  type TaskMap,
+  type TaskMapInput,
+  type TaskMapOutput,
+  type TaskMapOf,
+} from './catalogue.js';
 export {
   taskCatalogue,
   isKnownTask,
@@ -169,6 +179,7 @@ export {
   group,
   chord,
   type ParsedRef,
+  type TargetedStepRef,
   type Flow,
   type FlowPart,
 } from './workflows.js';
@@ -218,3 +229,10 @@ export {
   DelayedJobView,
   DelayedJobsResponse,
 } from './http/schedules.js';
+export {
+  TASK_TYPE_PATTERN,
+  TaskTypeName,
+  RateLimitSpec,
+  JsonSchemaDocument,
+  RegisteredTask,
+} from './task-registry.js';

@@ -62,6 +62,7 @@ export const BucketNames = {
   rateLimits: 'ratelimits',
   queueState: 'queues',
   batches: 'batches',
+  tasks: 'tasks',
 } as const;
 export type BucketName = (typeof BucketNames)[keyof typeof BucketNames];
 

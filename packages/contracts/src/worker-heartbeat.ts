@@ -15,6 +15,8 @@ export const WorkerHeartbeat = z.object({
   host: z.string(),
   pid: z.number().int(),
   queues: z.array(z.string()),
+  /** The task types this worker has handlers for (and registered at start). */
+  tasks: z.array(z.string()).optional(),
   concurrency: z.number().int().positive(),
   running: z.array(z.string()),
   startedAt: z.string(),

@@ -63,15 +63,23 @@ export {
   NotFoundError,
   ConflictError,
   InvalidInputError,
+  UnknownTaskError,
+  type SubmittableTask,
   idempotencyKvKey,
 } from './jobs/job-client.js';
 export { newJobId } from './jobs/new-job-id.js';
-export { followJobEvents, watchJobRecord, type JobEventDelivery, type JobWatch } from './jobs/job-watch.js';
+export { followJobEvents, watchJobRecord, type FollowedJob, type JobEventDelivery, type JobWatch } from './jobs/job-watch.js';
 export { ArtifactStore, ArtifactNotFoundError, contentTypeFor } from './artifacts/artifact-store.js';
 export { ChildProcesses, killGroup } from './process/child-processes.js';
 export { ForbiddenAddressError, isForbiddenAddress, checkLiteralHost, guardedLookup } from './net/address-guard.js';
 export { Worker, type WorkerOptions, type WorkerDeps } from './worker/worker.js';
 export { timeLimits } from './worker/time-limits.js';
+export { implementTask, workerTasks, type TaskImplementation, type TaskHandler } from './worker/task-implementation.js';
+export { runWorker, type RunWorkerOptions, type RunningWorker } from './worker/run-worker.js';
+/** The contract side of a task, re-exported so a worker package needs one import. */
+export { defineTask, type TaskDefinition } from '@reelay/contracts';
+export { TaskRegistry, TaskConflictError, declareTask, type TaskDeclaration } from './tasks/task-registry.js';
+export { JsonSchemaValidator, type SchemaIssue } from './tasks/json-schema-validator.js';
 export type { JobContext, Handler } from './worker/job-context.js';
 export { CancelledError, SoftTimeoutError, HardTimeoutError, ShutdownError } from './worker/abort-reasons.js';
 export { backoffDelayMs } from './worker/backoff.js';

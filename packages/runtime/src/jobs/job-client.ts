@@ -8,7 +8,10 @@ import {
   dlqSubject,
   ErrorCode,
   getTask,
+  isKnownTask,
   isTerminal,
+  type RegisteredTask,
+  type ApiScope,
   type JobEnvelope,
   type JobRecord,
   jobsSubject,
@@ -23,6 +26,8 @@ import { Attr } from '../telemetry/attributes.js';
 import { currentTraceId, inSpan, injectTrace, SpanKind } from '../telemetry/tracing.js';
 import { isNatsUnavailable, isWrongLastSequence } from '../nats/nats-errors.js';
 import { cancelled, initialRecord, requeued } from './job-record.js';
+import { JsonSchemaValidator } from '../tasks/json-schema-validator.js';
+import { TaskRegistry } from '../tasks/task-registry.js';
 import { JobStore } from './job-store.js';
 import { newJobId } from './new-job-id.js';
 
@@ -78,6 +83,24 @@ export class InvalidInputError extends PermanentError {
   }
 }
 
+export class UnknownTaskError extends PermanentError {
+  constructor(type: string) {
+    super(`unknown task type "${type}": no worker has registered it`, { code: ErrorCode.UNKNOWN_TASK });
+  }
+}
+
+/** What submitting a task type needs: from code in this process, or from the task registry. */
+export interface SubmittableTask {
+  type: string;
+  queue: string;
+  priority: number;
+  maxAttempts: number;
+  requiresScope?: ApiScope;
+  /** `local`: a zod definition this process holds; `registry`: a worker's registered JSON Schema. */
+  source: 'local' | 'registry';
+  registered?: RegisteredTask;
+}
+
 export interface JobClientOptions {
   buckets: Buckets;
   /** task type → queue, as Celery's task_routes. */
@@ -95,15 +118,66 @@ const encoder = new TextEncoder();
  */
 export class JobClient {
   readonly store: JobStore;
+  readonly registry: TaskRegistry;
+  private readonly schemas = new JsonSchemaValidator();
   constructor(
     private readonly ctx: NatsContext,
     private readonly options: JobClientOptions,
   ) {
     this.store = new JobStore(ctx);
+    this.registry = new TaskRegistry(options.buckets.tasks);
   }
 
+  /** The zod definition of a type this process holds code for (the catalogue, or `tasks`). */
   task(type: string): TaskDefinition | undefined {
     return this.options.tasks?.[type] ?? getTask(type);
+  }
+
+  /**
+   * How to submit `type`: the zod definition this process holds, unless the registry has
+   * a newer version of it from the workers that run it; otherwise the registered entry.
+   * Undefined for a type no one registered.
+   */
+  async resolveTask(type: string): Promise<SubmittableTask | undefined> {
+    const local = this.task(type);
+    const registered = local && !isKnownTask(type) ? undefined : await this.registry.get(type);
+    if (local && (!registered || registered.version <= (local.version ?? 1))) {
+      return {
+        type,
+        queue: local.queue,
+        priority: local.priority,
+        maxAttempts: local.retry.maxAttempts,
+        ...(local.requiresScope ? { requiresScope: local.requiresScope } : {}),
+        source: 'local',
+      };
+    }
+    if (!registered) return undefined;
+    return {
+      type,
+      queue: registered.queue,
+      priority: registered.priority,
+      maxAttempts: registered.retry.maxAttempts,
+      ...(registered.requiresScope ? { requiresScope: registered.requiresScope } : {}),
+      source: 'registry',
+      registered,
+    };
+  }
+
+  /**
+   * Checks input for `type` as a submit would, and returns it as it will be queued
+   * (defaults filled in). Throws UnknownTaskError or InvalidInputError (issues in `details`).
+   */
+  async validate(type: string, input: unknown): Promise<unknown> {
+    const task = await this.resolveTask(type);
+    if (!task) throw new UnknownTaskError(type);
+    return this.validateFor(task, input);
+  }
+
+  private validateFor(task: SubmittableTask, input: unknown): unknown {
+    if (task.source === 'local') return this.validateInput(task.type, input);
+    const { value, issues } = this.schemas.check(task.registered as RegisteredTask, input);
+    if (issues.length) throw invalidInput(task.type, issues);
+    return value;
   }
 
   queueFor(type: string, override?: string): string {
@@ -113,7 +187,7 @@ export class JobClient {
 
   /** Validates, records and queues one job. Nothing is queued when validation fails. */
   async enqueue(request: EnqueueRequest): Promise<EnqueueResult> {
-    return this.submit(await this.routeGpu(this.prepare(request), request.queue), request);
+    return this.submit(await this.routeGpu(await this.prepare(request), request.queue), request);
   }
 
   /**
@@ -122,7 +196,7 @@ export class JobClient {
    * concurrently, so the writes are pipelined on the connection.
    */
   async enqueueMany(requests: EnqueueRequest[]): Promise<JobRecord[]> {
-    const prepared = await Promise.all(requests.map((r) => this.routeGpu(this.prepare(r), r.queue)));
+    const prepared = await Promise.all(requests.map(async (r) => this.routeGpu(await this.prepare(r), r.queue)));
     return inSpan('send batch', { kind: SpanKind.PRODUCER, attributes: { [Attr.messagingSystem]: 'nats' } }, async () => {
       const results = await Promise.all(prepared.map((p, i) => this.submit(p, requests[i] as EnqueueRequest)));
       return results.map((r) => r.job);
@@ -214,7 +288,7 @@ export class JobClient {
     if (!subject || !dead) throw new NotFoundError(`dead letter ${id}`);
     const envelope: JobEnvelope = {
       ...dead.job,
-      input: patch.input === undefined ? dead.job.input : this.validateInput(dead.job.type, patch.input),
+      input: patch.input === undefined ? dead.job.input : await this.validate(dead.job.type, patch.input),
     };
     if (patch.timeoutMs !== undefined) envelope.timeoutMs = patch.timeoutMs;
     if (patch.maxAttempts !== undefined) envelope.maxAttempts = patch.maxAttempts;
@@ -246,29 +320,29 @@ export class JobClient {
     return stored ? DeadLetter.parse(stored.json()) : undefined;
   }
 
+  /** Checks input against the zod definition this process holds (sync; see `validate` for every type). */
   validateInput(type: string, input: unknown): unknown {
     const task = this.task(type);
-    if (!task) throw new InvalidInputError(`unknown task type "${type}"`);
+    if (!task) throw new UnknownTaskError(type);
     const parsed = task.input.safeParse(input ?? {});
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-      throw new InvalidInputError(
-        `invalid input for ${type}: ${issues.map((i) => `${i.path || '(input)'}: ${i.message}`).join('; ')}`,
-        issues,
+      throw invalidInput(
+        type,
+        parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
       );
     }
     return parsed.data;
   }
 
-  private prepare(request: EnqueueRequest): Prepared {
-    const task = this.task(request.type);
-    if (!task) throw new InvalidInputError(`unknown task type "${request.type}"`);
-    const input = this.validateInput(request.type, request.input);
+  private async prepare(request: EnqueueRequest): Promise<Prepared> {
+    const task = await this.resolveTask(request.type);
+    if (!task) throw new UnknownTaskError(request.type);
+    const input = this.validateFor(task, request.input);
     const priority = request.priority ?? task.priority;
     if (!Number.isInteger(priority) || priority < 0 || priority > 10) {
       throw new InvalidInputError('priority must be an integer from 0 to 10');
     }
-    const queue = this.queueFor(request.type, request.queue);
+    const queue = request.queue ?? this.options.routes?.[request.type] ?? task.queue;
     const envelope: JobEnvelope = {
       id: newJobId(),
       type: request.type,
@@ -276,7 +350,7 @@ export class JobClient {
       input,
       priority,
       project: request.project ?? this.options.defaultProject ?? 'default',
-      maxAttempts: request.maxAttempts ?? task.retry.maxAttempts,
+      maxAttempts: request.maxAttempts ?? task.maxAttempts,
       createdAt: new Date().toISOString(),
     };
     if (request.timeoutMs !== undefined) envelope.timeoutMs = request.timeoutMs;
@@ -364,6 +438,13 @@ export class JobClient {
       },
     );
   }
+}
+
+function invalidInput(type: string, issues: { path: string; message: string }[]): InvalidInputError {
+  return new InvalidInputError(
+    `invalid input for ${type}: ${issues.map((i) => `${i.path || '(input)'}: ${i.message}`).join('; ')}`,
+    issues,
+  );
 }
 
 export function idempotencyKvKey(project: string, key: string): string {

@@ -174,6 +174,7 @@ export interface Buckets {
   rateLimits: KV;
   queueState: KV;
   batches: KV;
+  tasks: KV;
 }
 
 const bucketTtls: Record<keyof Buckets, number> = {
@@ -186,6 +187,8 @@ const bucketTtls: Record<keyof Buckets, number> = {
   rateLimits: HOUR,
   queueState: 0,
   batches: 30 * 24 * HOUR,
+  // Registered task types stay until replaced: a type outlives the workers serving it.
+  tasks: 0,
 };
 
 export async function ensureBuckets(ctx: NatsContext, replicas = 1): Promise<Buckets> {

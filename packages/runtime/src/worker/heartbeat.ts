@@ -7,6 +7,7 @@ export interface HeartbeatSource {
   id: string;
   service: string;
   queues: string[];
+  tasks?: string[];
   concurrency: number;
   running: () => string[];
   /**
@@ -66,6 +67,7 @@ export class Heartbeat {
       host: os.hostname(),
       pid: process.pid,
       queues: s.queues,
+      ...(s.tasks ? { tasks: s.tasks } : {}),
       concurrency: s.concurrency,
       running: s.running(),
       startedAt: this.startedAt,

@@ -33,6 +33,7 @@ import {
   withLostAttempt,
 } from '../jobs/job-record.js';
 import { isNatsUnavailable } from '../nats/nats-errors.js';
+import { TaskRegistry } from '../tasks/task-registry.js';
 import type { Logger } from '../logging/logger.js';
 import type { NatsContext } from '../nats/connection.js';
 import type { JobMessage } from '../nats/job-message.js';
@@ -143,6 +144,7 @@ export class Worker {
         id: this.id,
         service: options.service,
         queues: options.queues,
+        tasks: Object.keys(options.handlers).sort(),
         concurrency: options.concurrency,
         running: () => [...this.active.keys()],
         gpus: options.gpus ?? [],
@@ -163,6 +165,7 @@ export class Worker {
   async start(): Promise<void> {
     if (this.state !== 'created') throw new Error(`worker cannot start from state ${this.state}`);
     this.state = 'starting';
+    await this.registerTasks();
     await this.removeStaleTempDirs();
     await this.cancellations.start();
     this.cancellations.onCancel((id) => this.cancelRunning(id));
@@ -211,6 +214,25 @@ export class Worker {
     await this.heartbeat.stop();
     this.state = 'stopped';
     this.deps.logger.info({ worker: this.id }, 'worker stopped');
+  }
+
+  /**
+   * Declares every task this worker has a handler for in the task registry — built-in
+   * and custom alike — so the gateway validates their submissions and lists them. A
+   * handler without a definition, a task on a queue this worker does not pull, or a
+   * type registered with another contract stops the start with a clear error.
+   */
+  private async registerTasks(): Promise<void> {
+    const definitions: TaskDefinition[] = [];
+    for (const type of Object.keys(this.options.handlers)) {
+      const definition = this.options.tasks?.[type] ?? getTask(type);
+      if (!definition) throw new Error(`${this.options.service}: handler "${type}" has no task definition (pass it in \`tasks\`)`);
+      if (!this.options.queues.includes(definition.queue) && !(definition.queue === 'media' && this.options.queues.includes('media-gpu'))) {
+        throw new Error(`${this.options.service}: task ${type} runs on queue "${definition.queue}", which this worker does not serve`);
+      }
+      definitions.push(definition);
+    }
+    await new TaskRegistry(this.deps.buckets.tasks).register(definitions, `${this.options.service}/${this.id}`);
   }
 
   // ---- the take loop ----
