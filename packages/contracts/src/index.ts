@@ -236,3 +236,4 @@ export {
   JsonSchemaDocument,
   RegisteredTask,
 } from './task-registry.js';
+export { TaskWorker, TaskView, TaskListResponse, TaskTypeParams } from './http/tasks.js';

@@ -69,7 +69,7 @@ export {
 } from './jobs/job-client.js';
 export { newJobId } from './jobs/new-job-id.js';
 export { followJobEvents, watchJobRecord, type FollowedJob, type JobEventDelivery, type JobWatch } from './jobs/job-watch.js';
-export { ArtifactStore, ArtifactNotFoundError, contentTypeFor } from './artifacts/artifact-store.js';
+export { ArtifactStore, type ProjectArtifacts, ArtifactNotFoundError, contentTypeFor } from './artifacts/artifact-store.js';
 export { ChildProcesses, killGroup } from './process/child-processes.js';
 export { ForbiddenAddressError, isForbiddenAddress, checkLiteralHost, guardedLookup } from './net/address-guard.js';
 export { Worker, type WorkerOptions, type WorkerDeps } from './worker/worker.js';
@@ -80,6 +80,7 @@ export { runWorker, type RunWorkerOptions, type RunningWorker } from './worker/r
 export { defineTask, type TaskDefinition } from '@reelay/contracts';
 export { TaskRegistry, TaskConflictError, declareTask, type TaskDeclaration } from './tasks/task-registry.js';
 export { JsonSchemaValidator, type SchemaIssue } from './tasks/json-schema-validator.js';
+export { taskViews } from './tasks/task-views.js';
 export type { JobContext, Handler } from './worker/job-context.js';
 export { CancelledError, SoftTimeoutError, HardTimeoutError, ShutdownError } from './worker/abort-reasons.js';
 export { backoffDelayMs } from './worker/backoff.js';

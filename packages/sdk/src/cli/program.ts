@@ -5,6 +5,7 @@ import { registerDlq } from './commands/dlq.js';
 import { registerJobCommands } from './commands/jobs.js';
 import { registerQueueCommands } from './commands/queues.js';
 import { registerSubmit } from './commands/submit.js';
+import { registerTasks } from './commands/tasks.js';
 import { registerWatch } from './commands/watch.js';
 import { registerWorkers } from './commands/workers.js';
 import { DEFAULT_URL } from './config.js';
@@ -25,6 +26,7 @@ export function buildProgram(env: NodeJS.ProcessEnv): { program: Command; ctx: C
   registerWatch(program, ctx);
   registerQueueCommands(program, ctx);
   registerWorkers(program, ctx);
+  registerTasks(program, ctx);
   registerDlq(program, ctx);
   registerArtifactCommands(program, ctx);
   return { program, ctx };
