@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JobTimeoutMs } from './envelope.js';
 import { Priority } from './priority.js';
 
 /**
@@ -129,7 +130,8 @@ export const ScheduledJob = z
     input: z.unknown().optional(),
     priority: Priority.optional(),
     maxAttempts: z.number().int().min(1).max(100).optional(),
-    timeoutMs: z.number().int().min(100).optional(),
+    /** Capped like a job's own limit (a week), far below setTimeout's 2^31-1 ms. */
+    timeoutMs: JobTimeoutMs.optional(),
     labels: z.record(z.string().max(64), z.string().max(256)).optional(),
   })
   .strict();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JobTimeoutMs, MaxAttempts } from '../envelope.js';
+import { JobId } from '../identifiers.js';
 import { JOB_STATUSES, JobRecord } from '../job-record.js';
 import { Priority } from '../priority.js';
 
@@ -42,7 +43,7 @@ export type SubmitJobResponse = z.infer<typeof SubmitJobResponse>;
 export const JobView = JobRecord;
 export type JobView = z.infer<typeof JobView>;
 
-export const JobIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not a job id') });
+export const JobIdParams = z.object({ id: JobId });
 
 export const ListJobsQuery = z.object({
   project: z.string().optional(),
@@ -60,14 +61,28 @@ export const ListJobsResponse = z.object({
 });
 export type ListJobsResponse = z.infer<typeof ListJobsResponse>;
 
+/**
+ * GET /v1/jobs/:id/events headers: `Last-Event-ID` is the stream sequence of the last
+ * event the client saw; it must be a safe integer to be one.
+ */
+export const JobEventsHeaders = z
+  .object({
+    'last-event-id': z
+      .string()
+      .regex(/^\d{1,16}$/, 'not an event id')
+      .refine((s) => Number.isSafeInteger(Number(s)), 'not an event id')
+      .optional(),
+  })
+  .passthrough();
+
 export const WaitQuery = z.object({
   timeoutMs: z.coerce.number().int().min(0).max(300_000).default(30_000),
 });
 
-/** Messages on GET /v1/ws. */
+/** Messages on GET /v1/ws. Every id must be a job id: never a wildcard or a subject. */
 export const WsClientMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('subscribe'), jobIds: z.array(z.string()).min(1).max(1000) }),
-  z.object({ type: z.literal('unsubscribe'), jobIds: z.array(z.string()).min(1).max(1000) }),
+  z.object({ type: z.literal('subscribe'), jobIds: z.array(JobId).min(1).max(1000) }),
+  z.object({ type: z.literal('unsubscribe'), jobIds: z.array(JobId).min(1).max(1000) }),
   z.object({ type: z.literal('ping') }),
 ]);
 export type WsClientMessage = z.infer<typeof WsClientMessage>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QueueName } from '../identifiers.js';
 
 export const QueueBandStats = z.object({
   band: z.enum(['high', 'normal', 'low']),
@@ -27,5 +28,5 @@ export const QueueView = z.object({
 export type QueueView = z.infer<typeof QueueView>;
 
 export const QueueListResponse = z.object({ items: z.array(QueueView) });
-export const QueueNameParams = z.object({ name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'not a queue name') });
+export const QueueNameParams = z.object({ name: QueueName });
 export const PurgeResponse = z.object({ purged: z.number().int() });

@@ -68,6 +68,9 @@ export type UpkeepEventKind = (typeof UpkeepEventKind)[keyof typeof UpkeepEventK
 
 // Upkeep must not pile up behind itself: one attempt more is enough, the next tick retries.
 const upkeepRetry = { maxAttempts: 2 };
+// Upkeep is the operator's: it deletes artifacts, reads DLQ figures and every worker's health,
+// and the system project's runs act on every project. Only admin keys may submit it.
+const requiresScope = 'admin' as const;
 
 export const upkeepTasks = {
   'system.cleanup': defineTask({
@@ -78,6 +81,7 @@ export const upkeepTasks = {
     input: CleanupInput,
     output: CleanupOutput,
     retry: upkeepRetry,
+    requiresScope,
     hardTimeoutMs: 30 * 60_000,
   }),
   'system.dlq-summary': defineTask({
@@ -88,6 +92,7 @@ export const upkeepTasks = {
     input: DlqSummaryInput,
     output: DlqSummaryOutput,
     retry: upkeepRetry,
+    requiresScope,
     hardTimeoutMs: 5 * 60_000,
   }),
   'system.health-check': defineTask({
@@ -98,6 +103,7 @@ export const upkeepTasks = {
     input: HealthCheckInput,
     output: HealthCheckOutput,
     retry: upkeepRetry,
+    requiresScope,
     hardTimeoutMs: 60_000,
   }),
 } as const;
