@@ -83,7 +83,10 @@ describe('job lifecycle on one worker', () => {
     await expect(h.client.enqueue({ type: 'test.flaky', input: { succeedOn: 'soon' } })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
-    await expect(h.client.enqueue({ type: 'no.such.task' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('a task type no worker registered is refused as UNKNOWN_TASK', async () => {
+    await expect(h.client.enqueue({ type: 'no.such.task' })).rejects.toMatchObject({ code: 'UNKNOWN_TASK' });
   });
 
   it('the same idempotency key submitted twice yields one job and one queue message', async () => {
