@@ -22,6 +22,11 @@ export interface JobWatch {
   stop(): void;
 }
 
+export interface FollowedJob extends JobWatch {
+  /** How many of the job's events were stored from the start point on when following began: 0, none to replay. */
+  pendingAtStart: number;
+}
+
 function checkedSubject(jobId: string): string {
   if (!JobId.safeParse(jobId).success) throw new InvalidInputError(`not a job id: ${JSON.stringify(jobId.slice(0, 80))}`);
   return jobEventSubject(jobId);
@@ -37,7 +42,7 @@ export async function followJobEvents(
   jobId: string,
   options: { afterSeq?: number | undefined },
   onEvent: (delivery: JobEventDelivery) => void,
-): Promise<JobWatch> {
+): Promise<FollowedJob> {
   const subject = checkedSubject(jobId);
   const afterSeq = options.afterSeq ?? 0;
   const consumer = await ctx.js.consumers.get(EVENTS_STREAM, {
@@ -46,6 +51,7 @@ export async function followJobEvents(
       ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: afterSeq + 1 }
       : { deliver_policy: DeliverPolicy.LastPerSubject }),
   });
+  const pendingAtStart = (await consumer.info(true)).num_pending;
   const messages = await consumer.consume({
     callback: (m) => {
       let event: JobEvent;
@@ -57,7 +63,7 @@ export async function followJobEvents(
       onEvent({ event, seq: m.seq, pending: m.info.pending });
     },
   });
-  return { stop: () => void messages.stop() };
+  return { pendingAtStart, stop: () => void messages.stop() };
 }
 
 /**
