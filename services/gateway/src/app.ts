@@ -8,7 +8,9 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { AppDeps } from './app-deps.js';
 import { authPlugin } from './auth/auth-plugin.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
-import { installErrorHandler } from './http/error-handler.js';
+import { frameworkErrorHandler, installErrorHandler } from './http/error-handler.js';
+import { HttpError } from './http/http-error.js';
+import { installJsonBodyParser } from './http/json-body.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { batchRoutes } from './routes/batches.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
@@ -22,21 +24,27 @@ import { scheduleRoutes } from './routes/schedules.js';
 import { workerRoutes } from './routes/workers.js';
 import { workflowRoutes } from './routes/workflows.js';
 
+/** The largest WebSocket frame a client may send: a subscribe of 1,000 ids fits easily. */
+const WS_MAX_FRAME_BYTES = 64 * 1024;
+
 /**
  * The gateway as a Fastify plugin tree, not listening: main.ts listens, tests may inject.
  * Every body and response is a zod schema from @reelay/contracts; the OpenAPI document
- * at /docs is generated from the same schemas.
+ * at /docs is generated from the same schemas. Every route after the auth plugin declares
+ * a scope or `public: true` (see auth-plugin.ts).
  */
 export async function buildApp(deps: AppDeps, extraRoutes: ((app: FastifyInstance) => Promise<void>)[] = []) {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.config.BODY_LIMIT_BYTES,
     disableRequestLogging: true,
-    trustProxy: true,
+    trustProxy: deps.config.TRUST_PROXY,
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installJsonBodyParser(app);
 
   await app.register(swagger, {
     openapi: {
@@ -46,7 +54,13 @@ export async function buildApp(deps: AppDeps, extraRoutes: ((app: FastifyInstanc
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The OpenAPI document and its UI are public: their routes are marked so as they register.
+  await app.register(async (docs) => {
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...route.config, public: true };
+    });
+    await docs.register(swaggerUi, { routePrefix: '/docs' });
+  });
   await app.register(rateLimit, {
     max: deps.config.RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,
@@ -54,16 +68,17 @@ export async function buildApp(deps: AppDeps, extraRoutes: ((app: FastifyInstanc
       const auth = req.headers.authorization;
       return auth ? createHash('sha256').update(auth).digest('hex').slice(0, 16) : req.ip;
     },
-    errorResponseBuilder: (_req, ctx) => ({
-      statusCode: 429,
-      error: {
-        code: 'RATE_LIMITED',
-        message: `rate limit of ${ctx.max} requests per minute exceeded; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
-      },
-    }),
+    // Thrown, so the error handler answers it in the envelope with Retry-After.
+    errorResponseBuilder: (_req, ctx) =>
+      new HttpError(
+        'RATE_LIMITED',
+        `rate limit of ${ctx.max} requests per minute exceeded; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
+        undefined,
+        ctx.ttl,
+      ),
   });
-  await app.register(websocket);
-  await app.register(authPlugin, { keys: deps.keys });
+  await app.register(websocket, { options: { maxPayload: WS_MAX_FRAME_BYTES } });
+  await app.register(authPlugin, { keys: deps.keys, failuresPerMinute: deps.config.AUTH_FAILURES_PER_MINUTE });
 
   app.addHook('onResponse', async (req, reply) => {
     deps.metrics.requests.inc({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });

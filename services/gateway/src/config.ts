@@ -13,6 +13,16 @@ export const GatewayEnv = RuntimeEnv.extend({
   BODY_LIMIT_BYTES: envInt(1_048_576, 1024).describe('Largest JSON request body.'),
   ARTIFACT_MAX_BYTES: envInt(2 * 1024 ** 3, 1).describe('Largest artifact upload.'),
   RATE_LIMIT_PER_MINUTE: envInt(6_000, 1).describe('Requests per minute per API key.'),
+  AUTH_FAILURES_PER_MINUTE: envInt(10, 1).describe(
+    'Failed authentications (no key, unknown key) per client address per minute; past it the address gets 429 with Retry-After until the minute is up.',
+  ),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform(trustProxy)
+    .describe(
+      'Whose X-Forwarded-For to believe for the client address (rate limits, failed-auth throttle): `false` (the socket peer is the client), `true` (any hop: only behind a proxy that overwrites the header), or a comma list of proxy addresses/CIDRs.',
+    ),
   PUBLIC_LINK_SECRET: z
     .string()
     .min(16)
@@ -20,3 +30,10 @@ export const GatewayEnv = RuntimeEnv.extend({
     .describe('HMAC secret for signed, expiring artifact links (Instagram fetches video from them).'),
 });
 export type GatewayEnv = z.output<typeof GatewayEnv>;
+
+function trustProxy(value: string): boolean | string[] {
+  const v = value.trim();
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  return v.split(',').map((s) => s.trim());
+}

@@ -1,53 +1,97 @@
 import type { ApiScope } from '@reelay/contracts';
+import type { JobClient } from '@reelay/runtime';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { HttpError } from '../http/http-error.js';
 import { type ApiKeys, canAccessProject, type Principal } from './api-keys.js';
+import { FailedAuthThrottle } from './failed-auth-throttle.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;
   }
+  interface FastifyInstance {
+    /** The caller's key, checked for `scope`; for a public route with a way in of its own. */
+    authenticate(req: FastifyRequest, scope: ApiScope): Principal;
+  }
   interface FastifyContextConfig {
-    /** The scope a route needs; routes without one (health, docs) are public. */
+    /** The scope a route needs. Every route declares one, or says it is public. */
     scope?: ApiScope;
+    /**
+     * Served without the hook's check: health, docs, the dashboard page, and artifact
+     * downloads (which accept a signed link or call `app.authenticate` themselves).
+     */
+    public?: boolean;
+    /**
+     * The key may also come as `?access_token=`: only where a client cannot set a header
+     * (WebSocket, EventSource). Everywhere else a key in a URL would end up in logs.
+     */
+    queryToken?: boolean;
   }
 }
 
+export interface AuthOptions {
+  keys: ApiKeys;
+  /** Failed authentications per client address per minute before it gets 429. */
+  failuresPerMinute: number;
+}
+
 /**
- * Authenticates every request to a route that declares a scope. The key comes from
- * `Authorization: Bearer`, or `?access_token=` for WebSocket and EventSource clients
- * that cannot set headers.
+ * Auth, fail-closed: every route registered after this plugin must declare a scope or
+ * `public: true` (the app does not start otherwise), and a request to a route without
+ * `public` is authenticated — a route that somehow has neither needs admin. Failed
+ * attempts (no key, unknown key) are counted per client address; past the limit the
+ * address gets 429 with Retry-After until its minute is up.
  */
-export const authPlugin = fp(async (app: FastifyInstance, opts: { keys: ApiKeys }) => {
+export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => {
+  const throttle = new FailedAuthThrottle(opts.failuresPerMinute);
+  const authenticate = (req: FastifyRequest, scope: ApiScope, queryToken = false): Principal => {
+    const retryAfterMs = throttle.retryAfterMs(req.ip);
+    if (retryAfterMs > 0) {
+      throw new HttpError(
+        'RATE_LIMITED',
+        `too many failed authentications from this address; retry in ${Math.ceil(retryAfterMs / 1000)} s`,
+        undefined,
+        retryAfterMs,
+      );
+    }
+    const presented = presentedKey(req, queryToken);
+    const principal = presented === undefined ? undefined : opts.keys.authenticate(presented);
+    if (!principal) {
+      throttle.recordFailure(req.ip);
+      throw new HttpError(
+        'UNAUTHENTICATED',
+        presented === undefined ? 'missing API key: send Authorization: Bearer <key>' : 'unknown API key',
+      );
+    }
+    if (!hasScope(principal, scope)) throw new HttpError('FORBIDDEN', `this key lacks the ${scope} scope`);
+    return principal;
+  };
+
+  app.decorate('authenticate', (req: FastifyRequest, scope: ApiScope) => authenticate(req, scope));
   app.decorateRequest('principal', undefined as unknown as Principal);
+  app.addHook('onRoute', (route) => {
+    const config = route.config as { scope?: ApiScope; public?: boolean } | undefined;
+    if (config?.public === true || config?.scope !== undefined) return;
+    throw new Error(`route ${String(route.method)} ${route.url} declares neither a scope nor public: true`);
+  });
   app.addHook('onRequest', async (req) => {
-    const scope = req.routeOptions.config?.scope;
-    if (!scope) return;
-    req.principal = authenticateRequest(opts.keys, req, scope);
+    const config = req.routeOptions.config;
+    if (req.is404 || config.public === true) return;
+    req.principal = authenticate(req, config.scope ?? 'admin', config.queryToken === true);
   });
 });
 
-/**
- * The caller's key, checked for `scope`. The hook above uses it for every scoped route;
- * a route with another way in (signed artifact links) calls it itself.
- */
-export function authenticateRequest(keys: ApiKeys, req: FastifyRequest, scope: ApiScope): Principal {
-  const presented = bearer(req);
-  if (!presented) throw new HttpError('UNAUTHENTICATED', 'missing API key: send Authorization: Bearer <key>');
-  const principal = keys.authenticate(presented);
-  if (!principal) throw new HttpError('UNAUTHENTICATED', 'unknown API key');
-  if (!principal.scopes.includes(scope) && !principal.scopes.includes('admin')) {
-    throw new HttpError('FORBIDDEN', `this key lacks the ${scope} scope`);
-  }
-  return principal;
+function hasScope(principal: Principal, scope: ApiScope): boolean {
+  return principal.scopes.includes(scope) || principal.scopes.includes('admin');
 }
 
-function bearer(req: FastifyRequest): string | undefined {
+function presentedKey(req: FastifyRequest, queryToken: boolean): string | undefined {
   const header = req.headers.authorization;
   if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
+  if (!queryToken) return undefined;
   const token = (req.query as Record<string, unknown> | undefined)?.access_token;
-  return typeof token === 'string' ? token : undefined;
+  return typeof token === 'string' && token !== '' ? token : undefined;
 }
 
 /** The project a write goes to: the one asked for, if the key may touch it. */
@@ -56,6 +100,18 @@ export function projectFor(principal: Principal, requested: string | undefined):
   const project = requested ?? fallback ?? 'default';
   if (!canAccessProject(principal, project)) throw new HttpError('FORBIDDEN', `this key may not use project "${project}"`);
   return project;
+}
+
+/**
+ * Some task types need more than jobs:write: maintenance tasks (`requiresScope: 'admin'`
+ * in the catalogue, or in a worker's registry entry) look past one project. Every submit
+ * path — jobs, batches, schedules, workflows, DLQ requeues — checks its task types here.
+ */
+export async function assertMaySubmit(jobs: JobClient, principal: Principal, types: Iterable<string>): Promise<void> {
+  for (const type of new Set(types)) {
+    const needed = (await jobs.resolveTask(type))?.requiresScope;
+    if (needed && !hasScope(principal, needed)) throw new HttpError('FORBIDDEN', `task type ${type} needs the ${needed} scope`);
+  }
 }
 
 /** Reads of another project's resources answer 404, not 403: existence is not leaked. */

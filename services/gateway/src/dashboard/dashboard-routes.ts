@@ -10,7 +10,7 @@ const page = readFileSync(new URL('./dashboard.html', import.meta.url), 'utf8');
 
 export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
   for (const path of ['/', '/dashboard']) {
-    app.get(path, { schema: { hide: true } }, async (_req, reply) =>
+    app.get(path, { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>
       reply
         .header('content-type', 'text/html; charset=utf-8')
         .header(

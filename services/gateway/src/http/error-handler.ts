@@ -1,21 +1,29 @@
 import { ErrorCode, HTTP_STATUS_BY_CODE, type HttpErrorCode } from '@reelay/contracts';
-import { ReelayError } from '@reelay/runtime';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { isNatsUnavailable, ReelayError } from '@reelay/runtime';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { HttpError } from './http-error.js';
 
 /** Job-level codes that reach HTTP, and the status each means there. */
 const statusByJobCode: Record<string, number> = {
   [ErrorCode.INVALID_INPUT]: 400,
+  // A task type no worker has registered: the caller's mistake, not the gateway's.
+  [ErrorCode.UNKNOWN_TASK]: 400,
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.ARTIFACT_NOT_FOUND]: 404,
   [ErrorCode.CONFLICT]: 409,
   [ErrorCode.UNAVAILABLE]: 503,
 };
 
+/** What a 503 tells a client to wait: NATS reconnects every half second. */
+const UNAVAILABLE_RETRY_AFTER_MS = 1_000;
+
+type Reply = FastifyReply<any, any, any, any, any, any, any, any>;
+
 /**
  * One place maps every failure to `{error:{code, message, details?}}` and a status.
- * 5xx answers hide internals: the log has them, the client gets a code.
+ * 5xx answers hide internals: the log has them, the client gets a code. 429 and 503
+ * answers carry Retry-After.
  */
 export function installErrorHandler(app: FastifyInstance<any, any, any, any, any>): void {
   app.setNotFoundHandler((req, reply) => {
@@ -32,43 +40,54 @@ export function installErrorHandler(app: FastifyInstance<any, any, any, any, any
       });
     }
     if (err instanceof HttpError) {
+      if (err.retryAfterMs !== undefined) retryAfter(reply, err.retryAfterMs);
+      else if (err.statusCode === 503) retryAfter(reply, UNAVAILABLE_RETRY_AFTER_MS);
       return reply
         .code(err.statusCode)
         .send({ error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } });
     }
     if (err instanceof ReelayError && statusByJobCode[err.code]) {
+      const status = statusByJobCode[err.code] ?? 400;
+      if (status === 503) retryAfter(reply, UNAVAILABLE_RETRY_AFTER_MS);
       return reply
-        .code(statusByJobCode[err.code] ?? 400)
+        .code(status)
         .send({ error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } });
     }
     if (isNatsUnavailable(err)) {
       req.log.warn({ err }, 'NATS unavailable');
-      return reply.code(503).send({ error: { code: 'UNAVAILABLE', message: 'the job store is unreachable; try again shortly' } });
+      return unavailable(reply);
     }
     const status = err.statusCode ?? 500;
-    if (status === 413) return reply.code(413).send({ error: { code: 'PAYLOAD_TOO_LARGE', message: err.message } });
-    if (status === 415) return reply.code(415).send({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: err.message } });
-    if (status === 429) return reply.code(429).send({ error: { code: 'RATE_LIMITED', message: err.message } });
-    if (status >= 400 && status < 500) {
-      return reply.code(status).send({ error: { code: codeForStatus(status), message: err.message } });
-    }
+    if (status >= 400 && status < 500) return sendStatus(reply, status, err.message);
     req.log.error({ err }, 'request failed');
     return reply.code(500).send({ error: { code: 'INTERNAL', message: 'internal error; the gateway log has the details' } });
   });
 }
 
-function codeForStatus(status: number): string {
-  const entry = Object.entries(HTTP_STATUS_BY_CODE).find(([, s]) => s === status);
-  return (entry?.[0] as HttpErrorCode | undefined) ?? 'INVALID_INPUT';
+/**
+ * Fastify's `frameworkErrors`: failures before a route is found (a malformed %-escape,
+ * a path parameter past maxParamLength) answer in the same envelope as everything else.
+ */
+export function frameworkErrorHandler(err: FastifyError, _req: FastifyRequest, reply: Reply): void {
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  sendStatus(reply, status, err.message);
 }
 
-/** nats.js errors when the server is gone: closed/draining connection, timeouts, no responders. */
-export function isNatsUnavailable(err: unknown): boolean {
-  const name = (err as Error)?.name ?? '';
-  const message = String((err as Error)?.message ?? '');
-  return (
-    ['ClosedConnectionError', 'DrainingConnectionError', 'TimeoutError', 'NoRespondersError', 'RequestError', 'ConnectionError'].includes(
-      name,
-    ) || /connection (closed|draining)|timeout|no responders|disconnect/i.test(message)
-  );
+/** The standard 503 answer: the job store cannot be reached now. */
+export function unavailable(reply: Reply, message = 'the job store is unreachable; try again shortly'): Reply {
+  retryAfter(reply, UNAVAILABLE_RETRY_AFTER_MS);
+  return reply.code(503).send({ error: { code: 'UNAVAILABLE', message } });
+}
+
+function sendStatus(reply: Reply, status: number, message: string): Reply {
+  return reply.code(status).send({ error: { code: codeForStatus(status), message } });
+}
+
+function retryAfter(reply: Reply, ms: number): void {
+  reply.header('retry-after', String(Math.max(1, Math.ceil(ms / 1000))));
+}
+
+function codeForStatus(status: number): HttpErrorCode {
+  const entry = Object.entries(HTTP_STATUS_BY_CODE).find(([, s]) => s === status);
+  return (entry?.[0] as HttpErrorCode | undefined) ?? 'INVALID_INPUT';
 }

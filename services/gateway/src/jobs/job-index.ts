@@ -78,6 +78,11 @@ export class JobIndex {
     if (this.live) for (const l of this.listeners) l(job, previous);
   }
 
+  /** The latest record seen of one job, if the index has it (it may lag a write elsewhere). */
+  get(id: string): JobRecord | undefined {
+    return this.jobs.get(id);
+  }
+
   get size(): number {
     return this.jobs.size;
   }

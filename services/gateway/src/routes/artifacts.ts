@@ -3,7 +3,7 @@ import { ArtifactRef } from '@reelay/contracts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { canAccessProject, type Principal } from '../auth/api-keys.js';
-import { authenticateRequest, projectFor } from '../auth/auth-plugin.js';
+import { projectFor } from '../auth/auth-plugin.js';
 import type { AppDeps } from '../app-deps.js';
 import { verifyArtifactLink } from '../artifacts/signed-links.js';
 import { parseByteRange } from '../artifacts/byte-range.js';
@@ -11,7 +11,7 @@ import { HttpError } from '../http/http-error.js';
 
 const IdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'not an artifact id') });
 const UploadQuery = z.object({ project: z.string().optional(), name: z.string().max(200).optional() });
-const DownloadQuery = z.object({ expires: z.string().optional(), sig: z.string().optional(), access_token: z.string().optional() });
+const DownloadQuery = z.object({ expires: z.string().optional(), sig: z.string().optional() });
 
 /**
  * Artifacts over HTTP. Uploads are streamed into the object store as they arrive (never
@@ -64,6 +64,9 @@ export function artifactRoutes(deps: AppDeps) {
     app.get(
       '/v1/artifacts/:id',
       {
+        // Public to the auth hook: a signed link needs no key; without one, the handler
+        // asks for a jobs:read key itself.
+        config: { public: true },
         schema: {
           tags: ['artifacts'],
           summary: 'Download an artifact (Range supported; signed links need no key)',
@@ -82,7 +85,7 @@ export function artifactRoutes(deps: AppDeps) {
             throw new HttpError('FORBIDDEN', 'the link is invalid or has expired');
           }
         } else {
-          principal = authenticateRequest(deps.keys, req, 'jobs:read');
+          principal = app.authenticate(req, 'jobs:read');
         }
         // Looked up only once the caller is known; another project's artifact is not found.
         const ref = await deps.artifacts.info(id);

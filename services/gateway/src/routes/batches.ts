@@ -2,7 +2,7 @@ import { BatchView, JOB_STATUSES, type JobStatus, SubmitBatchBody, SubmitBatchRe
 import { newJobId } from '@reelay/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { assertVisible } from '../auth/auth-plugin.js';
+import { assertMaySubmit, assertVisible } from '../auth/auth-plugin.js';
 import type { AppDeps } from '../app-deps.js';
 import { HttpError } from '../http/http-error.js';
 import { toEnqueueRequest } from './jobs.js';
@@ -21,15 +21,21 @@ export const batchRoutes =
       },
       async (req, reply) => {
         const id = newJobId();
+        await assertMaySubmit(
+          deps.jobs,
+          req.principal,
+          req.body.items.map((item) => item.type),
+        );
         // Every item is validated before any is queued: a bad item queues nothing.
         const requests = req.body.items.map((item, i) => {
+          // A project the key may not use is a 403, not a bad item.
+          const r = toEnqueueRequest(item, req.principal);
           try {
-            const r = toEnqueueRequest(item, req.principal);
             deps.jobs.validateInput(r.type, r.input);
-            return { ...r, batchId: id };
           } catch (err) {
             throw new HttpError('INVALID_INPUT', `items.${i}: ${(err as Error).message}`);
           }
+          return { ...r, batchId: id };
         });
         const projects = new Set(requests.map((r) => r.project));
         if (projects.size > 1) throw new HttpError('INVALID_INPUT', 'all items of a batch must belong to one project');

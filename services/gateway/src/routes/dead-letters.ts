@@ -1,11 +1,11 @@
 import { DlqListResponse, DlqQuery, JobIdParams, JobView, RequeueBody } from '@reelay/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { canAccessProject } from '../auth/api-keys.js';
-import { assertVisible } from '../auth/auth-plugin.js';
+import { assertMaySubmit, assertVisible } from '../auth/auth-plugin.js';
 import type { AppDeps } from '../app-deps.js';
 import { HttpError } from '../http/http-error.js';
 
-/** The dead-letter queue: inspect, requeue (optionally with a corrected input), discard. */
+/** The dead-letter queue: inspect, requeue (optionally with a corrected input, time limit or attempts), discard. */
 export const deadLetterRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
@@ -34,15 +34,22 @@ export const deadLetterRoutes =
         config: { scope: 'jobs:write' },
         schema: {
           tags: ['dlq'],
-          summary: 'Queue a dead job again',
+          summary: 'Queue a dead job again; a body (optional) may patch its input, timeoutMs and maxAttempts',
           params: JobIdParams,
-          body: RequeueBody.optional(),
+          // No body arrives as null: nothing to patch, the job runs again as it was.
+          body: RequeueBody.nullish(),
           response: { 202: JobView },
         },
       },
       async (req, reply) => {
-        await visibleDead(req.principal, req.params.id);
-        const job = await deps.jobs.requeueDeadLetter(req.params.id, req.body?.input);
+        const dead = await visibleDead(req.principal, req.params.id);
+        await assertMaySubmit(deps.jobs, req.principal, [dead.job.type]);
+        const { input, timeoutMs, maxAttempts } = req.body ?? {};
+        const job = await deps.jobs.requeueDeadLetter(req.params.id, {
+          ...(input !== undefined ? { input } : {}),
+          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+          ...(maxAttempts !== undefined ? { maxAttempts } : {}),
+        });
         deps.index.put(job);
         return reply.code(202).send(job);
       },

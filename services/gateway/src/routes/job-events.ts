@@ -1,15 +1,15 @@
-import { EVENTS_STREAM, isTerminal, JobEvent, JobIdParams, jobEventSubject } from '@reelay/contracts';
-import { DeliverPolicy } from '@reelay/runtime';
+import { isTerminal, JobEventsHeaders, JobIdParams } from '@reelay/contracts';
+import { type FollowedJob, followJobEvents } from '@reelay/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import { visibleJob } from './jobs.js';
 
 /**
  * GET /v1/jobs/:id/events — Server-Sent Events from the job's subject in the EVENTS stream,
- * starting at its latest event. Each event's id is its stream sequence, so a client that reconnects
- * with Last-Event-ID gets exactly what it missed. The stream ends after the terminal
- * state event.
+ * starting at its latest event. Each event's id is its stream sequence, so a client that
+ * reconnects with Last-Event-ID gets exactly what it missed. The stream ends at a
+ * terminal state only when that state is the job's latest event: a resumed client
+ * replaying an old `failed` goes on to the run that a DLQ requeue started after it.
  */
 export const jobEventRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
@@ -17,25 +17,52 @@ export const jobEventRoutes =
     app.get(
       '/v1/jobs/:id/events',
       {
-        config: { scope: 'jobs:read' },
+        config: { scope: 'jobs:read', queryToken: true },
         schema: {
           tags: ['jobs'],
           summary: 'Stream a job’s state and progress (SSE, resumable with Last-Event-ID)',
           params: JobIdParams,
-          headers: z.object({ 'last-event-id': z.string().regex(/^\d+$/).optional() }).passthrough(),
+          headers: JobEventsHeaders,
         },
       },
       async (req, reply) => {
         const job = await visibleJob(deps, req.principal, req.params.id);
-        const lastId = Number(req.headers['last-event-id'] ?? 0);
-        const consumer = await deps.ctx.js.consumers.get(EVENTS_STREAM, {
-          filter_subjects: jobEventSubject(job.id),
-          ...(lastId > 0
-            ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: lastId + 1 }
-            : { deliver_policy: DeliverPolicy.All }),
-        });
-        reply.hijack();
+        const lastId = req.headers['last-event-id'];
         const res = reply.raw;
+        let closed = false;
+        let keepAlive: NodeJS.Timeout | undefined;
+        let watch: FollowedJob | undefined;
+        const close = () => {
+          if (closed) return;
+          closed = true;
+          clearInterval(keepAlive);
+          watch?.stop();
+          res.end();
+        };
+        // The consumer starts before the head is written, so a NATS failure still answers as
+        // an HTTP error; events that come before the head wait in `early`.
+        let started = false;
+        const early: string[] = [];
+        let endAfterEarly = false;
+        watch = await followJobEvents(
+          deps.ctx,
+          job.id,
+          { afterSeq: lastId === undefined ? 0 : Number(lastId) },
+          ({ event, seq, pending }) => {
+            if (closed) return;
+            const chunk = `id: ${seq}\nevent: ${event.kind}\ndata: ${JSON.stringify(event)}\n\n`;
+            const ends = event.kind === 'state' && isTerminal(event.job.status) && pending === 0;
+            if (!started) {
+              early.push(chunk);
+              endAfterEarly ||= ends;
+              return;
+            }
+            res.write(chunk);
+            if (ends) close();
+          },
+        );
+        reply.hijack();
+        started = true;
         res.writeHead(200, {
           'content-type': 'text/event-stream; charset=utf-8',
           'cache-control': 'no-cache, no-transform',
@@ -43,23 +70,10 @@ export const jobEventRoutes =
           'x-accel-buffering': 'no',
         });
         res.write('retry: 1000\n\n');
-        const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-        const messages = await consumer.consume({
-          callback: (m) => {
-            const parsed = JobEvent.safeParse(m.json());
-            if (!parsed.success) return;
-            res.write(`id: ${m.seq}\nevent: ${parsed.data.kind}\ndata: ${JSON.stringify(parsed.data)}\n\n`);
-            if (parsed.data.kind === 'state' && isTerminal(parsed.data.job.status)) close();
-          },
-        });
-        let closed = false;
-        function close() {
-          if (closed) return;
-          closed = true;
-          clearInterval(keepAlive);
-          void messages.stop();
-          res.end();
-        }
+        for (const chunk of early) res.write(chunk);
+        // A finished job resumed after its last event has nothing more to say.
+        if (endAfterEarly || (watch.pendingAtStart === 0 && isTerminal(job.status))) return close();
+        keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
         req.raw.once('close', close);
       },
     );

@@ -14,7 +14,7 @@ import {
 import type { EnqueueRequest } from '@reelay/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { assertVisible, projectFor } from '../auth/auth-plugin.js';
+import { assertMaySubmit, assertVisible, projectFor } from '../auth/auth-plugin.js';
 import type { Principal } from '../auth/api-keys.js';
 import type { AppDeps } from '../app-deps.js';
 import { HttpError } from '../http/http-error.js';
@@ -56,6 +56,7 @@ export const jobRoutes =
       },
       async (req, reply) => {
         const request = toEnqueueRequest(req.body, req.principal);
+        await assertMaySubmit(deps.jobs, req.principal, [request.type]);
         const key = req.headers['idempotency-key'];
         if (typeof key === 'string') request.idempotencyKey = key;
         const { job, created } = await deps.jobs.enqueue(request);

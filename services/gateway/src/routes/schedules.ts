@@ -12,7 +12,7 @@ import type { Buckets } from '@reelay/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../app-deps.js';
 import { canAccessProject, type Principal } from '../auth/api-keys.js';
-import { assertVisible, projectFor } from '../auth/auth-plugin.js';
+import { assertMaySubmit, assertVisible, projectFor } from '../auth/auth-plugin.js';
 import { HttpError } from '../http/http-error.js';
 
 type KV = Buckets['schedules'];
@@ -59,6 +59,7 @@ export const scheduleRoutes =
         if (id.startsWith(BUILT_IN_SCHEDULE_PREFIX)) {
           throw new HttpError('INVALID_INPUT', `schedule ids starting with "${BUILT_IN_SCHEDULE_PREFIX}" are reserved`);
         }
+        await assertMaySubmit(deps.jobs, req.principal, [body.job.type]);
         // Each tick's job is validated again when enqueued; checking now turns a typo into a 400.
         deps.jobs.validateInput(body.job.type, body.job.input);
         const now = new Date().toISOString();

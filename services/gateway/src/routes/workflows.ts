@@ -4,13 +4,14 @@ import {
   SubmitWorkflowResponse,
   WorkflowIdParams,
   type WorkflowRecord,
+  type WorkflowSpec,
   WorkflowView,
 } from '@reelay/contracts';
 import { contextFromCarrier, inSpan, SpanKind, WorkflowClient } from '@reelay/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../app-deps.js';
 import type { Principal } from '../auth/api-keys.js';
-import { assertVisible, projectFor } from '../auth/auth-plugin.js';
+import { assertMaySubmit, assertVisible, projectFor } from '../auth/auth-plugin.js';
 import { HttpError } from '../http/http-error.js';
 
 /**
@@ -44,6 +45,7 @@ export const workflowRoutes =
       async (req, reply) => {
         const body = req.body;
         const project = projectFor(req.principal, body.project);
+        if (!('preset' in body)) await assertMaySubmit(deps.jobs, req.principal, taskTypes(body));
         // The request's span is the root of the workflow's trace (or joins the caller's,
         // when it sent a traceparent): every step job is sent inside it.
         const parent = contextFromCarrier(traceHeaders(req.headers));
@@ -103,12 +105,17 @@ export const workflowRoutes =
         },
       },
       async (req, reply) => {
-        await visible(req.principal, req.params.id);
+        // A retry queues the steps again: the retrying key needs what a submit would.
+        await assertMaySubmit(deps.jobs, req.principal, taskTypes((await visible(req.principal, req.params.id)).spec));
         const record = await workflows.retry(req.params.id);
         return reply.code(202).send({ id: record.id, status: record.status });
       },
     );
   };
+
+function taskTypes(spec: WorkflowSpec): string[] {
+  return [...spec.steps.map((s) => s.type), ...(spec.onError ? [spec.onError.type] : [])];
+}
 
 function traceHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const carrier: Record<string, string> = {};
