@@ -158,9 +158,26 @@ export function collectStepRefs(value: unknown, at: string[] = []): { ref: strin
   return [];
 }
 
-/** A `$ref` value, for building inputs in code: `ref('tts', 'audio.id')`. */
-export function ref(stepId: string, resultPath?: string): StepRef {
-  return { $ref: resultPath ? `${stepId}.result.${resultPath}` : `${stepId}.result` };
+/**
+ * What `ref()` returns: a StepRef that also names, in its type only, the step and the
+ * result path it reads (`''` for the whole result), so a typed workflow builder can check
+ * both against the steps declared before it. On the wire it is `{"$ref": "..."}` alone.
+ */
+export type TargetedStepRef<S extends string = string, P extends string = string> = StepRef & {
+  /** Type-level only: never present at run time. */
+  readonly '~target': { readonly step: S; readonly path: P };
+};
+
+/**
+ * A `$ref` value, for building inputs in code: `ref('tts', 'audio.id')`, or `ref('tts')`
+ * for the whole result. Overloads, so that a left-out path is `''` in the type rather
+ * than whatever path the surrounding input would have accepted.
+ */
+export function ref<const S extends string>(stepId: S): TargetedStepRef<S, ''>;
+export function ref<const S extends string, const P extends string>(stepId: S, resultPath: P): TargetedStepRef<S, P>;
+export function ref(stepId: string, resultPath?: string): TargetedStepRef;
+export function ref(stepId: string, resultPath?: string): TargetedStepRef {
+  return { $ref: resultPath ? `${stepId}.result.${resultPath}` : `${stepId}.result` } as TargetedStepRef;
 }
 
 // ---- builders ----

@@ -14,6 +14,15 @@ export type {
   Signal,
 } from './client/reelay-client.js';
 export { JobHandle, type JobOperations } from './client/job-handle.js';
+export type { ClientTasks, NoTasks, TaskTypeOf } from './client/task-typing.js';
+export {
+  workflow,
+  WorkflowBuilder,
+  type WorkflowOptions,
+  type StepInput,
+  type StepOptions,
+  type ErrorStepOptions,
+} from './client/workflow-builder.js';
 export type {
   TypedJob,
   JobStreamEvent,
@@ -40,6 +49,11 @@ export type {
   TaskType,
   TaskInput,
   TaskOutput,
+  TaskDefinition,
+  TaskMap,
+  TaskMapInput,
+  TaskMapOutput,
+  TargetedStepRef,
   JobView,
   JobStatus,
   JobEvent,
@@ -58,5 +72,8 @@ export type {
   Flow,
   FlowPart,
 } from '@reelay/contracts';
-// Workflow builders: `client.submitWorkflow({ name, ...chain(a, group(b, c), d) })`.
+// Task maps for a typed client: `createClient({ baseUrl, tasks: taskMap(resize, quote) })`.
+export { defineTask, taskMap } from '@reelay/contracts';
+// Untyped workflow builders: `client.submitWorkflow({ name, ...chain(a, group(b, c), d) })`;
+// `workflow()` above is the typed one. `ref` serves both.
 export { chain, group, chord, ref } from '@reelay/contracts';

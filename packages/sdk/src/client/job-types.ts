@@ -1,19 +1,23 @@
-import type { JobEvent, JobView, SubmitJobBody, TaskInput, TaskOutput, TaskType } from '@reelay/contracts';
+import type { JobEvent, JobView, SubmitJobBody, TaskCatalogue, TaskMap, TaskMapInput, TaskMapOutput } from '@reelay/contracts';
+import type { TaskTypeOf } from './task-typing.js';
 
 /**
  * Job shapes typed by task type: `TypedJob<'system.sleep'>` has `input: TaskInput<'system.sleep'>`
- * and `result?: TaskOutput<'system.sleep'>`. The gateway sends the same JobView for every
- * type; these types only narrow what the contracts already validated.
+ * and `result?: TaskOutput<'system.sleep'>`. M is the task map the type comes from (the
+ * built-in catalogue unless given): `TypedJob<'acme.resize', typeof myTasks>`. The gateway
+ * sends the same JobView for every type; these types only narrow what was validated.
  */
-export type TypedJob<T extends TaskType> = Omit<JobView, 'type' | 'input' | 'result'> & {
+export type TypedJob<T extends TaskTypeOf<M>, M extends TaskMap = TaskCatalogue> = Omit<JobView, 'type' | 'input' | 'result'> & {
   type: T;
-  input: TaskInput<T>;
-  result?: TaskOutput<T>;
+  input: TaskMapInput<M, T>;
+  result?: TaskMapOutput<M, T>;
 };
 
 /** One event from GET /v1/jobs/:id/events, with its stream sequence (the SSE id) when the server sent one. */
 export type JobStreamEvent = JobEvent & { eventId?: string | undefined };
-export type TypedJobStreamEvent<T extends TaskType> = Omit<JobStreamEvent, 'job'> & { job: TypedJob<T> };
+export type TypedJobStreamEvent<T extends TaskTypeOf<M>, M extends TaskMap = TaskCatalogue> = Omit<JobStreamEvent, 'job'> & {
+  job: TypedJob<T, M>;
+};
 
 /** Everything POST /v1/jobs takes besides the type and input, plus the Idempotency-Key header. */
 export type SubmitOptions = Omit<SubmitJobBody, 'type' | 'input'> & {
@@ -22,10 +26,10 @@ export type SubmitOptions = Omit<SubmitJobBody, 'type' | 'input'> & {
   signal?: AbortSignal | undefined;
 };
 
-/** One item of POST /v1/batches, typed by its task type. */
-export type BatchItem = {
-  [T in TaskType]: Omit<SubmitJobBody, 'type' | 'input'> & { type: T; input: TaskInput<T> };
-}[TaskType];
+/** One item of POST /v1/batches, typed by its task type (from M, the built-in catalogue unless given). */
+export type BatchItem<M extends TaskMap = TaskCatalogue> = {
+  [T in TaskTypeOf<M>]: Omit<SubmitJobBody, 'type' | 'input'> & { type: T; input: TaskMapInput<M, T> };
+}[TaskTypeOf<M>];
 
 export interface WaitOptions {
   /** How long to wait in all; the SDK long-polls in slices the server accepts. Infinity waits for ever. @default 30000 */

@@ -16,8 +16,8 @@ import {
   SubmitWorkflowResponse,
   type WorkflowSpec,
   WorkflowView,
-  type TaskInput,
-  type TaskType,
+  type TaskMap,
+  type TaskMapInput,
   type WorkerHeartbeat,
   WorkerListResponse,
 } from '@reelay/contracts';
@@ -26,7 +26,9 @@ import { ReelayApiError } from './errors.js';
 import { jobEvents } from './job-events.js';
 import { JobHandle, type JobOperations } from './job-handle.js';
 import type { BatchItem, EventsOptions, JobStreamEvent, SubmitOptions, WaitOptions } from './job-types.js';
+import type { ClientTasks, NoTasks, TaskTypeOf } from './task-typing.js';
 import { type FetchFn, type ResponseSchema, Transport } from './transport.js';
+import { type WorkflowBuilder, type WorkflowOptions, workflow } from './workflow-builder.js';
 
 /**
  * The typed client for the Reelay gateway's REST API. Every answer is validated with the
@@ -37,7 +39,7 @@ import { type FetchFn, type ResponseSchema, Transport } from './transport.js';
  * contracts schema: `client.transport.json('/v1/…', Schema, { method, json })`.
  */
 
-export interface ClientOptions {
+export interface ClientOptions<U extends TaskMap = NoTasks> {
   /** The gateway, e.g. `http://127.0.0.1:8080`; a path prefix behind a proxy is kept. */
   baseUrl: string;
   /** Sent as `Authorization: Bearer <apiKey>`. */
@@ -46,6 +48,12 @@ export interface ClientOptions {
   fetch?: FetchFn | undefined;
   /** Client-side limit per request. @default 30000 */
   timeoutMs?: number | undefined;
+  /**
+   * Your own task definitions (`taskMap(resize, quote)`), so `submit` and `workflow`
+   * are typed by them as well as by the built-in catalogue. Used for its type only: the
+   * gateway validates every submission against what workers registered.
+   */
+  tasks?: U | undefined;
 }
 
 export interface Signal {
@@ -109,24 +117,34 @@ const WAIT_SLICE_MS = 60_000;
 /** How much longer than a wait slice the client gives the answer to arrive. */
 const WAIT_GRACE_MS = 15_000;
 
-export class ReelayClient implements JobOperations {
+/**
+ * U is the caller's task map (none by default): `submit`, batch items and `workflow()`
+ * accept its types and every built-in one, typed from their schemas.
+ */
+export class ReelayClient<U extends TaskMap = NoTasks> implements JobOperations {
   readonly transport: Transport;
 
-  constructor(options: ClientOptions) {
-    this.transport = new Transport(options);
+  constructor(options: ClientOptions<U>) {
+    const { tasks: _typesOnly, ...transport } = options;
+    this.transport = new Transport(transport);
   }
 
   /**
-   * Submits a job of a catalogued task type; `input` is checked against TaskInput<T> at
-   * compile time and against the contract by the gateway.
+   * Submits a job of a built-in task type or one of the client's own; `input` is checked
+   * against the task's input schema at compile time and by the gateway, and the handle's
+   * `result()` is typed by its output schema.
    */
-  async submit<T extends TaskType>(type: T, input: TaskInput<T>, options: SubmitOptions = {}): Promise<JobHandle<T>> {
+  async submit<T extends TaskTypeOf<ClientTasks<U>>>(
+    type: T,
+    input: NoInfer<TaskMapInput<ClientTasks<U>, T>>,
+    options: SubmitOptions = {},
+  ): Promise<JobHandle<T, ClientTasks<U>>> {
     const { idempotencyKey, signal, ...rest } = options;
     const result = await this.submitRaw({ ...rest, type, input }, { idempotencyKey, signal });
     return new JobHandle(this, result.id, type, result.status, result.queue, result.priority, result.replayed);
   }
 
-  /** Submits any body, including task types this SDK's catalogue does not know (custom workers). */
+  /** Submits any body, untyped: for task types known only at run time (a CLI, a proxy). */
   async submitRaw(body: SubmitJobBody, options: { idempotencyKey?: string | undefined } & Signal = {}): Promise<SubmitResult> {
     const { data, status } = await this.transport.json('/v1/jobs', SubmitJobResponse, {
       method: 'POST',
@@ -190,7 +208,7 @@ export class ReelayClient implements JobOperations {
     return jobEvents(this.transport, id, options);
   }
 
-  async submitBatch(items: Array<BatchItem | SubmitJobBody>, options: Signal = {}): Promise<SubmitBatchResponse> {
+  async submitBatch(items: Array<BatchItem<ClientTasks<U>> | SubmitJobBody>, options: Signal = {}): Promise<SubmitBatchResponse> {
     return (await this.transport.json('/v1/batches', SubmitBatchResponse, { method: 'POST', json: { items }, signal: options.signal }))
       .data;
   }
@@ -249,6 +267,14 @@ export class ReelayClient implements JobOperations {
       .data;
   }
 
+  /**
+   * A typed workflow builder over this client's tasks:
+   * `client.submitWorkflow(client.workflow({ name }).step(...).step(...).build())`.
+   */
+  workflow(options: Omit<WorkflowOptions, 'tasks'> = {}): WorkflowBuilder<ClientTasks<U>> {
+    return workflow<U>(options);
+  }
+
   async getWorkflow(id: string, options: Signal = {}): Promise<WorkflowView> {
     return (await this.transport.json(workflowPath(id), WorkflowView, options)).data;
   }
@@ -305,7 +331,12 @@ export class ReelayClient implements JobOperations {
   }
 }
 
-export function createClient(options: ClientOptions): ReelayClient {
+/**
+ * `createClient({ baseUrl, apiKey })` is typed by the built-in catalogue; add your own
+ * tasks with `createClient({ baseUrl, apiKey, tasks: myTasks })` or
+ * `createClient<typeof myTasks>({ baseUrl, apiKey })`.
+ */
+export function createClient<U extends TaskMap = NoTasks>(options: ClientOptions<U>): ReelayClient<U> {
   return new ReelayClient(options);
 }
 
