@@ -17,7 +17,10 @@ describe('SSE of a job that was requeued from the DLQ', () => {
     );
     expect((await waitDone(g, body.id)).status).toBe('failed');
     const events = (lastEventId?: string) =>
-      g.call(`/v1/jobs/${body.id}/events`, { key: ALPHA_KEY, ...(lastEventId ? { headers: { 'last-event-id': lastEventId } } : {}) });
+      g.call(`/v1/jobs/${body.id}/events`, {
+        key: ALPHA_KEY,
+        ...(lastEventId !== undefined ? { headers: { 'last-event-id': lastEventId } } : {}),
+      });
 
     // Dead: the stream is the latest event alone, and ends there.
     const dead = await readSse(await events());
@@ -36,6 +39,12 @@ describe('SSE of a job that was requeued from the DLQ', () => {
     expect(resumed.at(-1)?.data.job.status).toBe('succeeded');
     const seqs = resumed.map((e) => Number(e.id));
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+
+    // Last-Event-ID 0 is the whole history: both runs.
+    const history = (await readSse(await events('0'))).map((e) => e.data.job.status);
+    expect(history[0]).toBe('queued');
+    expect(history).toContain('failed');
+    expect(history.at(-1)).toBe('succeeded');
 
     // Resumed after the last event of a finished job: nothing more, and the stream ends.
     expect(await readSse(await events(resumed.at(-1)?.id))).toEqual([]);

@@ -34,8 +34,8 @@ function checkedSubject(jobId: string): string {
 
 /**
  * A job's events in order from the EVENTS stream: from its latest event, or from the one
- * after `afterSeq` when the client resumes, then each new one as it is stored. Events
- * that do not parse are skipped.
+ * after `afterSeq` when the client resumes (0: its whole history), then each new one as
+ * it is stored. Events that do not parse are skipped.
  */
 export async function followJobEvents(
   ctx: NatsContext,
@@ -44,12 +44,12 @@ export async function followJobEvents(
   onEvent: (delivery: JobEventDelivery) => void,
 ): Promise<FollowedJob> {
   const subject = checkedSubject(jobId);
-  const afterSeq = options.afterSeq ?? 0;
+  const { afterSeq } = options;
   const consumer = await ctx.js.consumers.get(EVENTS_STREAM, {
     filter_subjects: subject,
-    ...(afterSeq > 0
-      ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: afterSeq + 1 }
-      : { deliver_policy: DeliverPolicy.LastPerSubject }),
+    ...(afterSeq === undefined
+      ? { deliver_policy: DeliverPolicy.LastPerSubject }
+      : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: afterSeq + 1 }),
   });
   const pendingAtStart = (await consumer.info(true)).num_pending;
   const messages = await consumer.consume({

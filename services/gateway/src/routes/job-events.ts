@@ -7,7 +7,8 @@ import { visibleJob } from './jobs.js';
 /**
  * GET /v1/jobs/:id/events — Server-Sent Events from the job's subject in the EVENTS stream,
  * starting at its latest event. Each event's id is its stream sequence, so a client that
- * reconnects with Last-Event-ID gets exactly what it missed. The stream ends at a
+ * reconnects with Last-Event-ID gets exactly what it missed (`Last-Event-ID: 0` asks for
+ * the job's whole history). The stream ends at a
  * terminal state only when that state is the job's latest event: a resumed client
  * replaying an old `failed` goes on to the run that a DLQ requeue started after it.
  */
@@ -47,7 +48,7 @@ export const jobEventRoutes =
         watch = await followJobEvents(
           deps.ctx,
           job.id,
-          { afterSeq: lastId === undefined ? 0 : Number(lastId) },
+          { afterSeq: lastId === undefined ? undefined : Number(lastId) },
           ({ event, seq, pending }) => {
             if (closed) return;
             const chunk = `id: ${seq}\nevent: ${event.kind}\ndata: ${JSON.stringify(event)}\n\n`;
