@@ -138,14 +138,12 @@ describe('the typed workflow builder', () => {
   it('refuses refs to steps not declared before', () => {
     // @ts-expect-error — no step `zzz`
     wf().step('a', 'ai.tts', { text: ref('zzz', 'path') });
-    // @ts-expect-error — `b` comes after `a`: a ref reads upstream steps only
-    wf()
-      .step('a', 'ai.tts', { text: ref('b', 'path') })
-      .step('b', 'acme.resize', { url: 'https://x.test/a' });
+    // @ts-expect-error — `b` is declared after `a`: a ref reads upstream steps only
+    const early = wf().step('a', 'ai.tts', { text: ref('b', 'path') });
+    early.step('b', 'acme.resize', { url: 'https://x.test/a' });
+    const resized = wf().step('r', 'acme.resize', { url: 'https://x.test/a' });
     // @ts-expect-error — a hand-written `$ref` is not checked, so the typed builder refuses it
-    wf()
-      .step('r', 'acme.resize', { url: 'https://x.test/a' })
-      .step('a', 'ai.tts', { text: { $ref: 'r.result.path' } });
+    resized.step('a', 'ai.tts', { text: { $ref: 'r.result.path' } });
   });
 
   it('refuses ref paths the output does not have, and values that do not fit', () => {
