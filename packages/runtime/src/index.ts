@@ -88,7 +88,7 @@ export { BandOrder } from './worker/band-order.js';
 export { settle, type AttemptOutcome, type Settlement } from './worker/settle.js';
 export { RateLimiter } from './worker/rate-limiter.js';
 export { probeGpus } from './worker/host-stats.js';
-export { systemHandlers } from './worker/system-handlers.js';
+export { systemHandlers, systemTaskImplementations } from './worker/system-handlers.js';
 export { abortableSleep } from './worker/abortable-sleep.js';
 export { startServiceRuntime, onShutdownSignal, type ServiceRuntime } from './service.js';
 export { WorkflowClient, type WorkflowClientOptions, expandReelPreset, colourCardPng, stepJobKey } from './workflows/index.js';

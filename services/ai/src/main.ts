@@ -5,7 +5,8 @@
  * (OpenAI-compatible, ElevenLabs) take over behind the same contracts.
  * Config is parsed here, once; nothing else reads process.env.
  */
-import { onShutdownSignal, parseEnvOrExit, startServiceRuntime, Worker } from '@reelay/runtime';
+import { aiTasks } from '@reelay/contracts';
+import { implementTask, onShutdownSignal, parseEnvOrExit, startServiceRuntime, Worker, workerTasks } from '@reelay/runtime';
 import { AiEnv } from './config.js';
 import { buildDeps } from './tasks/build-deps.js';
 import { captionsHandler } from './tasks/captions.js';
@@ -19,21 +20,25 @@ import { variationsHandler } from './tasks/variations.js';
 const config = parseEnvOrExit(AiEnv, process.env, 'ai');
 const runtime = await startServiceRuntime('ai', config);
 const deps = buildDeps(config, runtime.buckets);
+// Through the public worker API, as a custom worker would: each handler is typed from its
+// definition, and the worker parses every job's input against it before the handler runs.
+const { handlers, tasks } = workerTasks([
+  implementTask(aiTasks['ai.script'], scriptHandler(deps)),
+  implementTask(aiTasks['ai.hashtags'], hashtagsHandler(deps)),
+  implementTask(aiTasks['ai.variations'], variationsHandler(deps)),
+  implementTask(aiTasks['ai.quality'], qualityHandler(deps)),
+  implementTask(aiTasks['ai.tts'], ttsHandler(deps)),
+  implementTask(aiTasks['ai.captions'], captionsHandler()),
+  implementTask(aiTasks['ai.transcribe'], transcribeHandler(deps)),
+]);
 const worker = new Worker(
   { ctx: runtime.ctx, logger: runtime.logger, buckets: runtime.buckets, artifacts: runtime.artifacts, jobs: runtime.jobs },
   {
     service: 'ai',
     queues: ['ai'],
     concurrency: config.AI_CONCURRENCY,
-    handlers: {
-      'ai.script': scriptHandler(deps),
-      'ai.hashtags': hashtagsHandler(deps),
-      'ai.variations': variationsHandler(deps),
-      'ai.quality': qualityHandler(deps),
-      'ai.tts': ttsHandler(deps),
-      'ai.captions': captionsHandler(),
-      'ai.transcribe': transcribeHandler(deps),
-    },
+    handlers,
+    tasks,
     ackWaitMs: config.ACK_WAIT_MS,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
   },

@@ -5,8 +5,17 @@
  * redelivered job resumes its upload or returns the recorded result instead of posting twice.
  * It does not render or transcode: inputs are finished artifacts.
  */
-import { InstagramPublishInput, PLATFORM_ACCOUNT_QUOTAS, TiktokPublishInput, XPublishInput, YoutubePublishInput } from '@reelay/contracts';
-import { ConfigError, onShutdownSignal, parseEnvOrExit, RateLimiter, startServiceRuntime, Worker } from '@reelay/runtime';
+import { PLATFORM_ACCOUNT_QUOTAS, publishTasks } from '@reelay/contracts';
+import {
+  ConfigError,
+  implementTask,
+  onShutdownSignal,
+  parseEnvOrExit,
+  RateLimiter,
+  startServiceRuntime,
+  Worker,
+  workerTasks,
+} from '@reelay/runtime';
 import { AccessTokens } from './access-tokens.js';
 import { signArtifactUrl } from './artifact-links.js';
 import { PublisherEnv } from './config.js';
@@ -62,31 +71,37 @@ const instagram = new InstagramPlatform({
   poll,
 });
 
-const handlers = {
-  'publish.youtube': publishVideoHandler(
-    YoutubePublishInput,
-    new YoutubePlatform({ baseUrl: config.YOUTUBE_BASE_URL, chunkBytes: config.YOUTUBE_CHUNK_BYTES }),
-    videoDeps,
+// Through the public worker API, as a custom worker would: each handler is typed from its
+// definition, and the worker parses every job's input against it before the handler runs,
+// so input that breaks its contract is a permanent INVALID_INPUT, never a retried one.
+const { handlers, tasks } = workerTasks([
+  implementTask(
+    publishTasks['publish.youtube'],
+    publishVideoHandler(new YoutubePlatform({ baseUrl: config.YOUTUBE_BASE_URL, chunkBytes: config.YOUTUBE_CHUNK_BYTES }), videoDeps),
   ),
-  'publish.tiktok': publishVideoHandler(
-    TiktokPublishInput,
-    new TiktokPlatform({ baseUrl: config.TIKTOK_BASE_URL, chunkBytes: config.TIKTOK_CHUNK_BYTES, poll }),
-    videoDeps,
+  implementTask(
+    publishTasks['publish.tiktok'],
+    publishVideoHandler(new TiktokPlatform({ baseUrl: config.TIKTOK_BASE_URL, chunkBytes: config.TIKTOK_CHUNK_BYTES, poll }), videoDeps),
   ),
-  'publish.instagram': publishVideoHandler(InstagramPublishInput, instagram, videoDeps),
-  'publish.x': publishVideoHandler(
-    XPublishInput,
-    new XPlatform({ baseUrl: config.X_BASE_URL, uploadBaseUrl: config.X_UPLOAD_BASE_URL, chunkBytes: config.X_CHUNK_BYTES, poll }),
-    videoDeps,
+  implementTask(publishTasks['publish.instagram'], publishVideoHandler(instagram, videoDeps)),
+  implementTask(
+    publishTasks['publish.x'],
+    publishVideoHandler(
+      new XPlatform({ baseUrl: config.X_BASE_URL, uploadBaseUrl: config.X_UPLOAD_BASE_URL, chunkBytes: config.X_CHUNK_BYTES, poll }),
+      videoDeps,
+    ),
   ),
-  'publish.webhook': publishWebhookHandler({
-    credentials,
-    publications,
-    allowPrivateUrls: config.PUBLISH_ALLOW_PRIVATE_URLS,
-    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
-  }),
-  'publish.folder': publishFolderHandler({ publications, roots: config.PUBLISH_FOLDER_ROOTS }),
-};
+  implementTask(
+    publishTasks['publish.webhook'],
+    publishWebhookHandler({
+      credentials,
+      publications,
+      allowPrivateUrls: config.PUBLISH_ALLOW_PRIVATE_URLS,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    }),
+  ),
+  implementTask(publishTasks['publish.folder'], publishFolderHandler({ publications, roots: config.PUBLISH_FOLDER_ROOTS })),
+]);
 
 const worker = new Worker(
   { ctx: runtime.ctx, logger: runtime.logger, buckets: runtime.buckets, artifacts: runtime.artifacts, jobs: runtime.jobs },
@@ -95,6 +110,7 @@ const worker = new Worker(
     queues: ['publish'],
     concurrency: config.PUBLISH_CONCURRENCY,
     handlers,
+    tasks,
     ackWaitMs: config.ACK_WAIT_MS,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
   },

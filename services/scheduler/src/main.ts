@@ -6,7 +6,16 @@
  * for what each part does when there are several.
  */
 import os from 'node:os';
-import { onShutdownSignal, parseEnvOrExit, startServiceRuntime, systemHandlers, Worker } from '@reelay/runtime';
+import { upkeepTasks } from '@reelay/contracts';
+import {
+  implementTask,
+  onShutdownSignal,
+  parseEnvOrExit,
+  startServiceRuntime,
+  systemTaskImplementations,
+  Worker,
+  workerTasks,
+} from '@reelay/runtime';
 import { SchedulerEnv } from './config.js';
 import { DeadLetterKeeper } from './dead-letters/dead-letter-keeper.js';
 import { DelayedReleaser } from './delayed/delayed-releaser.js';
@@ -14,8 +23,10 @@ import { LeaderLease } from './leadership/leader-lease.js';
 import { registerBuiltInSchedules } from './schedules/built-in-schedules.js';
 import { ScheduleRunner } from './schedules/schedule-runner.js';
 import { ScheduleStore } from './schedules/schedule-store.js';
+import { artifactCleanup } from './upkeep/artifact-cleanup.js';
+import { dlqSummary } from './upkeep/dlq-summary.js';
 import { SystemEvents } from './upkeep/system-events.js';
-import { upkeepHandlers } from './upkeep/upkeep-handlers.js';
+import { workerHealth } from './upkeep/worker-health.js';
 import { startWorkflowEngine } from './workflows/engine.js';
 
 const config = parseEnvOrExit(SchedulerEnv, process.env, 'scheduler');
@@ -24,13 +35,25 @@ const { ctx, logger, buckets } = runtime;
 const instanceId = `scheduler-${os.hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
 
 const events = new SystemEvents(ctx, logger, config.ALERT_WEBHOOK_URL);
+// The `system` queue: system.noop/sleep and the upkeep tasks the built-in schedules
+// enqueue, through the public worker API like any custom worker (the worker parses each
+// job's input against its definition before the handler runs). Cleanup gets the whole
+// artifact store for the system project's sweep alone (see upkeep-scope.ts); every other
+// project's cleanup goes through the job's own ctx.artifacts.
+const { handlers, tasks } = workerTasks([
+  ...systemTaskImplementations,
+  implementTask(upkeepTasks['system.cleanup'], artifactCleanup(runtime.artifacts)),
+  implementTask(upkeepTasks['system.dlq-summary'], dlqSummary(ctx, events)),
+  implementTask(upkeepTasks['system.health-check'], workerHealth(buckets.workers, events)),
+]);
 const worker = new Worker(
   { ctx, logger, buckets, artifacts: runtime.artifacts, jobs: runtime.jobs },
   {
     service: 'scheduler',
     queues: ['system'],
     concurrency: config.SYSTEM_CONCURRENCY,
-    handlers: { ...systemHandlers, ...upkeepHandlers({ ctx, workers: buckets.workers, events, artifacts: runtime.artifacts }) },
+    handlers,
+    tasks,
     ackWaitMs: config.ACK_WAIT_MS,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
   },

@@ -5,16 +5,14 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CaptionsInput, type CaptionsOutput } from '@reelay/contracts';
-import type { Handler } from '@reelay/runtime';
+import type { aiTasks } from '@reelay/contracts';
+import type { TaskHandler } from '@reelay/runtime';
 import { layoutCues } from '../captions/cue-layout.js';
 import { toSrt, toVtt } from '../captions/subtitle-formats.js';
 import { distributeWords } from '../captions/word-timings.js';
-import { parseInput } from './parse-input.js';
 
-export function captionsHandler(): Handler {
-  return async (raw, ctx): Promise<CaptionsOutput> => {
-    const input = parseInput(CaptionsInput, raw);
+export function captionsHandler(): TaskHandler<(typeof aiTasks)['ai.captions']> {
+  return async (input, ctx) => {
     const sentences = [...input.sentences].sort((a, b) => a.startSec - b.startSec);
     const cues = layoutCues(sentences.map(distributeWords), input);
     const dir = await ctx.tempDir();

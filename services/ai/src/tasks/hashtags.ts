@@ -1,10 +1,9 @@
 /** ai.hashtags: hashtags for a text, from a chat model or offline keyword extraction. */
-import { AiProvider, HashtagsInput, type HashtagsOutput } from '@reelay/contracts';
-import type { Handler } from '@reelay/runtime';
+import { AiProvider, type aiTasks } from '@reelay/contracts';
+import type { TaskHandler } from '@reelay/runtime';
 import { z } from 'zod';
 import { camelCase, extractKeywords } from '../text/keywords.js';
 import type { AiDeps } from './ai-deps.js';
-import { parseInput } from './parse-input.js';
 
 /** Each platform's discovery tag, added last when there is room. */
 const PLATFORM_TAGS: Record<string, string | undefined> = {
@@ -17,9 +16,8 @@ const PLATFORM_TAGS: Record<string, string | undefined> = {
 
 const ModelHashtags = z.object({ hashtags: z.array(z.string()).min(1) });
 
-export function hashtagsHandler(deps: AiDeps): Handler {
-  return async (raw, ctx): Promise<HashtagsOutput> => {
-    const input = parseInput(HashtagsInput, raw);
+export function hashtagsHandler(deps: AiDeps): TaskHandler<(typeof aiTasks)['ai.hashtags']> {
+  return async (input, ctx) => {
     const platformTag = PLATFORM_TAGS[input.platform];
     if (!deps.chat) {
       const room = platformTag && input.count > 1 ? input.count - 1 : input.count;

@@ -3,13 +3,12 @@
  * The measurements are always computed here; a chat model, when configured, judges
  * with them in hand (and may weigh what formulas cannot, like clarity of the hook).
  */
-import { AiProvider, QualityInput, type QualityOutput } from '@reelay/contracts';
-import type { Handler } from '@reelay/runtime';
+import { AiProvider, type aiTasks } from '@reelay/contracts';
+import type { TaskHandler } from '@reelay/runtime';
 import { z } from 'zod';
 import { judge, PASS_SCORE } from '../text/quality-checks.js';
 import { measure } from '../text/readability.js';
 import type { AiDeps } from './ai-deps.js';
-import { parseInput } from './parse-input.js';
 
 const ModelReview = z.object({
   score: z.number().describe('0-100 overall.'),
@@ -25,9 +24,8 @@ const ModelReview = z.object({
     .min(1),
 });
 
-export function qualityHandler(deps: AiDeps): Handler {
-  return async (raw, ctx): Promise<QualityOutput> => {
-    const input = parseInput(QualityInput, raw);
+export function qualityHandler(deps: AiDeps): TaskHandler<(typeof aiTasks)['ai.quality']> {
+  return async (input, ctx) => {
     const metrics = measure(input.text, input.wordsPerSecond, input.targetSeconds);
     if (!deps.chat) {
       const verdict = judge(input.text, metrics, input.wordsPerSecond, input.targetSeconds);

@@ -1,11 +1,10 @@
 /** ai.script: a topic → a narrated script of scenes, from a chat model or the offline template. */
-import { AiProvider, ScriptInput, type ScriptOutput } from '@reelay/contracts';
-import type { Handler } from '@reelay/runtime';
+import { AiProvider, type aiTasks } from '@reelay/contracts';
+import type { TaskHandler } from '@reelay/runtime';
 import { z } from 'zod';
 import { templateScript, WORDS_PER_SECOND } from '../text/script-template.js';
 import { words } from '../text/words.js';
 import type { AiDeps } from './ai-deps.js';
-import { parseInput } from './parse-input.js';
 
 /** What the model must return; the rest of ScriptOutput is computed here. */
 const ModelScript = z.object({
@@ -22,9 +21,8 @@ const ModelScript = z.object({
     .min(1),
 });
 
-export function scriptHandler(deps: AiDeps): Handler {
-  return async (raw, ctx): Promise<ScriptOutput> => {
-    const input = parseInput(ScriptInput, raw);
+export function scriptHandler(deps: AiDeps): TaskHandler<(typeof aiTasks)['ai.script']> {
+  return async (input, ctx) => {
     if (!deps.chat) return templateScript(input);
     ctx.progress(10, 'asking the model');
     const words_ = Math.round(input.targetSeconds * WORDS_PER_SECOND);

@@ -5,18 +5,16 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { TranscribeInput, type TranscribeOutput } from '@reelay/contracts';
-import type { Handler } from '@reelay/runtime';
+import type { aiTasks, TranscribeOutput } from '@reelay/contracts';
+import type { TaskHandler } from '@reelay/runtime';
 import { layoutCues } from '../captions/cue-layout.js';
 import { toSrt } from '../captions/subtitle-formats.js';
 import { groupBySegment } from '../captions/segment-words.js';
 import { probeAudio, toRecognizerAudio } from '../voice/audio-files.js';
 import type { AiDeps } from './ai-deps.js';
-import { parseInput } from './parse-input.js';
 
-export function transcribeHandler(deps: AiDeps): Handler {
-  return async (raw, ctx): Promise<TranscribeOutput> => {
-    const input = parseInput(TranscribeInput, raw);
+export function transcribeHandler(deps: AiDeps): TaskHandler<(typeof aiTasks)['ai.transcribe']> {
+  return async (input, ctx) => {
     const { transcriber } = deps;
     const dir = await ctx.tempDir();
     const source = path.join(dir, 'source');

@@ -1,15 +1,13 @@
 /** ai.tts: a text or script → a WAV voice track artifact with exact per-sentence timings. */
-import { TtsInput, type TtsOutput } from '@reelay/contracts';
-import { type Handler, PermanentError } from '@reelay/runtime';
+import type { aiTasks, TtsInput, TtsOutput } from '@reelay/contracts';
+import { PermanentError, type TaskHandler } from '@reelay/runtime';
 import { splitSentences } from '../text/sentences.js';
 import { words } from '../text/words.js';
 import { buildVoiceTrack, type SentenceToSay } from '../voice/voice-track.js';
 import type { AiDeps } from './ai-deps.js';
-import { parseInput } from './parse-input.js';
 
-export function ttsHandler(deps: AiDeps): Handler {
-  return async (raw, ctx): Promise<TtsOutput> => {
-    const input = parseInput(TtsInput, raw);
+export function ttsHandler(deps: AiDeps): TaskHandler<(typeof aiTasks)['ai.tts']> {
+  return async (input, ctx) => {
     const sentences = toSentences(input);
     if (sentences.length === 0) throw new PermanentError('nothing to say: the text has no words');
     const { synthesizer } = deps;

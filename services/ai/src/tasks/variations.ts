@@ -1,10 +1,9 @@
 /** ai.variations: A/B variations of a hook line, from a chat model or offline devices. */
-import { AiProvider, VariationsInput, type VariationsOutput } from '@reelay/contracts';
-import type { Handler } from '@reelay/runtime';
+import { AiProvider, type aiTasks } from '@reelay/contracts';
+import type { TaskHandler } from '@reelay/runtime';
 import { z } from 'zod';
 import { hookVariations } from '../text/hook-variations.js';
 import type { AiDeps } from './ai-deps.js';
-import { parseInput } from './parse-input.js';
 
 const ModelVariations = z.object({
   variations: z
@@ -14,9 +13,8 @@ const ModelVariations = z.object({
     .min(1),
 });
 
-export function variationsHandler(deps: AiDeps): Handler {
-  return async (raw, ctx): Promise<VariationsOutput> => {
-    const input = parseInput(VariationsInput, raw);
+export function variationsHandler(deps: AiDeps): TaskHandler<(typeof aiTasks)['ai.variations']> {
+  return async (input, ctx) => {
     if (!deps.chat) return { variations: hookVariations(input.text, input.count), provider: AiProvider.offlineTemplate };
     const answer = await deps.chat.complete({
       name: 'hook_variations',

@@ -4,8 +4,8 @@ import { link, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ErrorCode, FolderPublishInput, type FolderPublishOutput } from '@reelay/contracts';
-import { ArtifactNotFoundError, type Handler, PermanentError } from '@reelay/runtime';
+import { ErrorCode, type FolderPublishOutput, type publishTasks } from '@reelay/contracts';
+import { ArtifactNotFoundError, PermanentError, type TaskHandler } from '@reelay/runtime';
 import { resolveTarget } from '../folder-target.js';
 import type { Publications } from '../publications.js';
 
@@ -21,9 +21,8 @@ export interface FolderDeps {
  * `overwrite`, link(2) places it only if the name is free; the same content already there
  * (an earlier attempt that died before recording) counts as done.
  */
-export function publishFolderHandler(deps: FolderDeps): Handler<unknown, FolderPublishOutput> {
-  return async (raw, ctx) => {
-    const input = FolderPublishInput.parse(raw);
+export function publishFolderHandler(deps: FolderDeps): TaskHandler<(typeof publishTasks)['publish.folder']> {
+  return async (input, ctx) => {
     const project = ctx.job.project;
     const publication = await deps.publications.open(ctx.jobId, project, 'folder', 'local');
     if (publication.record.state === 'published') return publication.record.result as FolderPublishOutput;

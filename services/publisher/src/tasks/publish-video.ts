@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { PublishPlatform, RateLimit } from '@reelay/contracts';
 import { ArtifactNotFoundError, type Handler, inSpan, type RateLimiter, RetryAfterError } from '@reelay/runtime';
-import type { z } from 'zod';
 import type { AccessTokens } from '../access-tokens.js';
 import type { Credentials } from '../credentials.js';
 import { PlatformHttp } from '../platform-http.js';
@@ -26,14 +25,14 @@ export interface PublishVideoDeps {
  *   4. the platform adapter runs, saving resume state as it goes;
  *   5. the result is recorded as published, then returned.
  */
-export function publishVideoHandler<S extends z.ZodType<{ artifactId: string; account: string }>, O extends Record<string, unknown>>(
-  schema: S,
-  adapter: VideoPlatform<z.output<S>, O>,
+export function publishVideoHandler<I extends { artifactId: string; account: string }, O extends Record<string, unknown>>(
+  adapter: VideoPlatform<I, O>,
   deps: PublishVideoDeps,
-): Handler<unknown, O> {
+): Handler<I, O> {
   const platform = adapter.platform;
-  return async (raw, ctx) => {
-    const input = schema.parse(raw);
+  // `input` is the task's parsed input (defaults applied): implementTask in main.ts ties
+  // the adapter's input type to its task definition, and the worker parses before this runs.
+  return async (input, ctx) => {
     const project = ctx.job.project;
     const account = deps.credentials.account(project, platform, input.account);
     const publication = await deps.publications.open(ctx.jobId, project, platform, input.account);

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
-import { ErrorCode, WebhookPublishInput, type WebhookPublishOutput } from '@reelay/contracts';
-import { checkLiteralHost, ForbiddenAddressError, guardedLookup, type Handler, PermanentError, TransientError } from '@reelay/runtime';
+import { ErrorCode, type WebhookPublishOutput, type publishTasks } from '@reelay/contracts';
+import { checkLiteralHost, ForbiddenAddressError, guardedLookup, PermanentError, type TaskHandler, TransientError } from '@reelay/runtime';
 import type { Credentials } from '../credentials.js';
 import { errorForResponse } from '../provider-errors.js';
 import type { Publications } from '../publications.js';
@@ -21,9 +21,8 @@ export interface WebhookDeps {
  * A recorded delivery is never repeated. Redirects are not followed (they could point
  * anywhere); 5xx, 408 and network failures are retried with backoff, 429 after Retry-After.
  */
-export function publishWebhookHandler(deps: WebhookDeps): Handler<unknown, WebhookPublishOutput> {
-  return async (raw, ctx) => {
-    const input = WebhookPublishInput.parse(raw);
+export function publishWebhookHandler(deps: WebhookDeps): TaskHandler<(typeof publishTasks)['publish.webhook']> {
+  return async (input, ctx) => {
     const project = ctx.job.project;
     const { secret } = deps.credentials.account(project, 'webhook', input.account);
     const publication = await deps.publications.open(ctx.jobId, project, 'webhook', input.account);

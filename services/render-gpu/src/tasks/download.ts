@@ -4,10 +4,10 @@ import https from 'node:https';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ErrorCode, MediaDownloadInput, type MediaDownloadOutput } from '@reelay/contracts';
+import { ErrorCode, type mediaTasks } from '@reelay/contracts';
 import {
   contentTypeFor,
-  type Handler,
+  type TaskHandler,
   type JobContext,
   PermanentError,
   RetryAfterError,
@@ -18,7 +18,6 @@ import {
 } from '@reelay/runtime';
 import { stem } from './artifact-files.js';
 import type { MediaDeps } from './media-deps.js';
-import { parseTaskInput } from './task-input.js';
 
 /**
  * media.download: a URL into the artifact store. Size is capped twice (a declared
@@ -29,9 +28,8 @@ import { parseTaskInput } from './task-input.js';
 
 const MAX_REDIRECTS = 5;
 
-export function downloadHandler(deps: MediaDeps): Handler<unknown, MediaDownloadOutput> {
-  return async (raw, ctx) => {
-    const input = parseTaskInput(MediaDownloadInput, raw, 'media.download');
+export function downloadHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)['media.download']> {
+  return async (input, ctx) => {
     const maxBytes = Math.min(input.maxBytes ?? Number.POSITIVE_INFINITY, deps.download.maxBytes);
     const deadline = AbortSignal.timeout(input.timeoutMs);
     const signal = AbortSignal.any([ctx.signal, deadline]);

@@ -1,15 +1,13 @@
-import { ErrorCode, MediaOptimizeInput, type MediaOptimizeOutput, PLATFORM_PRESETS } from '@reelay/contracts';
-import { type Handler, PermanentError } from '@reelay/runtime';
+import { ErrorCode, PLATFORM_PRESETS, type mediaTasks } from '@reelay/contracts';
+import { type TaskHandler, PermanentError } from '@reelay/runtime';
 import { chooseVideoEncoder } from '../gpu/video-encoder.js';
 import { fetchArtifact, stem, storeArtifact } from './artifact-files.js';
 import type { MediaDeps } from './media-deps.js';
 import { optimizeArgs } from './optimize-args.js';
-import { parseTaskInput } from './task-input.js';
 
 /** media.optimize: a platform-ready MP4 from any video. */
-export function optimizeHandler(deps: MediaDeps): Handler<unknown, MediaOptimizeOutput> {
-  return async (raw, ctx) => {
-    const input = parseTaskInput(MediaOptimizeInput, raw, 'media.optimize');
+export function optimizeHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)['media.optimize']> {
+  return async (input, ctx) => {
     const dir = await ctx.tempDir();
     ctx.progress(1, 'download');
     const { file, ref } = await fetchArtifact(ctx, input.artifactId, 'source');

@@ -1,10 +1,9 @@
-import { ErrorCode, type MediaInfo, MediaRenderInput, type MediaRenderOutput, SubtitleStyle } from '@reelay/contracts';
-import { type Handler, PermanentError, ReelayError } from '@reelay/runtime';
+import { ErrorCode, type MediaInfo, type mediaTasks } from '@reelay/contracts';
+import { type TaskHandler, PermanentError, ReelayError } from '@reelay/runtime';
 import { chooseVideoEncoder } from '../gpu/video-encoder.js';
 import { fetchArtifact, storeArtifact } from './artifact-files.js';
 import type { MediaDeps } from './media-deps.js';
 import { type PlannedScene, type RenderPlan, RenderPlanError, renderCommand } from './render-graph.js';
-import { parseTaskInput } from './task-input.js';
 
 /**
  * media.render: scenes (clips and stills) joined with cuts or xfade transitions, voice and
@@ -19,9 +18,8 @@ export class OutputCheckError extends ReelayError {
   }
 }
 
-export function renderHandler(deps: MediaDeps): Handler<unknown, MediaRenderOutput> {
-  return async (raw, ctx) => {
-    const input = parseTaskInput(MediaRenderInput, raw, 'media.render');
+export function renderHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)['media.render']> {
+  return async (input, ctx) => {
     const dir = await ctx.tempDir();
     ctx.progress(1, 'download');
 
@@ -70,7 +68,8 @@ export function renderHandler(deps: MediaDeps): Handler<unknown, MediaRenderOutp
     }
     if (input.subtitles) {
       const { file } = await fetchArtifact(ctx, input.subtitles.artifactId, 'subtitles');
-      plan.subtitles = { file, style: SubtitleStyle.parse(input.subtitles.style) as Required<SubtitleStyle> };
+      // The worker's parse filled in every style default (`prefault({})`).
+      plan.subtitles = { file, style: input.subtitles.style };
     }
 
     let command: ReturnType<typeof renderCommand>;

@@ -1,8 +1,7 @@
-import { ErrorCode, type ImageFormat, MediaThumbnailsInput, type MediaThumbnailsOutput } from '@reelay/contracts';
-import { type Handler, PermanentError } from '@reelay/runtime';
+import { ErrorCode, type ImageFormat, type MediaThumbnailsOutput, type mediaTasks } from '@reelay/contracts';
+import { type TaskHandler, PermanentError } from '@reelay/runtime';
 import { fetchArtifact, stem, storeArtifact } from './artifact-files.js';
 import type { MediaDeps } from './media-deps.js';
-import { parseTaskInput } from './task-input.js';
 
 /**
  * media.thumbnails: one ffmpeg run per frame (input seeking makes each a cheap keyframe
@@ -21,9 +20,8 @@ export function evenlySpacedTimes(durationSec: number, count: number): number[] 
   return Array.from({ length: count }, (_, i) => Math.round(((durationSec * (i + 0.5)) / count) * 1000) / 1000);
 }
 
-export function thumbnailsHandler(deps: MediaDeps): Handler<unknown, MediaThumbnailsOutput> {
-  return async (raw, ctx) => {
-    const input = parseTaskInput(MediaThumbnailsInput, raw, 'media.thumbnails');
+export function thumbnailsHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)['media.thumbnails']> {
+  return async (input, ctx) => {
     const dir = await ctx.tempDir();
     const { file, ref } = await fetchArtifact(ctx, input.artifactId, 'source');
     const source = await deps.ffmpeg.probe(ctx, file, dir);

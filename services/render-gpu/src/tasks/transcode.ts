@@ -1,16 +1,13 @@
-import { MediaTranscodeInput, type MediaTranscodeOutput } from '@reelay/contracts';
-import { ErrorCode } from '@reelay/contracts';
-import { type Handler, PermanentError } from '@reelay/runtime';
+import { ErrorCode, type mediaTasks } from '@reelay/contracts';
+import { type TaskHandler, PermanentError } from '@reelay/runtime';
 import { chooseVideoEncoder } from '../gpu/video-encoder.js';
 import { fetchArtifact, stem, storeArtifact } from './artifact-files.js';
 import type { MediaDeps } from './media-deps.js';
-import { parseTaskInput } from './task-input.js';
 import { CONTAINER_EXTENSION, transcodeArgs } from './transcode-args.js';
 
 /** media.transcode: re-encode to a codec, container, size and quality. */
-export function transcodeHandler(deps: MediaDeps): Handler<unknown, MediaTranscodeOutput> {
-  return async (raw, ctx) => {
-    const input = parseTaskInput(MediaTranscodeInput, raw, 'media.transcode');
+export function transcodeHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)['media.transcode']> {
+  return async (input, ctx) => {
     const dir = await ctx.tempDir();
     ctx.progress(1, 'download');
     const { file, ref } = await fetchArtifact(ctx, input.artifactId, 'source');

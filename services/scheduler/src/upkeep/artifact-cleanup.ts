@@ -1,5 +1,5 @@
-import type { ArtifactRef, CleanupInput, CleanupOutput } from '@reelay/contracts';
-import type { ArtifactStore, Handler } from '@reelay/runtime';
+import type { ArtifactRef, upkeepTasks } from '@reelay/contracts';
+import type { ArtifactStore, TaskHandler } from '@reelay/runtime';
 import { actsOnEveryProject } from './upkeep-scope.js';
 
 /**
@@ -12,7 +12,7 @@ import { actsOnEveryProject } from './upkeep-scope.js';
  * maxTotalBytes is then that project's budget. The whole store (`store`) is used only
  * for a job of the system project: the built-in schedule's sweep of every project.
  */
-export function artifactCleanup(store: ArtifactStore): Handler<Required<CleanupInput>, CleanupOutput> {
+export function artifactCleanup(store: ArtifactStore): TaskHandler<(typeof upkeepTasks)['system.cleanup']> {
   return async (input, ctx) => {
     const artifacts: { list(): Promise<ArtifactRef[]>; delete(id: string): Promise<void> } = actsOnEveryProject(ctx.job)
       ? store

@@ -1,5 +1,5 @@
-import { type DlqSummaryInput, type DlqSummaryOutput, UpkeepEventKind } from '@reelay/contracts';
-import type { Handler, NatsContext } from '@reelay/runtime';
+import { type DlqSummaryOutput, UpkeepEventKind, type upkeepTasks } from '@reelay/contracts';
+import type { TaskHandler, NatsContext } from '@reelay/runtime';
 import { countFinished, deadLettersByQueue } from './failure-rate.js';
 import type { SystemEvents } from './system-events.js';
 import { actsOnEveryProject } from './upkeep-scope.js';
@@ -15,7 +15,7 @@ import { actsOnEveryProject } from './upkeep-scope.js';
  * returns them: the system events and the webhook are the operator's channel, which a
  * project's figures neither belong on nor may set off, so it never alerts.
  */
-export function dlqSummary(ctx: NatsContext, events: SystemEvents): Handler<Required<DlqSummaryInput>, DlqSummaryOutput> {
+export function dlqSummary(ctx: NatsContext, events: SystemEvents): TaskHandler<(typeof upkeepTasks)['system.dlq-summary']> {
   return async (input, job) => {
     const everyProject = actsOnEveryProject(job.job);
     const project = everyProject ? undefined : job.job.project;

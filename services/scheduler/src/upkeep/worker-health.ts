@@ -1,5 +1,5 @@
-import { type HealthCheckInput, type HealthCheckOutput, UpkeepEventKind, WorkerHeartbeat } from '@reelay/contracts';
-import type { Handler } from '@reelay/runtime';
+import { type HealthCheckOutput, UpkeepEventKind, type upkeepTasks, WorkerHeartbeat } from '@reelay/contracts';
+import type { TaskHandler } from '@reelay/runtime';
 import type { KV } from '../nats-handles.js';
 import type { SystemEvents } from './system-events.js';
 
@@ -9,7 +9,7 @@ import type { SystemEvents } from './system-events.js';
  * loop, a frozen host) — are logged and announced as one `events.system.worker-stale`
  * event. A worker that died outright drops out of the bucket by its TTL instead.
  */
-export function workerHealth(workers: KV, events: SystemEvents): Handler<Required<HealthCheckInput>, HealthCheckOutput> {
+export function workerHealth(workers: KV, events: SystemEvents): TaskHandler<(typeof upkeepTasks)['system.health-check']> {
   return async (input) => {
     const now = Date.now();
     const stale: HealthCheckOutput['stale'] = [];
