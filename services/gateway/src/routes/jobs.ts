@@ -2,8 +2,6 @@ import {
   isTerminal,
   JobIdParams,
   type JobRecord,
-  jobEventSubject,
-  JobEvent,
   JobView,
   ListJobsQuery,
   ListJobsResponse,
@@ -11,7 +9,7 @@ import {
   SubmitJobResponse,
   WaitQuery,
 } from '@reelay/contracts';
-import type { EnqueueRequest } from '@reelay/runtime';
+import { type EnqueueRequest, watchJobRecord } from '@reelay/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { assertMaySubmit, assertVisible, projectFor } from '../auth/auth-plugin.js';
@@ -113,24 +111,27 @@ export const jobRoutes =
       },
       async (req) => {
         const { id } = req.params;
-        // Subscribe before reading, so a finish between the read and the subscribe is not missed.
-        const sub = deps.ctx.nc.subscribe(jobEventSubject(id));
+        let settle: (job: JobRecord | undefined) => void = () => {};
+        const finished = new Promise<JobRecord | undefined>((resolve) => {
+          settle = resolve;
+        });
+        // Watch before reading, so a finish between the read and the watch is not missed.
+        const watch = watchJobRecord(deps.ctx, id, (job) => {
+          if (isTerminal(job.status)) settle(job);
+        });
+        const deadline = setTimeout(() => settle(undefined), req.query.timeoutMs);
+        const gone = () => settle(undefined);
+        req.raw.once('close', gone);
         try {
           const job = await visibleJob(deps, req.principal, id);
           if (isTerminal(job.status)) return job;
-          const deadline = setTimeout(() => sub.unsubscribe(), req.query.timeoutMs);
-          req.raw.once('close', () => sub.unsubscribe());
-          for await (const m of sub) {
-            const event = JobEvent.safeParse(m.json());
-            if (event.success && isTerminal(event.data.job.status)) {
-              clearTimeout(deadline);
-              return event.data.job;
-            }
-          }
-          clearTimeout(deadline);
-          throw new HttpError('TIMEOUT', `job ${id} did not finish within ${req.query.timeoutMs} ms`);
+          const done = await finished;
+          if (!done) throw new HttpError('TIMEOUT', `job ${id} did not finish within ${req.query.timeoutMs} ms`);
+          return done;
         } finally {
-          sub.unsubscribe();
+          clearTimeout(deadline);
+          req.raw.off('close', gone);
+          watch.stop();
         }
       },
     );
