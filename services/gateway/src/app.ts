@@ -21,6 +21,7 @@ import { jobSocketRoutes } from './routes/job-socket.js';
 import { jobRoutes } from './routes/jobs.js';
 import { queueRoutes } from './routes/queues.js';
 import { scheduleRoutes } from './routes/schedules.js';
+import { taskRoutes } from './routes/tasks.js';
 import { workerRoutes } from './routes/workers.js';
 import { workflowRoutes } from './routes/workflows.js';
 
@@ -97,6 +98,7 @@ export async function buildApp(deps: AppDeps, extraRoutes: ((app: FastifyInstanc
   await app.register(workflowRoutes(deps));
   await app.register(delayedJobRoutes(deps));
   await app.register(scheduleRoutes(deps));
+  await app.register(taskRoutes(deps));
   for (const routes of extraRoutes) await app.register(routes as never);
   return app;
 }

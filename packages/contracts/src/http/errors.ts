@@ -13,6 +13,8 @@ export type ErrorResponse = z.infer<typeof ErrorResponse>;
 /** Gateway error codes beyond the job error codes, with their HTTP status. */
 export const HttpErrorCode = {
   INVALID_INPUT: 'INVALID_INPUT',
+  /** A submit named a task type no worker has registered. */
+  UNKNOWN_TASK: 'UNKNOWN_TASK',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
@@ -30,6 +32,7 @@ export type HttpErrorCode = (typeof HttpErrorCode)[keyof typeof HttpErrorCode];
 
 export const HTTP_STATUS_BY_CODE: Record<HttpErrorCode, number> = {
   INVALID_INPUT: 400,
+  UNKNOWN_TASK: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,

@@ -41,13 +41,17 @@ export class WorkflowClient {
   }
 
   /** Throws InvalidInputError (with every issue in `details`) for a workflow that cannot run. */
-  validate(spec: WorkflowSpec): void {
-    const issues = workflowIssues(spec, (type) => this.jobs.task(type) !== undefined);
+  async validate(spec: WorkflowSpec): Promise<void> {
+    // Built-in and registered custom types alike: a step may name any type a worker serves.
+    const types = [...new Set(spec.steps.map((s) => s.type))];
+    const known = new Set<string>();
+    await Promise.all(types.map(async (t) => (await this.jobs.resolveTask(t)) && known.add(t)));
+    const issues = workflowIssues(spec, (type) => known.has(type));
     // Steps without $refs have their whole input now: check it against the task's schema.
     for (const [i, step] of spec.steps.entries()) {
-      if (!this.jobs.task(step.type) || JSON.stringify(step.input ?? {}).includes('"$ref"')) continue;
+      if (!known.has(step.type) || JSON.stringify(step.input ?? {}).includes('"$ref"')) continue;
       try {
-        this.jobs.validateInput(step.type, step.input);
+        await this.jobs.validate(step.type, step.input);
       } catch (err) {
         if (!(err instanceof InvalidInputError)) throw err;
         issues.push({ path: `steps.${i}.input`, message: err.message });
@@ -63,7 +67,7 @@ export class WorkflowClient {
    * context) is written before any step is queued, so the engine always finds it.
    */
   async submit(spec: WorkflowSpec, options: { project?: string } = {}): Promise<WorkflowRecord> {
-    this.validate(spec);
+    await this.validate(spec);
     return inSpan(
       'workflow submit',
       { kind: SpanKind.INTERNAL, attributes: { 'reelay.workflow.steps': spec.steps.length } },

@@ -1,5 +1,5 @@
 import { BatchView, JOB_STATUSES, type JobStatus, SubmitBatchBody, SubmitBatchResponse } from '@reelay/contracts';
-import { newJobId } from '@reelay/runtime';
+import { newJobId, ReelayError } from '@reelay/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { assertMaySubmit, assertVisible } from '../auth/auth-plugin.js';
@@ -27,16 +27,19 @@ export const batchRoutes =
           req.body.items.map((item) => item.type),
         );
         // Every item is validated before any is queued: a bad item queues nothing.
-        const requests = req.body.items.map((item, i) => {
-          // A project the key may not use is a 403, not a bad item.
-          const r = toEnqueueRequest(item, req.principal);
-          try {
-            deps.jobs.validateInput(r.type, r.input);
-          } catch (err) {
-            throw new HttpError('INVALID_INPUT', `items.${i}: ${(err as Error).message}`);
-          }
-          return { ...r, batchId: id };
-        });
+        const requests = await Promise.all(
+          req.body.items.map(async (item, i) => {
+            // A project the key may not use is a 403, not a bad item.
+            const r = toEnqueueRequest(item, req.principal);
+            try {
+              await deps.jobs.validate(r.type, r.input);
+            } catch (err) {
+              if (!(err instanceof ReelayError)) throw err;
+              throw new HttpError(err.code === 'UNKNOWN_TASK' ? 'UNKNOWN_TASK' : 'INVALID_INPUT', `items.${i}: ${err.message}`);
+            }
+            return { ...r, batchId: id };
+          }),
+        );
         const projects = new Set(requests.map((r) => r.project));
         if (projects.size > 1) throw new HttpError('INVALID_INPUT', 'all items of a batch must belong to one project');
         const project = requests[0]?.project ?? 'default';

@@ -61,7 +61,7 @@ export const scheduleRoutes =
         }
         await assertMaySubmit(deps.jobs, req.principal, [body.job.type]);
         // Each tick's job is validated again when enqueued; checking now turns a typo into a 400.
-        deps.jobs.validateInput(body.job.type, body.job.input);
+        await deps.jobs.validate(body.job.type, body.job.input);
         const now = new Date().toISOString();
         const schedule = Schedule.parse({
           id,
