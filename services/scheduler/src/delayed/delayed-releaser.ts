@@ -160,9 +160,10 @@ export class DelayedReleaser {
           if (!hdrs.has('traceparent') && original) hdrs.set('traceparent', original);
           return hdrs;
         };
-        // "queued" is written before the queue message, as JobClient does, so a worker's
-        // "running" never lands before it. A crash between the two leaves the record
-        // "queued" and the delayed message unacked: the next look publishes again.
+        // "queued" is written (compare-and-set on the record's sequence, so a concurrent
+        // cancel wins) before the queue message, so a worker's "running" never lands
+        // before it. A crash between the two leaves the record "queued" and the delayed
+        // message unacked: the next look publishes again, so nothing stays stuck.
         if (record?.status !== 'queued') {
           try {
             await this.store.write(released(record, envelope), 'state', traceHeaders(), recordSeq ?? 0);
