@@ -43,7 +43,7 @@ export class WorkflowClient {
   /** Throws InvalidInputError (with every issue in `details`) for a workflow that cannot run. */
   async validate(spec: WorkflowSpec): Promise<void> {
     // Built-in and registered custom types alike: a step may name any type a worker serves.
-    const types = [...new Set(spec.steps.map((s) => s.type))];
+    const types = [...new Set([...spec.steps.map((s) => s.type), ...(spec.onError ? [spec.onError.type] : [])])];
     const known = new Set<string>();
     await Promise.all(types.map(async (t) => (await this.jobs.resolveTask(t)) && known.add(t)));
     const issues = workflowIssues(spec, (type) => known.has(type));
