@@ -234,6 +234,15 @@ describe('the published packages, installed with npm outside the workspace', () 
       expect(answer.result).toEqual({ words: 3, longest: 'quick' });
       const job = await system.client.get(answer.id);
       expect(job).toMatchObject({ type: 'consumer.word-count', status: 'succeeded', attempts: 1, input: { minLength: 4 } });
+      // The packed CLI lists the registered task with the worker serving it.
+      const listed = await run(join(project(), 'node_modules/.bin/reelay'), ['tasks', '--json'], {
+        cwd: project(),
+        env: { ...process.env, REELAY_URL: url, REELAY_API_KEY: KEY },
+      });
+      const task = (
+        JSON.parse(listed.stdout) as { items: { type: string; builtIn: boolean; workers: { service: string }[] }[] }
+      ).items.find((t) => t.type === 'consumer.word-count');
+      expect(task).toMatchObject({ builtIn: false, workers: [{ service: 'consumer-worker' }] });
     } finally {
       await system.close();
     }
