@@ -25,13 +25,13 @@ import {
 /** Short enough that jobs whose acks died with the server come back within the settle period. */
 const ACK_WAIT_MS = 10_000;
 const OUTAGE_MS = 5_000;
-/** The first 2xx after the restart comes within this (the services reconnect every 500 ms). */
-const RECOVERY_BOUND_MS = 5_000;
 /**
- * The last error answer comes within this of the restart: a request that was waiting on
- * NATS when it died is answered by the gateway's 10 s JetStream timeout, plus a margin.
+ * Within this of the restart the gateway answers 2xx again, and a request sent later
+ * never fails (the services reconnect every 500 ms). A request already waiting on the
+ * dead server may still fail after it: it is held until the gateway's 10 s JetStream
+ * timeout.
  */
-const LAST_ERROR_BOUND_MS = 12_000;
+const RECOVERY_BOUND_MS = 5_000;
 /** "Stuck" means not terminal this long after the load ended: six AckWaits. */
 const SETTLE_MS = 60_000;
 
@@ -76,7 +76,7 @@ describe('nats-server killed with kill -9 under load and restarted on its store'
     const settleMs = await settle(s, load, SETTLE_MS);
     const { figures, samples } = await reconcile(s, load, settleMs);
     const recovered = firstOkAfter(load.answers, restartedAt);
-    const late = errorsOutside(load.answers, [[killedAt, restartedAt + LAST_ERROR_BOUND_MS]]);
+    const late = errorsOutside(load.answers, [[killedAt, restartedAt + RECOVERY_BOUND_MS]]);
     const errorTimes = load.answers.filter((a) => a.status < 200 || a.status >= 300).map((a) => a.at);
     report('broker-restart', {
       ...figures,
@@ -95,7 +95,7 @@ describe('nats-server killed with kill -9 under load and restarted on its store'
     expect
       .soft(recovered && recovered.at - restartedAt, `a 2xx within ${RECOVERY_BOUND_MS} ms of the restart`)
       .toBeLessThanOrEqual(RECOVERY_BOUND_MS);
-    expect.soft(late.length, `no error answers later than ${LAST_ERROR_BOUND_MS} ms after the restart`).toBe(0);
+    expect.soft(late.length, `no error for a request sent more than ${RECOVERY_BOUND_MS} ms after the restart`).toBe(0);
     expect.soft(figures.duplicateJobsForOneKey, 'a submit retried with its Idempotency-Key made one job').toBe(0);
   }, 180_000);
 });

@@ -27,14 +27,14 @@ import {
 } from './fault-harness.js';
 
 const ACK_WAIT_MS = 10_000;
-/** A request sent after the kill gets a 2xx within this (the meta and stream elections take about 5 s here). */
-const RECOVERY_BOUND_MS = 12_000;
 /**
- * Error answers come only within this of the kill or of the restart: a request waiting
- * on the dead leader is answered by the gateway's 10 s JetStream timeout, plus a margin.
+ * Within this of the kill (and of the node's return) requests get 2xx again, and a
+ * request sent later never fails; the meta and stream elections take about 5 s here. A
+ * request already waiting on the dead leader may still fail after it: it is held until
+ * the gateway's 10 s JetStream timeout.
  */
-const ERROR_WINDOW_MS = 15_000;
-/** How long the killed node stays down: past the error window, so the two-node cluster is seen serving alone. */
+const RECOVERY_BOUND_MS = 12_000;
+/** How long the killed node stays down: past the recovery bound, so the two-node cluster is seen serving alone. */
 const DOWN_MS = 20_000;
 /** "Stuck" means not terminal this long after the load ended: six AckWaits. */
 const SETTLE_MS = 60_000;
@@ -101,8 +101,8 @@ describe('a 3-node JetStream cluster losing its meta leader under load', () => {
     const { figures, samples } = await reconcile(s, load, settleMs);
     const recovered = firstOkAfter(load.answers, killedAt, { sentAfter: true });
     const outside = errorsOutside(load.answers, [
-      [killedAt, killedAt + ERROR_WINDOW_MS],
-      [restartedAt, restartedAt + ERROR_WINDOW_MS],
+      [killedAt, killedAt + RECOVERY_BOUND_MS],
+      [restartedAt, restartedAt + RECOVERY_BOUND_MS],
     ]);
     const errorTimes = load.answers.filter((a) => a.status < 200 || a.status >= 300).map((a) => a.at - killedAt);
     report('cluster-failover', {
@@ -125,7 +125,7 @@ describe('a 3-node JetStream cluster losing its meta leader under load', () => {
     expect
       .soft(recovered && recovered.at - killedAt, `a request sent after the kill gets a 2xx within ${RECOVERY_BOUND_MS} ms of it`)
       .toBeLessThanOrEqual(RECOVERY_BOUND_MS);
-    expect.soft(outside.length, `no error answers later than ${ERROR_WINDOW_MS} ms after the kill or the restart`).toBe(0);
+    expect.soft(outside.length, `no error for a request sent more than ${RECOVERY_BOUND_MS} ms after the kill or the restart`).toBe(0);
     expect.soft(figures.duplicateJobsForOneKey, 'a submit retried with its Idempotency-Key made one job').toBe(0);
   }, 240_000);
 });

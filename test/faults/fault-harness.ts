@@ -436,9 +436,14 @@ export async function reconcile(
   return { figures, samples };
 }
 
-/** Error answers whose time lies outside every window [from, to] (ms since the epoch). */
+/**
+ * Error answers to requests that were not in flight at any moment of any window
+ * [from, to] (ms since the epoch): failures the fault does not explain. A request sent
+ * just before a fault, or during it, may be held until the gateway's JetStream timeout
+ * and fail long after the window; one sent after the window has no excuse.
+ */
 export function errorsOutside(answers: Answer[], windows: [number, number][]): Answer[] {
-  return answers.filter((a) => !(a.status >= 200 && a.status < 300) && !windows.some(([from, to]) => a.at >= from && a.at <= to));
+  return answers.filter((a) => !(a.status >= 200 && a.status < 300) && !windows.some(([from, to]) => a.sentAt <= to && a.at >= from));
 }
 
 /** The first 2xx answered at or after `t` (with `sentAfter`, to a request sent at or after it), or undefined. */
