@@ -71,3 +71,24 @@ ensure_tools() {
   ensure_pnpm
   ensure_apt_tools
 }
+
+# For `pnpm bench:peers` only (Reelay side by side with BullMQ): redis-server for BullMQ,
+# nats-server for Reelay. Not part of ensure_tools: tests and `pnpm start` never need Redis.
+ensure_peer_bench_tools() {
+  ensure_node
+  local missing=()
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing with apt-get for bench:peers: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null || die "apt-get update failed: check the network or your apt sources."
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed."
+    # Where an init system runs, Debian's package also starts a redis on port 6379; the bench
+    # runs its own on a free port and leaves that one alone.
+  else
+    die "bench:peers needs ${missing[*]}. Install as root:
+    apt-get update && apt-get install -y ${missing[*]}"
+  fi
+}

@@ -1,0 +1,38 @@
+/**
+ * What the workloads (workloads.ts) need from a queue system, so the same code measures
+ * Reelay and BullMQ: a fresh queue per run, watched from outside; batch and single
+ * submits; a worker in a process of its own.
+ */
+import type { JobTimes } from './job-times.js';
+import type { WorkerProcess } from './worker-process.js';
+
+export interface QueueSystem {
+  /** `reelay`, `bullmq-aof`, `bullmq-none`. */
+  readonly id: SystemId;
+  /** Server and version, for the report. */
+  readonly description: string;
+  /** The processes whose CPU counts as the bench's own: its servers and live workers. */
+  pids(): number[];
+  /** A queue for one run, watched from now on. */
+  openQueue(): Promise<BenchQueue>;
+  close(): Promise<void>;
+}
+
+export type SystemId = 'reelay' | 'bullmq-aof' | 'bullmq-none';
+
+export interface BenchQueue {
+  readonly times: JobTimes;
+  /** Submits `count` jobs in one call (Reelay `enqueueMany`, BullMQ `addBulk`). */
+  submitBatch(count: number): Promise<void>;
+  /** Submits one job; resolves with its id once the system has confirmed it. */
+  submitOne(): Promise<string>;
+  /** Starts a worker process on this queue; it is stopped with the queue. */
+  startWorker(concurrency: number): Promise<WorkerProcess>;
+  /** Stops its workers and the watch; the jobs' data stays, as each system keeps it. */
+  close(): Promise<void>;
+}
+
+/** The input every job carries, the same for both systems: `{}` or `{ pad: 'xxx…' }`. */
+export function jobInput(payloadBytes: number): Record<string, string> {
+  return payloadBytes > 0 ? { pad: 'x'.repeat(payloadBytes) } : {};
+}

@@ -1,0 +1,133 @@
+/**
+ * The workloads both systems run, written once against `QueueSystem`. Each measures the
+ * span it names and nothing else (worker start-up, servers starting, closing are outside
+ * it) and reports its own CPU window, so a run disturbed by other load can be told apart.
+ */
+import type { CpuAccount } from './machine-load.js';
+import type { BenchQueue, QueueSystem } from './queue-system.js';
+import { percentile, rate } from './statistics.js';
+
+export type WorkloadId = 'drain-c1' | 'drain-c50' | 'submit-while-draining' | 'latency';
+
+export interface WorkloadResult {
+  /** Figure name → value (jobs/s or ms). */
+  figures: Record<string, number>;
+  cpu: CpuAccount;
+}
+
+export interface WorkloadOptions {
+  jobs: number;
+  /** Jobs per `submitBatch` call. */
+  batch: number;
+  /** Closed-loop latency samples. */
+  samples: number;
+  /** Opens the CPU window over the measured span; closed before workers stop. */
+  openCpuWindow: () => { close(): CpuAccount };
+}
+
+async function submitAll(queue: BenchQueue, jobs: number, batch: number): Promise<void> {
+  for (let i = 0; i < jobs; i += batch) await queue.submitBatch(Math.min(batch, jobs - i));
+}
+
+async function withQueue<T>(system: QueueSystem, fn: (queue: BenchQueue) => Promise<T>): Promise<T> {
+  const queue = await system.openQueue();
+  try {
+    return await fn(queue);
+  } finally {
+    await queue.close();
+  }
+}
+
+/**
+ * Prefilled drain: `jobs` submitted in batches with no worker running (that span is the
+ * bulk-submit figure), then one worker process at `concurrency`; the drain rate is over
+ * the span from the first job's start to the last one's finish, so the worker's own
+ * start-up is not in it.
+ */
+export function prefilledDrain(system: QueueSystem, concurrency: number, o: WorkloadOptions): Promise<WorkloadResult> {
+  return withQueue(system, async (queue) => {
+    const window = o.openCpuWindow();
+    const t = performance.now();
+    await submitAll(queue, o.jobs, o.batch);
+    const bulk = rate(o.jobs, performance.now() - t);
+    await queue.startWorker(concurrency);
+    await queue.times.untilDone(o.jobs);
+    const cpu = window.close();
+    return {
+      figures: { [`drain c=${concurrency}`]: rate(o.jobs, queue.times.lastDoneAt - queue.times.firstStartAt), 'bulk submit': bulk },
+      cpu,
+    };
+  });
+}
+
+/**
+ * Submit while draining: a worker at concurrency 50 already waits; `jobs` are submitted
+ * in batches, each awaited; the rate is from the first submit to the last finish.
+ */
+export function submitWhileDraining(system: QueueSystem, o: WorkloadOptions): Promise<WorkloadResult> {
+  return withQueue(system, async (queue) => {
+    await queue.startWorker(50);
+    const window = o.openCpuWindow();
+    const t = performance.now();
+    await submitAll(queue, o.jobs, o.batch);
+    const submitted = performance.now() - t;
+    await queue.times.untilDone(o.jobs);
+    const cpu = window.close();
+    return {
+      figures: {
+        'submit while draining (c=50)': rate(o.jobs, queue.times.lastDoneAt - t),
+        'its submit rate': rate(o.jobs, submitted),
+      },
+      cpu,
+    };
+  });
+}
+
+/** Warm-up jobs before the latency samples, the same for both systems. */
+const WARM_UP = 20;
+
+/**
+ * Closed-loop latency at concurrency 1: one job at a time, the next submitted when the
+ * previous one is seen done. From just before the submit call to the moment the bench
+ * sees the job start (Reelay `running`, BullMQ `active`) and finish.
+ */
+export function closedLoopLatency(system: QueueSystem, o: WorkloadOptions): Promise<WorkloadResult> {
+  return withQueue(system, async (queue) => {
+    await queue.startWorker(1);
+    for (let i = 0; i < WARM_UP; i++) await queue.times.untilJobDone(await queue.submitOne());
+    const toStart: number[] = [];
+    const toDone: number[] = [];
+    const window = o.openCpuWindow();
+    for (let i = 0; i < o.samples; i++) {
+      const t = performance.now();
+      const id = await queue.submitOne();
+      await queue.times.untilJobDone(id);
+      const started = queue.times.started.get(id);
+      if (started !== undefined) toStart.push(started - t);
+      toDone.push(queue.times.done.get(id)! - t);
+    }
+    const cpu = window.close();
+    return {
+      figures: {
+        'submit→start p50 (ms)': percentile(toStart, 50),
+        'submit→start p99 (ms)': percentile(toStart, 99),
+        'submit→done p50 (ms)': percentile(toDone, 50),
+        'submit→done p99 (ms)': percentile(toDone, 99),
+      },
+      cpu,
+    };
+  });
+}
+
+export function runWorkload(id: WorkloadId, system: QueueSystem, o: WorkloadOptions): Promise<WorkloadResult> {
+  switch (id) {
+    case 'drain-c1':
+      return prefilledDrain(system, 1, o);
+    case 'drain-c50':
+      return prefilledDrain(system, 50, o);
+    case 'submit-while-draining':
+      return submitWhileDraining(system, o);
+    case 'latency':
+      return closedLoopLatency(system, o);
+  }
+}
