@@ -127,6 +127,11 @@ describe('a 3-node JetStream cluster losing its meta leader under load', () => {
       .toBeLessThanOrEqual(RECOVERY_BOUND_MS);
     expect.soft(outside.length, `no error for a request sent more than ${RECOVERY_BOUND_MS} ms after the kill or the restart`).toBe(0);
     expect.soft(figures.duplicateJobsForOneKey, 'a submit retried with its Idempotency-Key made one job').toBe(0);
+    // No worker died: a job's final write that waited out the outage keeps its message
+    // (in-progress acks), so no history blames a dead worker. (A job can still run twice
+    // when a submit answered 503 after its message landed and the client's retry with the
+    // same key comes after the first run consumed it: at-least-once, docs/reliability.md.)
+    expect.soft(figures.workerLostInHistory, 'no WORKER_LOST where no worker died').toBe(0);
   }, 240_000);
 });
 

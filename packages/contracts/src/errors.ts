@@ -31,6 +31,10 @@ export const ErrorCode = {
   CHILD_PROCESS_FAILED: 'CHILD_PROCESS_FAILED',
   /** An outside provider answered with an error. */
   PROVIDER_ERROR: 'PROVIDER_ERROR',
+  /** The handler returned output that breaks its task's output schema: never retried. */
+  OUTPUT_INVALID: 'OUTPUT_INVALID',
+  /** The worker shut down before the job finished: handed back to the queue without spending an attempt. */
+  SHUTDOWN: 'SHUTDOWN',
   /** A produced file failed its check (ffprobe found the wrong duration or streams). */
   OUTPUT_CHECK_FAILED: 'OUTPUT_CHECK_FAILED',
   /** The job stopped reporting progress for too long. */

@@ -4,13 +4,14 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './app-deps.js';
 import { authPlugin } from './auth/auth-plugin.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
-import { frameworkErrorHandler, installErrorHandler } from './http/error-handler.js';
+import { frameworkErrorHandler, installErrorHandler, unavailable } from './http/error-handler.js';
 import { HttpError } from './http/http-error.js';
 import { installJsonBodyParser } from './http/json-body.js';
+import { openapiOptions } from './http/openapi.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { batchRoutes } from './routes/batches.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
@@ -31,7 +32,7 @@ const WS_MAX_FRAME_BYTES = 64 * 1024;
 /**
  * The gateway as a Fastify plugin tree, not listening: main.ts listens, tests may inject.
  * Every body and response is a zod schema from @reelay/contracts; the OpenAPI document
- * at /docs is generated from the same schemas. Every route after the auth plugin declares
+ * at /docs (/docs/json) is generated from the same schemas (see http/openapi.ts). Every route after the auth plugin declares
  * a scope or `public: true` (see auth-plugin.ts).
  */
 export async function buildApp(deps: AppDeps, extraRoutes: ((app: FastifyInstance) => Promise<void>)[] = []) {
@@ -47,14 +48,7 @@ export async function buildApp(deps: AppDeps, extraRoutes: ((app: FastifyInstanc
   installErrorHandler(app);
   installJsonBodyParser(app);
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'Reelay gateway', version: '1.0.0', description: 'Jobs, workflows and media pipelines on NATS JetStream.' },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
-      security: [{ apiKey: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(swagger, openapiOptions());
   // The OpenAPI document and its UI are public: their routes are marked so as they register.
   await app.register(async (docs) => {
     docs.addHook('onRoute', (route) => {
@@ -80,6 +74,11 @@ export async function buildApp(deps: AppDeps, extraRoutes: ((app: FastifyInstanc
   });
   await app.register(websocket, { options: { maxPayload: WS_MAX_FRAME_BYTES } });
   await app.register(authPlugin, { keys: deps.keys, failuresPerMinute: deps.config.AUTH_FAILURES_PER_MINUTE });
+  // While NATS is disconnected every call would wait out its 10 s timeout before failing:
+  // a request to the API is answered 503 (with Retry-After) at once instead.
+  app.addHook('preHandler', async (req, reply) => {
+    if (req.routeOptions.config?.scope && !deps.ctx.connected()) return unavailable(reply);
+  });
 
   app.addHook('onResponse', async (req, reply) => {
     deps.metrics.requests.inc({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });

@@ -35,7 +35,7 @@ const runtime = await startServiceRuntime('gateway', config);
 const queues = [...new Set([...DEFAULT_QUEUES, ...Object.values(config.QUEUE_ROUTES)])];
 const index = new JobIndex(runtime.ctx, runtime.logger);
 await index.start();
-const queueStats = new QueueStats(runtime.ctx, runtime.buckets, () => queues);
+const queueStats = new QueueStats(runtime.ctx, runtime.buckets, () => queues, runtime.jobs.registry);
 const metrics = createMetrics(index, queueStats);
 const app = await buildApp({
   config,

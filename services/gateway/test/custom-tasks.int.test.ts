@@ -99,6 +99,13 @@ describe('custom tasks through the gateway', () => {
     expect((await gw.call('/v1/tasks', { key: null })).status).toBe(401);
   });
 
+  it('the custom task’s queue is listed and controlled like a built-in one', async () => {
+    const list = (await (await gw.call('/v1/queues', { key: ALPHA_KEY })).json()) as { items: { name: string; consumers: number }[] };
+    expect(list.items.find((q) => q.name === 'acme')).toMatchObject({ consumers: 1 });
+    expect((await gw.call('/v1/queues/acme', { key: ALPHA_KEY })).status).toBe(200);
+    expect((await gw.call('/v1/queues/nobody', { key: ALPHA_KEY })).status).toBe(404);
+  });
+
   it('a workflow mixes custom and built-in steps, a built-in step consuming the custom step’s output', async () => {
     const res = await gw.call('/v1/workflows', {
       method: 'POST',

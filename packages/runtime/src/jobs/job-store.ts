@@ -6,6 +6,14 @@ import { isWrongLastSequence } from '../nats/nats-errors.js';
 
 const encoder = new TextEncoder();
 
+export interface JobWriteOptions {
+  /** `progress` events are skipped by readers that only follow state. @default state */
+  kind?: JobEventKind;
+  headers?: MsgHdrs;
+  expectSeq?: number;
+  timeoutMs?: number;
+}
+
 /**
  * Job records live as events: every change publishes the whole record on
  * `events.jobs.<id>`, and the latest record is a direct get of the last message on
@@ -18,12 +26,15 @@ export class JobStore {
    * Publishes the record; resolves once the EVENTS stream has it. With `expectSeq`, the
    * write only lands if the job's last event is still that one (compare-and-set): a
    * writer outside the worker (cancel, release) cannot overwrite a newer state.
+   * `timeoutMs` bounds this one write (nats.js waits its default 10 s otherwise).
    */
-  write(job: JobRecord, kind: JobEventKind = 'state', headers?: MsgHdrs, expectSeq?: number): Promise<PubAck> {
+  write(job: JobRecord, options: JobWriteOptions = {}): Promise<PubAck> {
+    const { kind = 'state', headers, expectSeq, timeoutMs } = options;
     const event: JobEvent = { kind, job: { ...job, updatedAt: new Date().toISOString() } };
     return this.ctx.js.publish(jobEventSubject(job.id), encoder.encode(JSON.stringify(event)), {
       ...(headers ? { headers } : {}),
       ...(expectSeq !== undefined ? { expect: { lastSubjectSequence: expectSeq } } : {}),
+      ...(timeoutMs !== undefined ? { timeout: timeoutMs } : {}),
     });
   }
 
@@ -49,7 +60,7 @@ export class JobStore {
       const next = change(current.job);
       if (!next) return current.job;
       try {
-        await this.write(next, 'state', undefined, current.seq);
+        await this.write(next, { expectSeq: current.seq });
         return next;
       } catch (err) {
         if (!isWrongLastSequence(err)) throw err;

@@ -11,6 +11,11 @@ export interface NatsContext {
   jsm: JetStreamManager;
   kvm: Kvm;
   objm: Objm;
+  /**
+   * False from a disconnect until the client is reconnected. Calls made meanwhile wait for
+   * their timeout; a server answering requests can refuse at once instead (503).
+   */
+  connected(): boolean;
 }
 
 export interface NatsConnectOptions {
@@ -38,5 +43,12 @@ export async function connectNats(options: NatsConnectOptions): Promise<NatsCont
   const nc = await connect(connectOptions);
   const jsm = await jetstreamManager(nc, { timeout: 10_000 });
   const js = jetstream(nc, { timeout: 10_000 });
-  return { nc, js, jsm, kvm: new Kvm(js), objm: new Objm(js) };
+  let connected = true;
+  void (async () => {
+    for await (const status of nc.status()) {
+      if (status.type === 'disconnect') connected = false;
+      else if (status.type === 'reconnect') connected = true;
+    }
+  })();
+  return { nc, js, jsm, kvm: new Kvm(js), objm: new Objm(js), connected: () => connected && !nc.isClosed() };
 }

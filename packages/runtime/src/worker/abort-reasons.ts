@@ -20,6 +20,6 @@ export class HardTimeoutError extends ReelayError {
 /** The worker is stopping: the job is handed back, not failed. */
 export class ShutdownError extends ReelayError {
   constructor() {
-    super('SHUTDOWN', 'the worker shut down before the job finished; handed back to the queue', { retryable: true });
+    super(ErrorCode.SHUTDOWN, 'the worker shut down before the job finished; handed back to the queue', { retryable: true });
   }
 }

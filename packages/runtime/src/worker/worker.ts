@@ -228,7 +228,11 @@ export class Worker {
       const definition = this.options.tasks?.[type] ?? getTask(type);
       if (!definition) throw new Error(`${this.options.service}: handler "${type}" has no task definition (pass it in \`tasks\`)`);
       if (!this.options.queues.includes(definition.queue) && !(definition.queue === 'media' && this.options.queues.includes('media-gpu'))) {
-        throw new Error(`${this.options.service}: task ${type} runs on queue "${definition.queue}", which this worker does not serve`);
+        // Not an error: QUEUE_ROUTES may send the type to a queue this worker does serve.
+        this.deps.logger.warn(
+          { task: type, queue: definition.queue, queues: this.options.queues },
+          'task registered on a queue this worker does not pull',
+        );
       }
       definitions.push(definition);
     }
@@ -509,17 +513,28 @@ export class Worker {
    * message is then redelivered after AckWait.
    */
   private async writeDurably(message: JobMessage, record: JobRecord): Promise<void> {
-    for (let retry = 0; ; retry++) {
-      try {
-        await this.deps.jobs.store.write(record);
-        return;
-      } catch (err) {
-        if (!isNatsUnavailable(err) || this.state === 'stopped') throw err;
-        if (retry % 10 === 0)
-          this.deps.logger.warn({ err, job_id: record.id, status: record.status }, 'recording the job state failed; retrying');
-        message.working();
-        await sleep(Math.min(2_000, 100 * 2 ** Math.min(retry, 5)));
+    // The attempt's own in-progress acks stopped with its handler: keep the message ours
+    // while the write waits out a disconnect, or AckWait hands the job to another worker
+    // and a finished job runs twice (with WORKER_LOST in its history).
+    const keepAlive = setInterval(() => message.working(), Math.max(500, Math.floor(this.options.ackWaitMs / 3)));
+    // Each try is bounded well under AckWait, so a write stuck on a dead connection is
+    // retried on the new one instead of holding the job past its AckWait.
+    const timeoutMs = Math.max(1_000, Math.min(5_000, Math.floor(this.options.ackWaitMs / 2)));
+    try {
+      for (let retry = 0; ; retry++) {
+        try {
+          await this.deps.jobs.store.write(record, { timeoutMs });
+          return;
+        } catch (err) {
+          if (!isNatsUnavailable(err) || this.state === 'stopped') throw err;
+          if (retry % 10 === 0)
+            this.deps.logger.warn({ err, job_id: record.id, status: record.status }, 'recording the job state failed; retrying');
+          message.working();
+          await sleep(Math.min(2_000, 100 * 2 ** Math.min(retry, 5)));
+        }
       }
+    } finally {
+      clearInterval(keepAlive);
     }
   }
 
@@ -538,7 +553,7 @@ export class Worker {
       progressTimer = undefined;
       if (settled) return;
       lastProgressWrite = Date.now();
-      void store.write(record.get(), 'progress').catch(() => {});
+      void store.write(record.get(), { kind: 'progress' }).catch(() => {});
     };
     const ctx: JobContext = {
       jobId: envelope.id,
@@ -599,7 +614,7 @@ export class Worker {
         return {
           kind: 'failed',
           error: {
-            code: 'OUTPUT_INVALID',
+            code: ErrorCode.OUTPUT_INVALID,
             message: `handler returned output that breaks the ${envelope.type} contract: ${parsed.error.message}`,
             retryable: false,
           },
@@ -622,7 +637,7 @@ export class Worker {
         // The trailing report the throttle held back: it lands before the final state.
         clearTimeout(progressTimer);
         progressTimer = undefined;
-        await store.write(record.get(), 'progress').catch(() => {});
+        await store.write(record.get(), { kind: 'progress' }).catch(() => {});
       }
       settled = true;
       children.killAll();

@@ -7,7 +7,7 @@ import {
   type QueueView,
   WorkerHeartbeat,
 } from '@reelay/contracts';
-import type { Buckets, NatsContext } from '@reelay/runtime';
+import type { Buckets, NatsContext, TaskRegistry } from '@reelay/runtime';
 
 /** Live queue figures, read from JetStream consumer info and worker heartbeats. */
 export class QueueStats {
@@ -15,15 +15,24 @@ export class QueueStats {
     private readonly ctx: NatsContext,
     private readonly buckets: Buckets,
     private readonly queues: () => string[],
+    /** Custom queues come with the task types registered on them. */
+    private readonly registry?: TaskRegistry,
   ) {}
 
-  names(): string[] {
+  /** The queues every deployment has (built-in and QUEUE_ROUTES): readiness checks these. */
+  baseNames(): string[] {
     return this.queues();
   }
 
+  /** Every queue: the base ones and those of registered task types. */
+  async names(): Promise<string[]> {
+    const registered = this.registry ? (await this.registry.list()).map((t) => t.queue) : [];
+    return [...new Set([...this.queues(), ...registered])];
+  }
+
   async all(): Promise<QueueView[]> {
-    const workers = await this.liveWorkers();
-    return Promise.all(this.queues().map((q) => this.one(q, workers)));
+    const [workers, names] = await Promise.all([this.liveWorkers(), this.names()]);
+    return Promise.all(names.map((q) => this.one(q, workers)));
   }
 
   async one(queue: string, workers?: WorkerHeartbeat[]): Promise<QueueView> {

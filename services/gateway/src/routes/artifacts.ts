@@ -30,6 +30,7 @@ export function artifactRoutes(deps: AppDeps) {
         config: { scope: 'jobs:write' },
         schema: {
           tags: ['artifacts'],
+          operationId: 'uploadArtifact',
           summary: 'Upload a media file (raw body, streamed)',
           querystring: UploadQuery,
           response: { 201: ArtifactRef },
@@ -69,6 +70,7 @@ export function artifactRoutes(deps: AppDeps) {
         config: { public: true },
         schema: {
           tags: ['artifacts'],
+          operationId: 'downloadArtifact',
           summary: 'Download an artifact (Range supported; signed links need no key)',
           params: IdParams,
           querystring: DownloadQuery,

@@ -17,7 +17,13 @@ export const batchRoutes =
       '/v1/batches',
       {
         config: { scope: 'jobs:write' },
-        schema: { tags: ['batches'], summary: 'Submit many jobs at once', body: SubmitBatchBody, response: { 202: SubmitBatchResponse } },
+        schema: {
+          tags: ['batches'],
+          operationId: 'submitBatch',
+          summary: 'Submit many jobs at once',
+          body: SubmitBatchBody,
+          response: { 202: SubmitBatchResponse },
+        },
       },
       async (req, reply) => {
         const id = newJobId();
@@ -57,6 +63,7 @@ export const batchRoutes =
         config: { scope: 'jobs:read' },
         schema: {
           tags: ['batches'],
+          operationId: 'getBatch',
           summary: 'Counts of a batch’s jobs by state',
           params: z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/) }),
           response: { 200: BatchView },

@@ -20,7 +20,13 @@ export const deadLetterRoutes =
       '/v1/dlq',
       {
         config: { scope: 'jobs:read' },
-        schema: { tags: ['dlq'], summary: 'Dead jobs with their errors', querystring: DlqQuery, response: { 200: DlqListResponse } },
+        schema: {
+          tags: ['dlq'],
+          operationId: 'listDeadLetters',
+          summary: 'Dead jobs with their errors',
+          querystring: DlqQuery,
+          response: { 200: DlqListResponse },
+        },
       },
       async (req) => {
         const items = await deps.jobs.listDeadLetters(req.query.queue, req.query.limit);
@@ -34,6 +40,7 @@ export const deadLetterRoutes =
         config: { scope: 'jobs:write' },
         schema: {
           tags: ['dlq'],
+          operationId: 'requeueDeadLetter',
           summary: 'Queue a dead job again; a body (optional) may patch its input, timeoutMs and maxAttempts',
           params: JobIdParams,
           // No body arrives as null: nothing to patch, the job runs again as it was.
@@ -57,7 +64,10 @@ export const deadLetterRoutes =
 
     app.delete(
       '/v1/dlq/:id',
-      { config: { scope: 'jobs:write' }, schema: { tags: ['dlq'], summary: 'Discard a dead job', params: JobIdParams } },
+      {
+        config: { scope: 'jobs:write' },
+        schema: { tags: ['dlq'], operationId: 'deleteDeadLetter', summary: 'Discard a dead job', params: JobIdParams },
+      },
       async (req, reply) => {
         await visibleDead(req.principal, req.params.id);
         await deps.jobs.deleteDeadLetter(req.params.id);

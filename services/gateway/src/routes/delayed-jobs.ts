@@ -18,6 +18,7 @@ export const delayedJobRoutes =
         config: { scope: 'jobs:read' },
         schema: {
           tags: ['jobs'],
+          operationId: 'listDelayedJobs',
           summary: 'Delayed jobs waiting for their runAt, soonest first',
           querystring: DelayedJobsQuery,
           response: { 200: DelayedJobsResponse },

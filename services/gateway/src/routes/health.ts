@@ -7,25 +7,34 @@ import { unavailable } from '../http/error-handler.js';
 export const healthRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    app.get('/healthz', { config: { public: true }, schema: { tags: ['health'], summary: 'The process is alive' } }, async () => ({
-      ok: true,
-    }));
+    app.get(
+      '/healthz',
+      { config: { public: true }, schema: { tags: ['health'], operationId: 'checkLiveness', summary: 'The process is alive' } },
+      async () => ({ ok: true }),
+    );
     app.get(
       '/readyz',
-      { config: { public: true }, schema: { tags: ['health'], summary: 'NATS is reachable and the streams exist' } },
+      {
+        config: { public: true },
+        schema: { tags: ['health'], operationId: 'checkReadiness', summary: 'NATS is reachable and the streams exist' },
+      },
       async (_req, reply) => {
         try {
           if (deps.ctx.nc.isClosed()) throw new Error('NATS connection closed');
           await deps.ctx.nc.flush();
-          for (const stream of [EVENTS_STREAM, ...deps.queueStats.names().map(jobsStream)]) await deps.ctx.jsm.streams.info(stream);
+          for (const stream of [EVENTS_STREAM, ...deps.queueStats.baseNames().map(jobsStream)]) await deps.ctx.jsm.streams.info(stream);
           return { ok: true };
         } catch (err) {
           return unavailable(reply, `not ready: ${(err as Error).message}`);
         }
       },
     );
-    app.get('/metrics', { config: { public: true }, schema: { tags: ['health'], summary: 'Prometheus metrics' } }, async (_req, reply) => {
-      reply.header('content-type', deps.metrics.registry.contentType);
-      return deps.metrics.registry.metrics();
-    });
+    app.get(
+      '/metrics',
+      { config: { public: true }, schema: { tags: ['health'], operationId: 'getMetrics', summary: 'Prometheus metrics' } },
+      async (_req, reply) => {
+        reply.header('content-type', deps.metrics.registry.contentType);
+        return deps.metrics.registry.metrics();
+      },
+    );
   };

@@ -21,6 +21,7 @@ export const jobEventRoutes =
         config: { scope: 'jobs:read', queryToken: true },
         schema: {
           tags: ['jobs'],
+          operationId: 'streamJobEvents',
           summary: 'Stream a job’s state and progress (SSE, resumable with Last-Event-ID)',
           params: JobIdParams,
           headers: JobEventsHeaders,

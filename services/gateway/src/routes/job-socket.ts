@@ -25,7 +25,7 @@ export function jobSocketRoutes(deps: AppDeps) {
       method: 'GET',
       url: '/v1/ws',
       config: { scope: 'jobs:read', queryToken: true },
-      schema: { tags: ['jobs'], summary: 'WebSocket job updates (subscribe, unsubscribe, ping)' },
+      schema: { tags: ['jobs'], operationId: 'connectJobSocket', summary: 'WebSocket job updates (subscribe, unsubscribe, ping)' },
       handler: async () => {
         throw new HttpError('INVALID_INPUT', 'this route speaks WebSocket: connect with an Upgrade request');
       },

@@ -46,6 +46,7 @@ export const jobRoutes =
         config: { scope: 'jobs:write' },
         schema: {
           tags: ['jobs'],
+          operationId: 'submitJob',
           summary: 'Submit a job',
           body: SubmitJobBody,
           headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }).passthrough(),
@@ -67,7 +68,13 @@ export const jobRoutes =
       '/v1/jobs',
       {
         config: { scope: 'jobs:read' },
-        schema: { tags: ['jobs'], summary: 'List jobs, newest first', querystring: ListJobsQuery, response: { 200: ListJobsResponse } },
+        schema: {
+          tags: ['jobs'],
+          operationId: 'listJobs',
+          summary: 'List jobs, newest first',
+          querystring: ListJobsQuery,
+          response: { 200: ListJobsResponse },
+        },
       },
       async (req) => {
         const { project, status, type, limit, cursor } = req.query;
@@ -79,7 +86,10 @@ export const jobRoutes =
 
     app.get(
       '/v1/jobs/:id',
-      { config: { scope: 'jobs:read' }, schema: { tags: ['jobs'], summary: 'Get a job', params: JobIdParams, response: { 200: JobView } } },
+      {
+        config: { scope: 'jobs:read' },
+        schema: { tags: ['jobs'], operationId: 'getJob', summary: 'Get a job', params: JobIdParams, response: { 200: JobView } },
+      },
       async (req) => visibleJob(deps, req.principal, req.params.id),
     );
 
@@ -87,7 +97,7 @@ export const jobRoutes =
       '/v1/jobs/:id/cancel',
       {
         config: { scope: 'jobs:write' },
-        schema: { tags: ['jobs'], summary: 'Cancel a job', params: JobIdParams, response: { 202: Cancelled } },
+        schema: { tags: ['jobs'], operationId: 'cancelJob', summary: 'Cancel a job', params: JobIdParams, response: { 202: Cancelled } },
       },
       async (req, reply) => {
         await visibleJob(deps, req.principal, req.params.id);
@@ -103,6 +113,7 @@ export const jobRoutes =
         config: { scope: 'jobs:read' },
         schema: {
           tags: ['jobs'],
+          operationId: 'waitForJob',
           summary: 'Wait until a job finishes (408 on timeout)',
           params: JobIdParams,
           querystring: WaitQuery,

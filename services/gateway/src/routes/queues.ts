@@ -7,15 +7,20 @@ import { HttpError } from '../http/http-error.js';
 export const queueRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    const known = (name: string) => {
-      if (!deps.queueStats.names().includes(name)) throw new HttpError('NOT_FOUND', `queue ${name} not found`);
+    const known = async (name: string) => {
+      if (!(await deps.queueStats.names()).includes(name)) throw new HttpError('NOT_FOUND', `queue ${name} not found`);
     };
 
     app.get(
       '/v1/queues',
       {
         config: { scope: 'jobs:read' },
-        schema: { tags: ['queues'], summary: 'All queues with per-band figures', response: { 200: QueueListResponse } },
+        schema: {
+          tags: ['queues'],
+          operationId: 'listQueues',
+          summary: 'All queues with per-band figures',
+          response: { 200: QueueListResponse },
+        },
       },
       async () => ({
         items: await deps.queueStats.all(),
@@ -26,10 +31,10 @@ export const queueRoutes =
       '/v1/queues/:name',
       {
         config: { scope: 'jobs:read' },
-        schema: { tags: ['queues'], summary: 'One queue', params: QueueNameParams, response: { 200: QueueView } },
+        schema: { tags: ['queues'], operationId: 'getQueue', summary: 'One queue', params: QueueNameParams, response: { 200: QueueView } },
       },
       async (req) => {
-        known(req.params.name);
+        await known(req.params.name);
         return deps.queueStats.one(req.params.name);
       },
     );
@@ -41,13 +46,14 @@ export const queueRoutes =
           config: { scope: 'admin' },
           schema: {
             tags: ['queues'],
+            operationId: `${action}Queue`,
             summary: `${action} a queue: workers ${action === 'pause' ? 'stop' : 'start'} taking its jobs`,
             params: QueueNameParams,
             response: { 200: QueueView },
           },
         },
         async (req) => {
-          known(req.params.name);
+          await known(req.params.name);
           await deps.buckets.queueState.put(req.params.name, JSON.stringify({ paused: action === 'pause', at: new Date().toISOString() }));
           return deps.queueStats.one(req.params.name);
         },
@@ -60,13 +66,14 @@ export const queueRoutes =
         config: { scope: 'admin' },
         schema: {
           tags: ['queues'],
+          operationId: 'purgeQueue',
           summary: 'Drop every waiting job of a queue (their records become cancelled; running jobs are left alone)',
           params: QueueNameParams,
           response: { 200: PurgeResponse },
         },
       },
       async (req) => {
-        known(req.params.name);
+        await known(req.params.name);
         const stream = jobsStream(req.params.name);
         let purged = 0;
         for (const { id, seq } of await queuedMessages(deps, stream)) {

@@ -31,7 +31,13 @@ export const scheduleRoutes =
       '/v1/schedules',
       {
         config: { scope: 'jobs:read' },
-        schema: { tags: ['schedules'], summary: 'List schedules', querystring: ScheduleListQuery, response: { 200: ScheduleListResponse } },
+        schema: {
+          tags: ['schedules'],
+          operationId: 'listSchedules',
+          summary: 'List schedules',
+          querystring: ScheduleListQuery,
+          response: { 200: ScheduleListResponse },
+        },
       },
       async (req) => {
         const { project } = req.query;
@@ -51,7 +57,13 @@ export const scheduleRoutes =
       '/v1/schedules',
       {
         config: { scope: 'jobs:write' },
-        schema: { tags: ['schedules'], summary: 'Create a schedule', body: CreateScheduleBody, response: { 201: ScheduleView } },
+        schema: {
+          tags: ['schedules'],
+          operationId: 'createSchedule',
+          summary: 'Create a schedule',
+          body: CreateScheduleBody,
+          response: { 201: ScheduleView },
+        },
       },
       async (req, reply) => {
         const body = req.body;
@@ -89,14 +101,23 @@ export const scheduleRoutes =
       '/v1/schedules/:id',
       {
         config: { scope: 'jobs:read' },
-        schema: { tags: ['schedules'], summary: 'Get a schedule', params: ScheduleIdParams, response: { 200: ScheduleView } },
+        schema: {
+          tags: ['schedules'],
+          operationId: 'getSchedule',
+          summary: 'Get a schedule',
+          params: ScheduleIdParams,
+          response: { 200: ScheduleView },
+        },
       },
       async (req) => (await visible(kv, req.principal, req.params.id)).schedule,
     );
 
     app.delete(
       '/v1/schedules/:id',
-      { config: { scope: 'jobs:write' }, schema: { tags: ['schedules'], summary: 'Delete a schedule', params: ScheduleIdParams } },
+      {
+        config: { scope: 'jobs:write' },
+        schema: { tags: ['schedules'], operationId: 'deleteSchedule', summary: 'Delete a schedule', params: ScheduleIdParams },
+      },
       async (req, reply) => {
         const { schedule, revision } = await visible(kv, req.principal, req.params.id);
         if (schedule.builtIn) throw new HttpError('CONFLICT', `schedule ${schedule.id} is built in: pause it instead`);
@@ -112,6 +133,7 @@ export const scheduleRoutes =
           config: { scope: 'jobs:write' },
           schema: {
             tags: ['schedules'],
+            operationId: `${action}Schedule`,
             summary: action === 'pause' ? 'Stop firing a schedule' : 'Fire a paused schedule again (missed ticks are not caught up)',
             params: ScheduleIdParams,
             response: { 200: ScheduleView },

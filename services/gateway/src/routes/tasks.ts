@@ -20,6 +20,7 @@ export const taskRoutes =
         config: { scope: 'jobs:read' },
         schema: {
           tags: ['tasks'],
+          operationId: 'listTasks',
           summary: 'Every task type, built-in and registered, with its schemas and live workers',
           response: { 200: TaskListResponse },
         },
@@ -31,7 +32,7 @@ export const taskRoutes =
       '/v1/tasks/:type',
       {
         config: { scope: 'jobs:read' },
-        schema: { tags: ['tasks'], summary: 'One task type', params: TaskTypeParams, response: { 200: TaskView } },
+        schema: { tags: ['tasks'], operationId: 'getTask', summary: 'One task type', params: TaskTypeParams, response: { 200: TaskView } },
       },
       async (req) => {
         const task = (await all()).find((t) => t.type === req.params.type);

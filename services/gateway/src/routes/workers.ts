@@ -32,6 +32,7 @@ export const workerRoutes =
         config: { scope: 'jobs:read' },
         schema: {
           tags: ['workers'],
+          operationId: 'listWorkers',
           summary: 'Live workers (running job ids only of projects the key can see)',
           response: { 200: WorkerListResponse },
         },

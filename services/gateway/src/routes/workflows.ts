@@ -37,6 +37,7 @@ export const workflowRoutes =
         config: { scope: 'jobs:write' },
         schema: {
           tags: ['workflows'],
+          operationId: 'submitWorkflow',
           summary: 'Submit a workflow (a DAG of steps) or a preset such as {"preset":"reel"}',
           body: SubmitWorkflowBody,
           response: { 202: SubmitWorkflowResponse },
@@ -62,6 +63,7 @@ export const workflowRoutes =
         config: { scope: 'jobs:read' },
         schema: {
           tags: ['workflows'],
+          operationId: 'getWorkflow',
           summary: 'Get a workflow: every step, overall status and progress',
           params: WorkflowIdParams,
           response: { 200: WorkflowView },
@@ -81,6 +83,7 @@ export const workflowRoutes =
         config: { scope: 'jobs:write' },
         schema: {
           tags: ['workflows'],
+          operationId: 'cancelWorkflow',
           summary: 'Cancel a running workflow and its queued or running steps',
           params: WorkflowIdParams,
           response: { 202: SubmitWorkflowResponse },
@@ -99,6 +102,7 @@ export const workflowRoutes =
         config: { scope: 'jobs:write' },
         schema: {
           tags: ['workflows'],
+          operationId: 'retryWorkflow',
           summary: 'Re-run the failed, cancelled and skipped steps of a workflow; succeeded steps keep their outputs',
           params: WorkflowIdParams,
           response: { 202: SubmitWorkflowResponse },

@@ -166,7 +166,7 @@ export class DelayedReleaser {
         // message unacked: the next look publishes again, so nothing stays stuck.
         if (record?.status !== 'queued') {
           try {
-            await this.store.write(released(record, envelope), 'state', traceHeaders(), recordSeq ?? 0);
+            await this.store.write(released(record, envelope), { headers: traceHeaders(), expectSeq: recordSeq ?? 0 });
           } catch (err) {
             if (isWrongLastSequence(err)) return false;
             throw err;
