@@ -13,6 +13,8 @@ say "building"
 pnpm build || die "build failed"
 say "linting"
 pnpm lint || die "lint failed (pnpm format fixes formatting)"
+say "typechecking the fault suite"
+pnpm exec tsc -p test/faults/tsconfig.json --noEmit || die "the fault suite does not typecheck"
 
 report=.vitest-report.json
 rm -f "$report"

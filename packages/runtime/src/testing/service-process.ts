@@ -40,11 +40,17 @@ export function startProcess(entry: string, env: Record<string, string>, args: s
           waiters.delete(check);
           reject(new Error(`timed out waiting for ${pattern} in output:\n${out.slice(-4000)}`));
         }, timeoutMs);
-        const onExit = () => {
+        // A process that exits before it is ready fails the wait at once, with its output.
+        const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
           check();
+          if (!waiters.has(check)) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          reject(new Error(`exited (${signal ?? `code ${code}`}) before writing ${pattern}; output:\n${out.slice(-4000)}`));
         };
-        proc.once('exit', onExit);
         waiters.add(check);
+        if (proc.exitCode !== null || proc.signalCode !== null) return onExit(proc.exitCode, proc.signalCode);
+        proc.once('exit', onExit);
         check();
       });
     },
