@@ -3,9 +3,9 @@ import { z } from 'zod';
 /** Every non-2xx gateway answer: `{error:{code, message, details?}}`. */
 export const ErrorResponse = z.object({
   error: z.object({
-    code: z.string(),
-    message: z.string(),
-    details: z.unknown().optional(),
+    code: z.string().describe('A stable code (docs/errors.md lists them): decide by it, never by the message.'),
+    message: z.string().describe('What went wrong, for people; it may change between versions.'),
+    details: z.unknown().optional().describe('More, by code: for INVALID_INPUT a list of `{path, message}`, one per failing field.'),
   }),
 });
 export type ErrorResponse = z.infer<typeof ErrorResponse>;
