@@ -237,3 +237,17 @@ export {
   RegisteredTask,
 } from './task-registry.js';
 export { TaskWorker, TaskView, TaskListResponse, TaskTypeParams } from './http/tasks.js';
+export {
+  BOOK_CHAPTER_CONTENT_TYPE,
+  BookSourceId,
+  BookSource,
+  BookSourceRef,
+  Citation,
+  BookParagraph,
+  BookSection,
+  BookPartKind,
+  BookChapter,
+  OutlineChapter,
+  BookOutline,
+  BookManifest,
+} from './tasks/book-document.js';
