@@ -1,6 +1,7 @@
 # Installs what Reelay needs on a fresh Debian machine that has only Node.js:
 # pnpm (corepack first, npm as the fallback) and, through apt-get when root,
-# nats-server, ffmpeg/ffprobe, flite, espeak-ng and pocketsphinx with its English model.
+# nats-server, ffmpeg/ffprobe, flite, espeak-ng, pocketsphinx with its English model and
+# poppler-utils (pdftotext, pdfinfo, pdffonts).
 # Sourced by scripts/start.sh and scripts/test.sh; says what to do when it cannot.
 
 PNPM_VERSION="$(node -p "require('./package.json').packageManager.split('@')[1]")"
@@ -43,6 +44,11 @@ APT_TOOLS=(
   "flite:flite"
   "espeak-ng:espeak-ng"
   "pocketsphinx_continuous:pocketsphinx"
+  # The book export tests read PDFs back (text, page count, fonts); pdftoppm renders pages.
+  "pdftotext:poppler-utils"
+  "pdfinfo:poppler-utils"
+  "pdffonts:poppler-utils"
+  "pdftoppm:poppler-utils"
 )
 
 ensure_apt_tools() {

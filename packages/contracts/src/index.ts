@@ -251,3 +251,14 @@ export {
   BookOutline,
   BookManifest,
 } from './tasks/book-document.js';
+export {
+  BOOK_EXPORT_QUEUE,
+  BookExportFormat,
+  BOOK_EXPORT_CONTENT_TYPES,
+  BookExportOptions,
+  BookExportInput,
+  BookExportOutput,
+  BookPdfExportOutput,
+  BookExportAllOutput,
+  bookExportTasks,
+} from './tasks/book-export.js';

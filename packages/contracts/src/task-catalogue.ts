@@ -5,6 +5,7 @@ import { aiTasks } from './tasks/ai.js';
 import { mediaTasks } from './tasks/media.js';
 import { publishTasks } from './tasks/publish.js';
 import { upkeepTasks } from './tasks/upkeep.js';
+import { bookExportTasks } from './tasks/book-export.js';
 
 /**
  * Every task type Reelay knows. Each family lives in tasks/<family>.ts; this file only
@@ -16,6 +17,7 @@ export const taskCatalogue = {
   ...mediaTasks,
   ...publishTasks,
   ...upkeepTasks,
+  ...bookExportTasks,
 } as const;
 
 export type TaskCatalogue = typeof taskCatalogue;
