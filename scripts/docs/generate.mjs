@@ -16,6 +16,7 @@ const services = {
   ai: (await load('services/ai/dist/config.js')).AiEnv,
   publisher: (await load('services/publisher/dist/config.js')).PublisherEnv,
   scheduler: (await load('services/scheduler/dist/config.js')).SchedulerEnv,
+  books: (await load('services/books/dist/config.js')).BooksEnv,
 };
 
 const cell = (s) =>

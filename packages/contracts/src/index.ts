@@ -252,6 +252,27 @@ export {
   BookManifest,
 } from './tasks/book-document.js';
 export {
+  BOOK_GENERATION_QUEUE,
+  BOOK_VALIDATION_QUEUE,
+  BookWriterName,
+  BookValidationReason,
+  BookValidationReport,
+  BookPartSummary,
+  BookOutlineInput,
+  BookOutlineOutput,
+  BookChapterInput,
+  BookRegenerateInput,
+  BookChaptersInput,
+  BookChaptersOutput,
+  BookFrameInput,
+  BookValidateLengthInput,
+  BookValidateSourcesInput,
+  BookValidateQualityInput,
+  BookValidateBookInput,
+  BookValidateOutput,
+  bookTasks,
+} from './tasks/book.js';
+export {
   BOOK_EXPORT_QUEUE,
   BookExportFormat,
   BOOK_EXPORT_CONTENT_TYPES,

@@ -5,6 +5,7 @@ import { aiTasks } from './tasks/ai.js';
 import { mediaTasks } from './tasks/media.js';
 import { publishTasks } from './tasks/publish.js';
 import { upkeepTasks } from './tasks/upkeep.js';
+import { bookTasks } from './tasks/book.js';
 import { bookExportTasks } from './tasks/book-export.js';
 
 /**
@@ -17,6 +18,7 @@ export const taskCatalogue = {
   ...mediaTasks,
   ...publishTasks,
   ...upkeepTasks,
+  ...bookTasks,
   ...bookExportTasks,
 } as const;
 

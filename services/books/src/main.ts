@@ -1,6 +1,61 @@
 /**
- * services/books — the BookGen system: outline and chapter generation, validation and
- * export (Markdown, Word, PDF) on their own queues. Placeholder entry; the generation
- * and export workers land next.
+ * services/books — the BookGen system: outline, chapter, introduction and conclusion
+ * generation (queue book-generation), the four validation checks (book-validation) and
+ * export to Markdown, Word and PDF (book-export). BOOKS_ROLES picks which of the three
+ * workers this process runs, each with its own concurrency, as the reference's
+ * specialised workers (content generator ×2, validator ×2, exporter ×1).
+ * Config is parsed here, once; nothing else reads process.env.
  */
-export {};
+import { BOOK_GENERATION_QUEUE, BOOK_VALIDATION_QUEUE } from '@reelay/contracts';
+import { onShutdownSignal, parseEnvOrExit, startServiceRuntime, type TaskImplementation, Worker, workerTasks } from '@reelay/runtime';
+import { type BookRole, BooksEnv } from './config.js';
+import { exportTaskImplementations } from './export/index.js';
+import { generationTaskImplementations } from './generation/generation-tasks.js';
+import { OfflineWriter } from './generation/part-writer.js';
+import { validationTaskImplementations } from './validation/validation-tasks.js';
+
+const config = parseEnvOrExit(BooksEnv, process.env, 'books');
+
+const roles: Record<BookRole, { queue: string; concurrency: number; tasks: () => TaskImplementation[] }> = {
+  generation: {
+    queue: BOOK_GENERATION_QUEUE,
+    concurrency: config.BOOKS_GENERATION_CONCURRENCY,
+    tasks: () => generationTaskImplementations({ writer: new OfflineWriter() }),
+  },
+  validation: {
+    queue: BOOK_VALIDATION_QUEUE,
+    concurrency: config.BOOKS_VALIDATION_CONCURRENCY,
+    tasks: () => validationTaskImplementations(),
+  },
+  export: { queue: 'book-export', concurrency: config.BOOKS_EXPORT_CONCURRENCY, tasks: () => exportTaskImplementations() },
+};
+
+const chosen = config.BOOKS_ROLES.map((role) => ({ role, ...roles[role] }));
+const runtime = await startServiceRuntime(
+  'books',
+  config,
+  chosen.map((r) => r.queue),
+);
+// One worker per role: each has its own queue and slots, so a long PDF export never
+// takes a slot a chapter is waiting for.
+const workers = chosen.map(({ role, queue, concurrency, tasks }) => {
+  const { handlers, tasks: definitions } = workerTasks(tasks());
+  return new Worker(
+    { ctx: runtime.ctx, logger: runtime.logger, buckets: runtime.buckets, artifacts: runtime.artifacts, jobs: runtime.jobs },
+    {
+      service: `books-${role}`,
+      queues: [queue],
+      concurrency,
+      handlers,
+      tasks: definitions,
+      ackWaitMs: config.ACK_WAIT_MS,
+      shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+    },
+  );
+});
+for (const worker of workers) await worker.start();
+runtime.logger.info({ roles: config.BOOKS_ROLES, writer: 'offline-extractive' }, 'books ready');
+onShutdownSignal(runtime.logger, async () => {
+  await Promise.all(workers.map((w) => w.stop()));
+  await runtime.close();
+});

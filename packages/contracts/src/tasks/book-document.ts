@@ -77,6 +77,8 @@ export const OutlineChapter = z.object({
   summary: z.string(),
   /** The sources this chapter draws on. */
   sourceIds: z.array(BookSourceId).min(1),
+  /** The topic's terms, most characteristic first: what the composer matches passages by. */
+  keywords: z.array(z.string()).optional(),
   targetWords: z.number().int().positive(),
 });
 export type OutlineChapter = z.infer<typeof OutlineChapter>;

@@ -1,0 +1,42 @@
+/**
+ * The books service's configuration: the runtime's variables, which roles this process
+ * runs, and each role's concurrency. Parsed once in main.ts; nothing else reads
+ * process.env. One image serves every role, so a deployment picks its role by
+ * BOOKS_ROLES (compose and Kubernetes run generation, validation and export apart).
+ */
+import { envInt, RuntimeEnv } from '@reelay/runtime';
+import { z } from 'zod';
+
+export const BOOK_ROLES = ['generation', 'validation', 'export'] as const;
+export type BookRole = (typeof BOOK_ROLES)[number];
+
+export const BooksEnv = RuntimeEnv.extend({
+  BOOKS_ROLES: z
+    .string()
+    .default(BOOK_ROLES.join(','))
+    .transform((v, ctx) => {
+      const roles = [
+        ...new Set(
+          v
+            .split(',')
+            .map((r) => r.trim())
+            .filter(Boolean),
+        ),
+      ];
+      for (const r of roles) {
+        if (!(BOOK_ROLES as readonly string[]).includes(r))
+          ctx.addIssue({ code: 'custom', message: `unknown role "${r}" (use ${BOOK_ROLES.join(', ')})` });
+      }
+      if (!roles.length) ctx.addIssue({ code: 'custom', message: 'name at least one role' });
+      return roles as BookRole[];
+    })
+    .describe(
+      'Comma-separated roles this process runs: generation (book-generation queue), validation (book-validation), export (book-export).',
+    ),
+  BOOKS_GENERATION_CONCURRENCY: envInt(2, 1).describe(
+    'Concurrent book-generation jobs (outline, chapters, introduction, conclusion) in this process.',
+  ),
+  BOOKS_VALIDATION_CONCURRENCY: envInt(2, 1).describe('Concurrent book-validation jobs in this process.'),
+  BOOKS_EXPORT_CONCURRENCY: envInt(1, 1).describe('Concurrent book-export jobs in this process (PDF rendering is CPU-bound).'),
+});
+export type BooksEnv = z.output<typeof BooksEnv>;
