@@ -1,5 +1,6 @@
 import { WorkflowRecord } from '@reelay/contracts';
 import type { KV } from '@nats-io/kv';
+import { isWrongLastSequence } from '../nats/nats-errors.js';
 
 const encoder = new TextEncoder();
 /** Enough for any real contention (a handful of writers per workflow); a bound against bugs. */
@@ -57,8 +58,5 @@ export class WorkflowStore {
   }
 }
 
-/** JetStream's "wrong last sequence" (API error 10071): someone else wrote first. */
-function isWrongRevision(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: string; api_error?: { err_code?: number } };
-  return e?.api_error?.err_code === 10071 || e?.code === 10071 || /wrong last sequence/i.test(String(e?.message ?? ''));
-}
+/** A KV update against a stale revision: someone else wrote first. */
+const isWrongRevision = isWrongLastSequence;
