@@ -1,10 +1,11 @@
-import { type JobRecord, JobEvent } from '@reelay/contracts';
+import type { JobRecord } from '@reelay/contracts';
 import { waitUntil } from '@reelay/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 import { ALPHA_KEY, BETA_READER_KEY, type GatewayFixture, startGateway } from './gateway-fixture.js';
+import { readSse } from './stream-clients.js';
 
 const submit = async (g: GatewayFixture, body: unknown, key?: string, headers?: Record<string, string>) => {
   const res = await g.call('/v1/jobs', { method: 'POST', json: body, ...(key ? { key } : {}), ...(headers ? { headers } : {}) });
@@ -15,35 +16,6 @@ const waitDone = async (g: GatewayFixture, id: string): Promise<JobRecord> => {
   expect(res.status).toBe(200);
   return (await res.json()) as JobRecord;
 };
-
-/** Reads an SSE response until `stopAfter` events arrived or the stream ended. */
-async function readSse(res: Response, stopAfter = Number.POSITIVE_INFINITY, abort?: AbortController) {
-  const events: { id: string; event: string; data: JobEvent }[] = [];
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  while (events.length < stopAfter) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let cut = buffer.indexOf('\n\n');
-    while (cut >= 0) {
-      const block = buffer.slice(0, cut);
-      buffer = buffer.slice(cut + 2);
-      const fields = Object.fromEntries(
-        block
-          .split('\n')
-          .filter((l) => l && !l.startsWith(':'))
-          .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
-      );
-      if (fields.data) events.push({ id: fields.id ?? '', event: fields.event ?? '', data: JobEvent.parse(JSON.parse(fields.data)) });
-      cut = buffer.indexOf('\n\n');
-    }
-  }
-  abort?.abort();
-  await reader.cancel().catch(() => {});
-  return events;
-}
 
 describe('gateway over real HTTP', () => {
   let g: GatewayFixture;

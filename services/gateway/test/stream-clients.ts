@@ -2,6 +2,7 @@ import { JobEvent, type JobRecord, type WsServerMessage } from '@reelay/contract
 import { waitUntil } from '@reelay/runtime/testing';
 import WebSocket from 'ws';
 import type { GatewayFixture } from './gateway-fixture.js';
+import { createParser } from 'eventsource-parser';
 
 /** Submits a job (with the admin key unless given) and returns the answer. */
 export async function submit(g: GatewayFixture, body: unknown, key?: string) {
@@ -22,32 +23,25 @@ export interface SseEvent {
   data: JobEvent;
 }
 
-/** Reads an SSE response until the stream ends (or `stopAfter` events arrived). */
-export async function readSse(res: Response, stopAfter = Number.POSITIVE_INFINITY): Promise<SseEvent[]> {
+/**
+ * Reads an SSE response (parsed by eventsource-parser, as the SDK does) until the stream
+ * ends or `stopAfter` events arrived; `abort` then closes the request.
+ */
+export async function readSse(res: Response, stopAfter = Number.POSITIVE_INFINITY, abort?: AbortController): Promise<SseEvent[]> {
   const events: SseEvent[] = [];
+  const parser = createParser({
+    onEvent: (m) => events.push({ id: m.id ?? '', event: m.event ?? '', data: JobEvent.parse(JSON.parse(m.data)) }),
+  });
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
-  let buffer = '';
   while (events.length < stopAfter) {
     const { value, done } = await reader.read();
     if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let cut = buffer.indexOf('\n\n');
-    while (cut >= 0) {
-      const block = buffer.slice(0, cut);
-      buffer = buffer.slice(cut + 2);
-      const fields = Object.fromEntries(
-        block
-          .split('\n')
-          .filter((l) => l && !l.startsWith(':'))
-          .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
-      );
-      if (fields.data) events.push({ id: fields.id ?? '', event: fields.event ?? '', data: JobEvent.parse(JSON.parse(fields.data)) });
-      cut = buffer.indexOf('\n\n');
-    }
+    parser.feed(decoder.decode(value, { stream: true }));
   }
+  abort?.abort();
   await reader.cancel().catch(() => {});
-  return events;
+  return events.slice(0, stopAfter);
 }
 
 export interface JobSocket {
