@@ -271,6 +271,8 @@ export {
   BookValidateBookInput,
   BookValidateOutput,
   bookTasks,
+  BookTarget,
+  BookPresetBody,
 } from './tasks/book.js';
 export {
   BOOK_EXPORT_QUEUE,

@@ -91,4 +91,11 @@ export { probeGpus } from './worker/host-stats.js';
 export { systemHandlers, systemTaskImplementations } from './worker/system-handlers.js';
 export { abortableSleep } from './worker/abortable-sleep.js';
 export { startServiceRuntime, onShutdownSignal, type ServiceRuntime } from './service.js';
-export { WorkflowClient, type WorkflowClientOptions, expandReelPreset, colourCardPng, stepJobKey } from './workflows/index.js';
+export {
+  WorkflowClient,
+  type WorkflowClientOptions,
+  expandReelPreset,
+  expandBookPreset,
+  colourCardPng,
+  stepJobKey,
+} from './workflows/index.js';

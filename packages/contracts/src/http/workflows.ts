@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ArtifactId } from '../artifact.js';
 import { WireError } from '../errors.js';
 import { JOB_STATUSES } from '../job-record.js';
+import { BookPresetBody } from '../tasks/book.js';
 import { Platform } from '../tasks/media.js';
 import { WORKFLOW_STATUSES, WorkflowSpec } from '../workflows.js';
 
@@ -72,7 +73,7 @@ export const ReelPresetBody = z
 export type ReelPresetBody = z.input<typeof ReelPresetBody>;
 
 /** POST /v1/workflows: a workflow spec, or a preset that expands into one. */
-export const SubmitWorkflowBody = z.union([ReelPresetBody, WorkflowSpec]);
+export const SubmitWorkflowBody = z.union([ReelPresetBody, BookPresetBody, WorkflowSpec]);
 export type SubmitWorkflowBody = z.infer<typeof SubmitWorkflowBody>;
 
 export const SubmitWorkflowResponse = z.object({

@@ -283,3 +283,54 @@ export const bookTasks = {
     output: BookValidateOutput,
   }),
 } as const;
+
+// ---- the `book` workflow preset ----
+
+/** Where the book preset publishes: each format to a folder, or one webhook call with all three. */
+export const BookTarget = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('folder'),
+      dir: z.string().min(1).max(4096),
+      overwrite: z.boolean().default(false),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('webhook'),
+      url: z.url({ protocol: /^https?$/ }),
+      account: z.string().optional(),
+    })
+    .strict(),
+]);
+export type BookTarget = z.input<typeof BookTarget>;
+
+/**
+ * `{"preset":"book", title, sources, chapters}`: outline → chapters (at most `batchSize`
+ * at once) → per-chapter length, source and quality checks → introduction and conclusion
+ * → the whole-book check → export to Markdown, Word and PDF → publish per target.
+ * The DAG is fixed when the workflow is submitted, so the number of chapters is an input.
+ */
+export const BookPresetBody = z
+  .object({
+    preset: z.literal('book'),
+    title: z.string().trim().min(1).max(300),
+    subtitle: z.string().max(300).optional(),
+    author: z.string().max(200).optional(),
+    sources: Sources,
+    chapters: z.number().int().min(1).max(40),
+    wordsPerChapter: z.number().int().min(100).max(20_000).default(1_500),
+    introductionWords: z.number().int().min(50).max(5_000).default(400),
+    conclusionWords: z.number().int().min(50).max(5_000).default(400),
+    /** Chapters written at once: chapter k starts when chapter k − batchSize is done. */
+    batchSize: z.number().int().min(1).max(40).default(4),
+    maxRegenerations: MaxRegenerations,
+    targets: z.array(BookTarget).max(10).default([]),
+    name: z.string().min(1).max(200).optional(),
+    project: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only')
+      .optional(),
+  })
+  .strict();
+export type BookPresetBody = z.input<typeof BookPresetBody>;

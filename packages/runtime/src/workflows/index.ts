@@ -1,5 +1,6 @@
 /** Workflows: the client shared by the gateway and the scheduler's engine. */
 export { WorkflowClient, type WorkflowClientOptions } from './workflow-client.js';
 export { expandReelPreset } from './reel-preset.js';
+export { expandBookPreset } from './book-preset.js';
 export { colourCardPng } from './colour-card.js';
 export { stepJobKey } from './workflow-plan.js';

@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream';
-import type { JobRecord, ReelPresetBody, WorkflowRecord, WorkflowSpec, WorkflowView } from '@reelay/contracts';
+import type { BookPresetBody, JobRecord, ReelPresetBody, WorkflowRecord, WorkflowSpec, WorkflowView } from '@reelay/contracts';
 import type { KV } from '@nats-io/kv';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { ConflictError, InvalidInputError, type JobClient, NotFoundError } from '../jobs/job-client.js';
 import { newJobId } from '../jobs/new-job-id.js';
 import { currentTraceId, inSpan, SpanKind, traceCarrier } from '../telemetry/tracing.js';
+import { expandBookPreset } from './book-preset.js';
 import { colourCardPng } from './colour-card.js';
 import { expandReelPreset } from './reel-preset.js';
 import { WorkflowDriver } from './workflow-driver.js';
@@ -96,6 +97,30 @@ export class WorkflowClient {
       background = card.id;
     }
     return this.submit(expandReelPreset(body, background), { project });
+  }
+
+  /**
+   * Expands the book preset and submits it. Inline source texts are stored as text
+   * artifacts of the project first: every generation and validation step names the
+   * sources, and the workflow record (in KV) stays small.
+   */
+  async submitBook(body: BookPresetBody, options: { project?: string } = {}): Promise<WorkflowRecord> {
+    const project = options.project ?? body.project ?? this.options.defaultProject ?? 'default';
+    const artifacts = this.options.artifacts;
+    const sources = await Promise.all(
+      body.sources.map(async (source) => {
+        if (source.text === undefined) return source;
+        if (!artifacts) throw new InvalidInputError('the book preset needs its sources as artifacts here');
+        const stored = await artifacts.putStream(Readable.from([Buffer.from(source.text)]), {
+          name: `source-${source.id}.md`,
+          contentType: 'text/markdown',
+          project,
+        });
+        const { text: _text, ...rest } = source;
+        return { ...rest, artifactId: stored.id };
+      }),
+    );
+    return this.submit(expandBookPreset({ ...body, sources }), { project });
   }
 
   async get(id: string): Promise<WorkflowRecord | undefined> {

@@ -1,4 +1,5 @@
 import {
+  BookPresetBody,
   ReelPresetBody,
   SubmitWorkflowBody,
   SubmitWorkflowResponse,
@@ -38,7 +39,7 @@ export const workflowRoutes =
         schema: {
           tags: ['workflows'],
           operationId: 'submitWorkflow',
-          summary: 'Submit a workflow (a DAG of steps) or a preset such as {"preset":"reel"}',
+          summary: 'Submit a workflow (a DAG of steps) or a preset: {"preset":"reel"} or {"preset":"book"}',
           body: SubmitWorkflowBody,
           response: { 202: SubmitWorkflowResponse },
         },
@@ -51,7 +52,11 @@ export const workflowRoutes =
         // when it sent a traceparent): every step job is sent inside it.
         const parent = contextFromCarrier(traceHeaders(req.headers));
         const record = await inSpan('POST /v1/workflows', { kind: SpanKind.SERVER, parent }, () =>
-          'preset' in body ? workflows.submitReel(ReelPresetBody.parse(body), { project }) : workflows.submit(body, { project }),
+          !('preset' in body)
+            ? workflows.submit(body, { project })
+            : body.preset === 'book'
+              ? workflows.submitBook(BookPresetBody.parse(body), { project })
+              : workflows.submitReel(ReelPresetBody.parse(body), { project }),
         );
         return reply.code(202).send({ id: record.id, status: record.status });
       },
