@@ -56,6 +56,7 @@ start_service scheduler
 start_service ai
 start_service render-gpu
 start_service publisher PUBLISH_FOLDER_ROOTS="$DATA/published"
+start_service books # generation, validation and export workers (BOOKS_ROLES)
 start_service gateway PORT="$GATEWAY_PORT" REELAY_API_KEYS_FILE="$KEYS"
 
 URL="http://127.0.0.1:$GATEWAY_PORT"
