@@ -6,7 +6,7 @@
  * (pdftotext) and the Markdown — and each chapter's step checked in the workflow.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -55,6 +55,7 @@ describe('the book pipeline', () => {
 
   afterAll(async () => {
     await system?.close();
+    if (work) await rm(work, { recursive: true, force: true });
   });
 
   it('three sources become a validated book, published as Markdown, Word and PDF that read back with every chapter', async () => {
