@@ -1,15 +1,28 @@
 /** Reading artifacts back in tests: download to a temp file, measure with ffprobe. */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { ArtifactStore } from '@reelay/runtime';
+import { afterAll } from 'vitest';
 
 const run = promisify(execFile);
 
+/** One temp root per test file, removed after its tests: downloads never outlive the run. */
+let root: string | undefined;
+function downloadsRoot(): string {
+  root ??= mkdtempSync(path.join(os.tmpdir(), 'reelay-ai-test-'));
+  return root;
+}
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+  root = undefined;
+});
+
 export async function downloadArtifact(artifacts: ArtifactStore, id: string, name: string): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'reelay-ai-test-'));
+  const dir = await mkdtemp(path.join(downloadsRoot(), 'artifact-'));
   const file = path.join(dir, name);
   await artifacts.getToFile(id, file);
   return file;

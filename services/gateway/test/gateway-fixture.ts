@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ServiceProcess, startTestSystem, type TestSystem } from '@reelay/runtime/testing';
@@ -23,7 +22,7 @@ export interface GatewayFixture {
 /** A real nats-server, the real gateway and the scheduler (which serves system.*), as processes. */
 export async function startGateway(env: Record<string, string> = {}): Promise<GatewayFixture> {
   const system = await startTestSystem({ ackWaitMs: 2_000 });
-  const keysFile = path.join(os.tmpdir(), `reelay-keys-${process.pid}-${Date.now()}.json`);
+  const keysFile = path.join(system.dir, 'api-keys.json');
   await writeFile(
     keysFile,
     JSON.stringify([

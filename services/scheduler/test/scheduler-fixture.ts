@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ALL_JOB_EVENTS, EVENTS_STREAM, type JobRecord, ScheduleLabel } from '@reelay/contracts';
@@ -23,7 +22,7 @@ export interface GatewayHandle {
 
 /** The real gateway as a process, with one admin key. */
 export async function startGateway(system: TestSystem): Promise<GatewayHandle> {
-  const keysFile = path.join(os.tmpdir(), `reelay-scheduler-keys-${process.pid}-${Date.now()}.json`);
+  const keysFile = path.join(system.dir, 'api-keys.json');
   await writeFile(
     keysFile,
     JSON.stringify([{ name: 'admin', key: ADMIN_KEY, scopes: ['jobs:write', 'jobs:read', 'admin'], projects: ['*'] }]),

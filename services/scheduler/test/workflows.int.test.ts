@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chain, chord, EVENTS_STREAM, group, type JobRecord, type WorkflowSpec, type WorkflowView } from '@reelay/contracts';
@@ -88,7 +87,7 @@ async function workflowCount(): Promise<number> {
 
 beforeAll(async () => {
   system = await startTestSystem({ ackWaitMs: 2_000 });
-  const keysFile = path.join(os.tmpdir(), `reelay-workflow-keys-${process.pid}-${Date.now()}.json`);
+  const keysFile = path.join(system.dir, 'api-keys.json');
   await writeFile(keysFile, JSON.stringify([{ key: KEY, scopes: ['jobs:write', 'jobs:read', 'admin'], projects: ['*'] }]));
   scheduler = await system.startService(SCHEDULER, {}, /scheduler ready/);
   const gateway = await system.startService(GATEWAY, { PORT: '0', REELAY_API_KEYS_FILE: keysFile }, /gateway ready on/);

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { DEFAULT_QUEUES, type JobRecord, type TaskDefinition } from '@reelay/contracts';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
 import { JobClient } from '../jobs/job-client.js';
@@ -14,6 +17,8 @@ export interface TestSystem {
   client: JobClient;
   artifacts: ArtifactStore;
   processes: ServiceProcess[];
+  /** A private temp directory for the test's files (key files, downloads); removed by close(). */
+  dir: string;
   /** Starts a service entry (e.g. services/ai/dist/main.js) with NATS_URL set; waits for `ready`. */
   startService(entry: string, env?: Record<string, string>, ready?: RegExp): Promise<ServiceProcess>;
   waitForStatus(id: string, statuses: JobRecord['status'][], timeoutMs?: number): Promise<JobRecord>;
@@ -28,6 +33,7 @@ export async function startTestSystem(
   options: { queues?: string[]; tasks?: Record<string, TaskDefinition>; ackWaitMs?: number } = {},
 ): Promise<TestSystem> {
   const nats = await startNatsServer();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'reelay-test-system-'));
   const ctx = await connectNats({ url: nats.url, name: 'test-system' });
   const ackWaitMs = options.ackWaitMs ?? 5_000;
   const buckets = await ensureTopology(ctx, {
@@ -46,6 +52,7 @@ export async function startTestSystem(
     client,
     artifacts,
     processes,
+    dir,
     async startService(entry, env = {}, ready = /ready/) {
       const p = startProcess(entry, { NATS_URL: nats.url, ACK_WAIT_MS: String(ackWaitMs), ...env });
       processes.push(p);
@@ -65,6 +72,7 @@ export async function startTestSystem(
       await Promise.all(processes.map((p) => p.kill('SIGKILL')));
       await ctx.nc.close().catch(() => {});
       await nats.stop();
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }
