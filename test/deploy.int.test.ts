@@ -33,7 +33,8 @@ const contracts = (await import(pathToFileURL(fromService.resolve('@reelay/contr
 };
 const { jobsStream, bandConsumer, PRIORITY_BANDS, DEFAULT_QUEUES, ApiKeysFile } = contracts;
 
-const SERVICES = ['gateway', 'render-gpu', 'ai', 'publisher', 'scheduler'] as const;
+/** Service packages (services/<name>); each is one NATS user. */
+const SERVICES = ['gateway', 'render-gpu', 'ai', 'publisher', 'scheduler', 'books'] as const;
 /** Image → the service package it runs. render-gpu has a second, CUDA-based image. */
 const IMAGES: Record<string, string> = {
   gateway: 'gateway',
@@ -42,6 +43,28 @@ const IMAGES: Record<string, string> = {
   ai: 'ai',
   publisher: 'publisher',
   scheduler: 'scheduler',
+  books: 'books',
+};
+/**
+ * What compose and Kubernetes run → its image. Most services run as one workload named
+ * after them; render-gpu adds a CUDA workload, and books runs one workload per role.
+ */
+const WORKLOADS: Record<string, string> = {
+  gateway: 'gateway',
+  'render-gpu': 'render-gpu',
+  'render-gpu-cuda': 'render-gpu.cuda',
+  ai: 'ai',
+  publisher: 'publisher',
+  scheduler: 'scheduler',
+  'books-generation': 'books',
+  'books-validation': 'books',
+  'books-export': 'books',
+};
+/** The books workloads: BOOKS_ROLES role and replicas, as the reference BookGen system (generator ×2, validator ×2, exporter ×1). */
+const BOOK_WORKLOADS: Record<string, { role: string; replicas: number }> = {
+  'books-generation': { role: 'generation', replicas: 2 },
+  'books-validation': { role: 'validation', replicas: 2 },
+  'books-export': { role: 'export', replicas: 1 },
 };
 /** Worker Deployment → the queue it serves (render-gpu on CPU takes media, on GPU media-gpu). */
 const WORKER_QUEUES: Record<string, string> = {
@@ -50,6 +73,9 @@ const WORKER_QUEUES: Record<string, string> = {
   ai: 'ai',
   publisher: 'publish',
   scheduler: 'system',
+  'books-generation': 'book-generation',
+  'books-validation': 'book-validation',
+  'books-export': 'book-export',
 };
 const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 const WORKER_HEALTH = /proc\/1\/stat/;
@@ -246,7 +272,9 @@ describe('Dockerfiles', () => {
     expect(aptOf('render-gpu')).toContain('ffmpeg');
     expect(aptOf('render-gpu.cuda')).toContain('ffmpeg');
     expect(aptOf('ai')).toEqual(expect.arrayContaining(['ffmpeg', 'flite', 'espeak-ng', 'pocketsphinx', 'pocketsphinx-en-us']));
-    for (const image of ['gateway', 'publisher', 'scheduler']) expect(aptOf(image), `${image} needs no system packages`).toEqual([]);
+    // books: the PDF export's fonts come from the npm package dejavu-fonts-ttf.
+    for (const image of ['gateway', 'publisher', 'scheduler', 'books'])
+      expect(aptOf(image), `${image} needs no system packages`).toEqual([]);
 
     // NVENC: the NVIDIA runtime mounts libnvidia-encode only when asked for `video`.
     const cuda = dockerfile(join(deployDir, 'render-gpu.cuda.Dockerfile')).stages.at(-1)!;
@@ -320,8 +348,8 @@ describe('docker compose', () => {
   const services = compose.services as Record<string, any>;
 
   it('runs nats, jaeger and every service, each pointed at nats and at jaeger for traces', () => {
-    for (const name of [...SERVICES, 'render-gpu-cuda', 'nats', 'jaeger']) expect(Object.keys(services)).toContain(name);
-    for (const name of [...SERVICES, 'render-gpu-cuda']) {
+    expect(Object.keys(services).sort()).toEqual([...Object.keys(WORKLOADS), 'nats', 'jaeger'].sort());
+    for (const name of Object.keys(WORKLOADS)) {
       const env = services[name].environment;
       expect(env.NATS_URL, `${name} NATS_URL`).toBe('nats://nats:4222');
       expect(env.OTEL_EXPORTER_OTLP_ENDPOINT, `${name} OTLP`).toBe('http://jaeger:4318');
@@ -344,11 +372,10 @@ describe('docker compose', () => {
   });
 
   it('every service builds from the repository root with its own Dockerfile', () => {
-    for (const name of [...SERVICES, 'render-gpu-cuda']) {
+    for (const [name, image] of Object.entries(WORKLOADS)) {
       const build = services[name].build;
       expect(resolve(deployDir, build.context), `${name} context`).toBe(root);
-      const expected = name === 'render-gpu-cuda' ? 'deploy/render-gpu.cuda.Dockerfile' : `deploy/${name}.Dockerfile`;
-      expect(build.dockerfile).toBe(expected);
+      expect(build.dockerfile).toBe(`deploy/${image}.Dockerfile`);
       expect(existsSync(join(root, build.dockerfile))).toBe(true);
       expect(services[name].image, `${name} image`).toMatch(/^reelay\/[a-z-]+:[\w.-]+$/);
     }
@@ -385,6 +412,17 @@ describe('docker compose', () => {
     expect(services.jaeger.ports).toEqual(expect.arrayContaining(['4318:4318', '16686:16686']));
   });
 
+  it('books runs as three role workers from one image: generation ×2, validation ×2, export ×1', () => {
+    for (const [name, { role, replicas }] of Object.entries(BOOK_WORKLOADS)) {
+      expect(services[name].environment.BOOKS_ROLES, `${name} BOOKS_ROLES`).toBe(role);
+      expect(services[name].deploy?.replicas ?? 1, `${name} replicas`).toBe(replicas);
+      expect(services[name].image).toBe(services['books-generation'].image);
+      // Replicas need compose-chosen names and no published ports.
+      expect(services[name].container_name, name).toBeUndefined();
+      expect(services[name].ports, name).toBeUndefined();
+    }
+  });
+
   it('the NVENC render worker is opt-in (profile gpu) and reserves an NVIDIA GPU with the video capability', () => {
     const cuda = services['render-gpu-cuda'];
     expect(cuda.profiles).toEqual(['gpu']);
@@ -392,7 +430,8 @@ describe('docker compose', () => {
     expect(devices).toHaveLength(1);
     expect(devices[0].driver).toBe('nvidia');
     expect(devices[0].capabilities).toEqual(expect.arrayContaining(['gpu', 'video']));
-    for (const name of SERVICES) expect(services[name].profiles, `${name} runs by default`).toBeUndefined();
+    for (const name of Object.keys(WORKLOADS).filter((n) => n !== 'render-gpu-cuda'))
+      expect(services[name].profiles, `${name} runs by default`).toBeUndefined();
   });
 });
 
@@ -432,8 +471,10 @@ describe('Kubernetes (kustomize + KEDA)', () => {
   });
 
   it('there is a Deployment per service plus the GPU render worker, all with resources, a liveness probe and a non-root, read-only container', () => {
-    expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...SERVICES, 'render-gpu-cuda'].sort());
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(Object.keys(WORKLOADS).sort());
     for (const d of deployments) {
+      const image = d.spec.template.spec.containers[0].image.split(':')[0];
+      expect(image, `${d.metadata.name} image`).toBe(`reelay/${WORKLOADS[d.metadata.name]!.replace('.', '-')}`);
       const name = d.metadata.name;
       const pod = d.spec.template.spec;
       expect(d.spec.selector.matchLabels, name).toEqual(d.spec.template.metadata.labels);
@@ -506,6 +547,15 @@ describe('Kubernetes (kustomize + KEDA)', () => {
     }
     // Every default queue has workers that scale on it.
     expect(Object.values(WORKER_QUEUES).sort()).toEqual([...DEFAULT_QUEUES].sort());
+  });
+
+  it('each books Deployment runs its one BOOKS_ROLES role, with the reference replicas as its KEDA floor', () => {
+    for (const [name, { role, replicas }] of Object.entries(BOOK_WORKLOADS)) {
+      const d = byName('Deployment', name);
+      expect(envValue(d.spec.template.spec.containers[0], 'BOOKS_ROLES'), `${name} BOOKS_ROLES`).toBe(role);
+      expect(d.spec.replicas, `${name} replicas`).toBe(replicas);
+      expect(ofKind('ScaledObject').find((s) => s.spec.scaleTargetRef.name === name).spec.minReplicaCount, name).toBe(replicas);
+    }
   });
 
   it('the GPU render Deployment requests one nvidia.com/gpu and the NVENC driver capabilities, and may idle at zero', () => {

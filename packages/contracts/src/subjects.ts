@@ -1,7 +1,16 @@
 /**
  * Every stream, subject, consumer and bucket name in Reelay. Nothing else spells them.
  */
-export const DEFAULT_QUEUES = ['media', 'media-gpu', 'ai', 'publish', 'system'] as const;
+export const DEFAULT_QUEUES = [
+  'media',
+  'media-gpu',
+  'ai',
+  'publish',
+  'system',
+  'book-generation',
+  'book-validation',
+  'book-export',
+] as const;
 
 /** Queue names end up in subjects and stream names: keep them to safe characters. */
 export const QUEUE_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;

@@ -1,0 +1,69 @@
+# syntax=docker/dockerfile:1.7
+# @reelay/books — the BookGen workers: generation (queue book-generation), validation
+# (book-validation) and export to Markdown, Word and PDF (book-export). One image serves
+# every role; each deployment picks its role with BOOKS_ROLES.
+#
+# Build from the repository root (the context must hold the whole workspace; turbo prune
+# cuts it down to this service and the workspace packages it depends on):
+#   docker build -f deploy/books.Dockerfile -t reelay/books .
+
+ARG NODE_IMAGE=node:22-bookworm-slim
+ARG TURBO_VERSION=2.11.11
+
+# ── base: node + pnpm. corepack reads the exact pnpm version from the root package.json
+#    ("packageManager"), so the image and a developer's machine resolve the same lockfile.
+FROM ${NODE_IMAGE} AS base
+ENV PNPM_HOME=/pnpm \
+    PATH=/pnpm:$PATH \
+    COREPACK_ENABLE_DOWNLOAD_PROMPT=0 \
+    TURBO_TELEMETRY_DISABLED=1
+RUN corepack enable
+WORKDIR /repo
+
+# ── prune: only @reelay/books, its workspace dependencies and a lockfile cut to match.
+#    out/json holds package.json files + lockfile (the install layer stays cached until a
+#    dependency changes); out/full holds the sources.
+FROM base AS prune
+ARG TURBO_VERSION
+COPY . .
+RUN pnpm dlx turbo@${TURBO_VERSION} prune @reelay/books --docker
+
+# ── build: install from the pruned lockfile, compile the service and what it imports,
+#    then lay out a production-only copy in /out.
+FROM base AS build
+COPY --from=prune /repo/out/json/ .
+RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
+    pnpm install --frozen-lockfile
+COPY --from=prune /repo/out/full/ .
+RUN pnpm turbo run build --filter=@reelay/books...
+# pnpm 10 only deploys from workspaces with inject-workspace-packages=true; the workspace
+# does not inject (developers want live-linked packages), so --legacy: it copies the built
+# @reelay/* dependencies (with their dist/) into /out/node_modules like pnpm 9 did. Checked
+# with this lockfile: /out runs with plain `node dist/main.js`.
+RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
+    pnpm --filter @reelay/books deploy --prod --legacy /out
+
+# ── runtime: node and the deploy output, nothing from the build. No system packages: the
+#    PDF export embeds DejaVu fonts from the npm package dejavu-fonts-ttf (in /out's
+#    node_modules), and docx and pdfkit are plain JavaScript.
+FROM ${NODE_IMAGE} AS runtime
+# A numeric uid so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
+RUN groupadd --system --gid 10001 reelay \
+ && useradd --system --uid 10001 --gid reelay --home-dir /app --no-create-home --shell /usr/sbin/nologin reelay
+WORKDIR /app
+ENV NODE_ENV=production
+# Files stay owned by root: the service user can read the code but not change it.
+COPY --from=build /out/ ./
+USER 10001:10001
+# The runtime drains on SIGTERM: running jobs get SHUTDOWN_GRACE_MS (default 30 s) to
+# finish, then are handed back to JetStream. Give the container longer than that to stop
+# (compose stop_grace_period, Kubernetes terminationGracePeriodSeconds).
+STOPSIGNAL SIGTERM
+# Workers have no HTTP port. This check only says that the service process (PID 1, node)
+# exists and is not stopped or a zombie; it cannot see a wedged event loop. The real
+# liveness signal of a worker is its heartbeat in KV `workers`, which expires when it
+# stops beating and is what the scheduler and the dashboard read.
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "const s = require('fs').readFileSync('/proc/1/stat', 'utf8'); process.exit('RSD'.includes(s.slice(s.lastIndexOf(')') + 2)[0]) ? 0 : 1)"]
+# node is PID 1 (no init): it handles SIGTERM itself; the service starts no child processes.
+CMD ["node", "dist/main.js"]
