@@ -12,7 +12,7 @@ import {
   type OpenAiCompatibleServer,
   SPEECH_SECONDS_PER_CHAR,
   startOpenAiCompatibleServer,
-} from './openai-compatible-server.js';
+} from '@reelay/ai-providers/testing';
 import { toneWav } from './wav-tone.js';
 
 const AI_MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));

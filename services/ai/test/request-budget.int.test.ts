@@ -1,7 +1,7 @@
 import { RetryAfterError } from '@reelay/runtime';
 import { startTestSystem, type TestSystem } from '@reelay/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RequestBudget } from '../src/providers/request-budget.js';
+import { RequestBudget } from '@reelay/ai-providers';
 
 describe('provider rate budget in the shared ratelimits bucket (real nats-server)', () => {
   let system: TestSystem;

@@ -3,6 +3,8 @@
  * runs, and each role's concurrency. Parsed once in main.ts; nothing else reads
  * process.env. One image serves every role, so a deployment picks its role by
  * BOOKS_ROLES (compose and Kubernetes run generation, validation and export apart).
+ * BOOK_AI_BASE_URL picks the generation engine: set, an OpenAI-compatible chat model
+ * writes; unset, the offline extractive composer does.
  */
 import { envInt, RuntimeEnv } from '@reelay/runtime';
 import { z } from 'zod';
@@ -38,5 +40,15 @@ export const BooksEnv = RuntimeEnv.extend({
   ),
   BOOKS_VALIDATION_CONCURRENCY: envInt(2, 1).describe('Concurrent book-validation jobs in this process.'),
   BOOKS_EXPORT_CONCURRENCY: envInt(1, 1).describe('Concurrent book-export jobs in this process (PDF rendering is CPU-bound).'),
+  BOOK_AI_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      'OpenAI-compatible API base for book generation, e.g. https://api.openai.com/v1 or http://localhost:11434/v1. Unset: the offline extractive writer.',
+    ),
+  BOOK_AI_API_KEY: z.string().optional().describe('Bearer key for BOOK_AI_BASE_URL (never logged).'),
+  BOOK_AI_MODEL: z.string().default('gpt-4o-mini').describe('Chat model that writes outlines and parts when BOOK_AI_BASE_URL is set.'),
+  BOOK_AI_TIMEOUT_MS: envInt(120_000, 1_000).describe('Per-request timeout for the chat provider; a timeout is retried.'),
+  BOOK_AI_REQUESTS_PER_MINUTE: envInt(0, 0).describe('Chat requests per minute across all books replicas (0 = no limit).'),
 });
 export type BooksEnv = z.output<typeof BooksEnv>;

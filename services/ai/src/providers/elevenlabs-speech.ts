@@ -7,8 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { AiProvider } from '@reelay/contracts';
 import type { JobContext } from '@reelay/runtime';
 import type { Synthesizer, VoiceSettings } from '../voice/synthesizer.js';
-import { type Prices, withCost } from './pricing.js';
-import type { ProviderHttp } from './provider-http.js';
+import { type Prices, type ProviderHttp, withCost } from '@reelay/ai-providers';
 import { wavHeader } from '../voice/wav-header.js';
 
 const SAMPLE_RATE = 24_000;

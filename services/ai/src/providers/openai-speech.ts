@@ -10,8 +10,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { AiProvider } from '@reelay/contracts';
 import type { JobContext } from '@reelay/runtime';
 import type { Synthesizer, VoiceSettings } from '../voice/synthesizer.js';
-import { type Prices, withCost } from './pricing.js';
-import type { ProviderHttp } from './provider-http.js';
+import { type Prices, type ProviderHttp, withCost } from '@reelay/ai-providers';
 
 export class OpenAiSpeech implements Synthesizer {
   constructor(

@@ -8,8 +8,7 @@ import { AiProvider, ErrorCode, type TimedWord, type TranscriptSegment } from '@
 import { type JobContext, TransientError } from '@reelay/runtime';
 import { z } from 'zod';
 import type { Transcriber, TranscribeOptions, Transcript } from '../voice/transcriber.js';
-import { type Prices, withCost } from './pricing.js';
-import type { ProviderHttp } from './provider-http.js';
+import { type Prices, type ProviderHttp, withCost } from '@reelay/ai-providers';
 
 const VerboseJson = z.object({
   text: z.string(),

@@ -1,5 +1,5 @@
 /** What the ai handlers are built from; main.ts assembles it from the parsed config. */
-import type { ChatClient } from '../providers/chat-client.js';
+import type { ChatClient } from '@reelay/ai-providers';
 import type { Synthesizer } from '../voice/synthesizer.js';
 import type { Transcriber } from '../voice/transcriber.js';
 

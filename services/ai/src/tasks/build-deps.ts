@@ -5,12 +5,10 @@
  */
 import type { Buckets } from '@reelay/runtime';
 import type { AiEnv } from '../config.js';
-import { ChatClient } from '../providers/chat-client.js';
+import { ChatClient, ProviderHttp, RequestBudget } from '@reelay/ai-providers';
 import { ElevenLabsSpeech } from '../providers/elevenlabs-speech.js';
 import { OpenAiSpeech } from '../providers/openai-speech.js';
 import { OpenAiTranscription } from '../providers/openai-transcription.js';
-import { ProviderHttp } from '../providers/provider-http.js';
-import { RequestBudget } from '../providers/request-budget.js';
 import { OfflineSynthesizer } from '../voice/offline-synthesizer.js';
 import { PocketsphinxRecognizer } from '../voice/pocketsphinx-recognizer.js';
 import type { Synthesizer } from '../voice/synthesizer.js';

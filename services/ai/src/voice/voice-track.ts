@@ -8,7 +8,7 @@
 import path from 'node:path';
 import type { AiUsage, TimedSentence } from '@reelay/contracts';
 import type { JobContext } from '@reelay/runtime';
-import { addUsage } from '../providers/pricing.js';
+import { addUsage } from '@reelay/ai-providers';
 import { concatenate, probeAudio, silence, toTrackPcm } from './audio-files.js';
 import type { Synthesizer, VoiceSettings } from './synthesizer.js';
 

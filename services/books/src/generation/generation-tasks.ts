@@ -23,7 +23,9 @@ export function generationTaskImplementations(deps: GenerationDeps): TaskImpleme
     implementTask(bookTasks['book.outline'], async (input, ctx) => {
       const { corpus, model } = await prepare(ctx, input.sources);
       const plan = planOutline(corpus, model, input);
-      return { ...plan, writer: 'offline-extractive' as const };
+      if (!writer.wordOutline) return { ...plan, writer: writer.name };
+      const outline = await writer.wordOutline(plan.outline, corpus, model, ctx.signal);
+      return { ...plan, outline, writer: writer.name, ...(writer.model ? { model: writer.model } : {}) };
     }),
     implementTask(bookTasks['book.chapter'], async (input, ctx) => {
       const { corpus, model } = await prepare(ctx, input.sources);

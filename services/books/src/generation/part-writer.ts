@@ -46,6 +46,8 @@ export interface PartWriter {
   readonly name: BookWriterName;
   readonly model?: string | undefined;
   write(request: PartRequest, feedback: readonly BookValidationReport[], signal: AbortSignal): Promise<BookChapter>;
+  /** Rewords the planned outline (titles, summaries); absent: the plan's own wording stands. */
+  wordOutline?(outline: BookOutline, corpus: Corpus, model: TopicModel, signal: AbortSignal): Promise<BookOutline>;
 }
 
 export interface CheckedPart {

@@ -1,7 +1,11 @@
 /**
  * A local HTTP server (127.0.0.1, port 0) that speaks the parts of the OpenAI API the ai
- * service uses, with the real request and response shapes:
- *   POST /v1/chat/completions     response_format json_schema → an instance of the schema, usage
+ * and books services use, with the real request and response shapes:
+ *   POST /v1/chat/completions     response_format json_schema (strict schemas checked as the
+ *                                 API does) → an instance of the schema, usage; for the
+ *                                 `book_part` schema, a part written from the prompt's
+ *                                 <passage> elements, as a model following it would, and
+ *                                 for `book_outline` the prompt's <chapter> elements worded
  *   POST /v1/audio/speech         → audio/wav bytes, SPEECH_SECONDS_PER_CHAR long
  *   POST /v1/audio/transcriptions multipart, verbose_json with words and segments
  * Bearer auth, errors as {error:{message,type,code}}. Tests queue scripted answers per
@@ -10,7 +14,6 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { toneWav } from './wav-tone.js';
 
 export const SPEECH_SECONDS_PER_CHAR = 0.05;
 
@@ -115,9 +118,102 @@ function chat(body: any): ScriptedResponse {
   if (format?.type !== 'json_schema' || typeof format.json_schema?.schema !== 'object' || !format.json_schema.name) {
     return apiError(400, "Invalid 'response_format': expected json_schema with name and schema.", 'invalid_request_error', null);
   }
-  const content = JSON.stringify(instanceOf(format.json_schema.schema, format.json_schema.name));
+  const { name, schema, strict } = format.json_schema;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
+    return apiError(400, `Invalid 'response_format.json_schema.name': '${name}'.`, 'invalid_request_error', 'invalid_value');
+  }
+  if (strict !== undefined && typeof strict !== 'boolean') {
+    return apiError(400, "Invalid type for 'response_format.json_schema.strict': expected a boolean.", 'invalid_request_error', null);
+  }
+  const problem = strict ? strictSchemaProblem(schema, '()') : undefined;
+  if (problem) {
+    return apiError(400, `Invalid schema for response_format '${name}': ${problem}`, 'invalid_request_error', 'invalid_json_schema');
+  }
+  const prompt = body.messages.map((m: { content: string }) => String(m.content)).join('\n');
+  const content = JSON.stringify(
+    name === 'book_part' ? bookPart(prompt) : name === 'book_outline' ? bookOutline(prompt) : instanceOf(schema, name),
+  );
   const promptChars = body.messages.reduce((n: number, m: { content: string }) => n + String(m.content).length, 0);
   return chatCompletion(content, { prompt_tokens: Math.ceil(promptChars / 4), completion_tokens: Math.ceil(content.length / 4) });
+}
+
+/**
+ * Structured outputs' strict-mode rules the API enforces before answering: every object
+ * sets `additionalProperties: false` and lists every property in `required`.
+ */
+function strictSchemaProblem(schema: any, context: string): string | undefined {
+  if (!schema || typeof schema !== 'object') return undefined;
+  if (schema.type === 'object') {
+    if (schema.additionalProperties !== false) {
+      return `In context=${context}, 'additionalProperties' is required to be supplied and to be false.`;
+    }
+    const keys = Object.keys(schema.properties ?? {});
+    const required = new Set<string>(schema.required ?? []);
+    const missing = keys.find((k) => !required.has(k));
+    if (missing)
+      return `In context=${context}, 'required' is required to be supplied and to be an array including every key in properties. Missing '${missing}'.`;
+    for (const key of keys) {
+      const p = strictSchemaProblem(schema.properties[key], `('properties', '${key}')`);
+      if (p) return p;
+    }
+  }
+  if (schema.type === 'array') return strictSchemaProblem(schema.items, `${context}, 'items'`);
+  for (const alt of schema.anyOf ?? []) {
+    const p = strictSchemaProblem(alt, `${context}, 'anyOf'`);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+/**
+ * What a model that follows the books prompt writes: sentences of the prompt's
+ * `<passage source="ID">…</passage>` elements in order (those under 40 words, as the
+ * prompt asks), up to three to a paragraph, each paragraph citing its passage with its
+ * first sentence verbatim, until the target ("about N words") is met within 5%; two
+ * sections.
+ */
+function bookPart(prompt: string) {
+  const target = Number(/about (\d+) words/.exec(prompt)?.[1] ?? 300);
+  const title = /<title>([^<]*)<\/title>/.exec(prompt)?.[1]?.trim() || 'Untitled';
+  const paragraphs: { text: string; citations: { sourceId: string; quote: string }[] }[] = [];
+  let words = 0;
+  for (const [, sourceId, text] of prompt.matchAll(/<passage source="([^"]+)">([\s\S]*?)<\/passage>/g)) {
+    let taken: string[] = [];
+    const flush = () => {
+      if (taken.length) paragraphs.push({ text: taken.join(' '), citations: [{ sourceId: sourceId!, quote: taken[0]! }] });
+      taken = [];
+    };
+    for (const sentence of text!.trim().split(/(?<=[.!?])\s+/)) {
+      const n = sentence.split(/\s+/).length;
+      if (words >= target * 0.95) break;
+      if (n > 40 || words + n > target * 1.05) continue;
+      taken.push(sentence);
+      words += n;
+      if (taken.length === 3) flush();
+    }
+    flush();
+    if (words >= target * 0.95) break;
+  }
+  const half = Math.max(1, Math.ceil(paragraphs.length / 2));
+  const sections = [
+    { heading: `${title}: the beginning`, paragraphs: paragraphs.slice(0, half) },
+    { heading: `${title}: what followed`, paragraphs: paragraphs.slice(half) },
+  ].filter((s) => s.paragraphs.length > 0);
+  return { sections };
+}
+
+/** The books outline prompt answered: each `<chapter number=…>` titled from its plan, summarised by its first passage sentence. */
+function bookOutline(prompt: string) {
+  const chapters = [...prompt.matchAll(/<chapter number="(\d+)"[^>]*>([\s\S]*?)<\/chapter>/g)].map(([, number, inner]) => {
+    const planned = /Planned title: (.*)/.exec(inner!)?.[1]?.trim() || `Chapter ${number}`;
+    const first =
+      /<passage source="[^"]+">([\s\S]*?)<\/passage>/
+        .exec(inner!)?.[1]
+        ?.trim()
+        .split(/(?<=[.!?])\s+/)[0] ?? '';
+    return { number: Number(number), title: `${planned} (model)`, summary: first };
+  });
+  return { chapters };
 }
 
 /** What a model in strict structured-output mode returns: a value that fits the schema. */
@@ -197,3 +293,24 @@ async function formFields(req: IncomingMessage, raw: Buffer): Promise<Record<str
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/** A 16-bit mono PCM WAV of a sine tone (24 kHz): audio bytes the speech endpoint returns. */
+export function toneWav(seconds: number, sampleRate = 24_000, hz = 220): Buffer {
+  const samples = Math.round(seconds * sampleRate);
+  const data = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++) data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * hz * i) / sampleRate) * 8000), i * 2);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8, 'ascii');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(sampleRate, 24);
+  header.writeUInt32LE(sampleRate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
