@@ -180,6 +180,52 @@ describe('reelay', () => {
   });
 });
 
+describe('reelay workflow', () => {
+  it('workflow submit --watch starts a spec from a file, prints each step as it changes and exits 0 when it succeeds', async () => {
+    const file = path.join(dir, 'flow.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        name: 'cli-flow',
+        steps: [
+          { id: 'first', type: 'system.sleep', input: { ms: 50, steps: 2 } },
+          { id: 'second', type: 'system.sleep', input: { ms: 50, steps: 2 }, dependsOn: ['first'] },
+        ],
+      }),
+    );
+    const run = await reelay(['--json', 'workflow', 'submit', file, '--watch']);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    const steps = lines.slice(0, -1).map((l) => JSON.parse(l) as { step: string; status: string });
+    expect(steps.filter((e) => e.status === 'succeeded').map((e) => e.step)).toEqual(['first', 'second']);
+    const final = JSON.parse(lines.slice(-1)[0] ?? '{}') as { id: string; status: string };
+    expect(final.status).toBe('succeeded');
+    const status = await reelay(['workflow', 'status', final.id]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/workflow \S+ \(cli-flow\): succeeded/);
+    expect(status.stdout).toMatch(/second\s+system\.sleep\s+succeeded/);
+  });
+
+  it('workflow submit of a file that is not JSON is a usage error that starts nothing', async () => {
+    const file = path.join(dir, 'broken.json');
+    await writeFile(file, '{ not json');
+    const run = await reelay(['workflow', 'submit', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('is not JSON');
+  });
+
+  it('a workflow whose step fails makes watch exit 1', async () => {
+    const file = path.join(dir, 'failing.json');
+    await writeFile(
+      file,
+      JSON.stringify({ steps: [{ id: 'boom', type: 'system.sleep', input: { ms: 10, failAttempts: 9 }, maxAttempts: 1 }] }),
+    );
+    const run = await reelay(['workflow', 'submit', file, '--watch']);
+    expect(run.stdout).toMatch(/boom\s+failed/);
+    expect(run.code).toBe(1);
+  });
+});
+
 describe('reelay exit codes', () => {
   it('exits 2 for an unknown command or a bad option value', async () => {
     expect((await reelay(['frobnicate'])).code).toBe(2);

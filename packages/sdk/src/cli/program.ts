@@ -8,6 +8,7 @@ import { registerSubmit } from './commands/submit.js';
 import { registerTasks } from './commands/tasks.js';
 import { registerWatch } from './commands/watch.js';
 import { registerWorkers } from './commands/workers.js';
+import { registerWorkflows } from './commands/workflows.js';
 import { DEFAULT_URL } from './config.js';
 
 /** The `reelay` command tree. Separate from main.ts so it can be built without running. */
@@ -27,6 +28,7 @@ export function buildProgram(env: NodeJS.ProcessEnv): { program: Command; ctx: C
   registerQueueCommands(program, ctx);
   registerWorkers(program, ctx);
   registerTasks(program, ctx);
+  registerWorkflows(program, ctx);
   registerDlq(program, ctx);
   registerArtifactCommands(program, ctx);
   return { program, ctx };
