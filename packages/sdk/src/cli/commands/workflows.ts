@@ -1,0 +1,117 @@
+import { readFile } from 'node:fs/promises';
+import type { WorkflowView } from '@reelay/contracts';
+import type { Command } from 'commander';
+import type { ReelayClient } from '../../index.js';
+import type { CliContext } from '../cli-context.js';
+import { ExitCode } from '../exit-codes.js';
+import type { Output } from '../format/output.js';
+import { renderTable } from '../format/table.js';
+import { UsageError } from '../usage-error.js';
+
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+/**
+ * `workflow submit | status | watch | cancel | retry`: start a workflow from a JSON file
+ * (a spec, or a preset such as `{"preset":"book",…}` or `{"preset":"reel",…}`) and follow
+ * its steps until it finishes.
+ */
+export function registerWorkflows(program: Command, ctx: CliContext): void {
+  const wf = program.command('workflow').description('workflows: submit a spec or preset from JSON, follow its steps');
+
+  wf.command('submit')
+    .description('start a workflow from a JSON file (- for stdin): a spec or a preset body')
+    .argument('<file>', 'JSON file, or - for standard input')
+    .option('--watch', 'follow its steps until it finishes; exit 0 only if it succeeded')
+    .action(async (file: string, flags: { watch?: boolean }) => {
+      const body = await readJson(file);
+      const started = await ctx.client().submitWorkflow(body as never);
+      if (!flags.watch) {
+        ctx.out().result(started, () => `workflow ${started.id} ${started.status}`);
+        return;
+      }
+      ctx.out().note(`workflow ${started.id} started`);
+      await follow(ctx, started.id);
+    });
+
+  wf.command('status')
+    .description('a workflow and its steps')
+    .argument('<id>', 'workflow id')
+    .action(async (id: string) => {
+      const view = await ctx.client().getWorkflow(id);
+      ctx.out().result(view, () => workflowText(view));
+    });
+
+  wf.command('watch')
+    .description('follow a workflow’s steps until it finishes; exit 0 only if it succeeded')
+    .argument('<id>', 'workflow id')
+    .action(async (id: string) => follow(ctx, id));
+
+  for (const action of ['cancel', 'retry'] as const) {
+    wf.command(action)
+      .description(
+        action === 'cancel' ? 'cancel its running and waiting steps' : 'run a failed or cancelled workflow again from its failed steps',
+      )
+      .argument('<id>', 'workflow id')
+      .action(async (id: string) => {
+        const client = ctx.client();
+        const done = action === 'cancel' ? await client.cancelWorkflow(id) : await client.retryWorkflow(id);
+        ctx.out().result(done, () => `workflow ${done.id} ${done.status}`);
+      });
+  }
+}
+
+async function readJson(file: string): Promise<unknown> {
+  const text = file === '-' ? await readStdin() : await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) throw new UsageError(`cannot read ${file}`);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${file} is not JSON: ${(err as Error).message}`);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Polls the workflow once a second, printing each step whose state changed, until it finishes. */
+async function follow(ctx: CliContext, id: string): Promise<void> {
+  const client: ReelayClient = ctx.client();
+  const out = ctx.out();
+  const seen = new Map<string, string>();
+  let view = await client.getWorkflow(id);
+  for (;;) {
+    report(out, view, seen);
+    if (TERMINAL.has(view.status)) break;
+    await new Promise((r) => setTimeout(r, 1_000));
+    view = await client.getWorkflow(id);
+  }
+  // The closing line of the stream: one compact JSON line like the step events before it.
+  out.event({ id: view.id, status: view.status, failedStep: view.failedStep }, () => `workflow ${view.id} ${view.status}`);
+  if (view.status !== 'succeeded') ctx.exitCode = ExitCode.jobFailed;
+}
+
+function report(out: Output, view: WorkflowView, seen: Map<string, string>): void {
+  for (const step of view.steps) {
+    const state = `${step.status}:${Math.round(step.progress)}`;
+    if (seen.get(step.id) === state) continue;
+    seen.set(step.id, state);
+    out.event(
+      { workflow: view.id, step: step.id, type: step.type, status: step.status, progress: step.progress },
+      () => `${step.id.padEnd(24)} ${step.status.padEnd(10)} ${String(Math.round(step.progress)).padStart(3)}%  ${step.type}`,
+    );
+  }
+}
+
+function workflowText(view: WorkflowView): string {
+  return [
+    `workflow ${view.id}${view.name ? ` (${view.name})` : ''}: ${view.status}, ${Math.round(view.progress)}%, run ${view.run}`,
+    '',
+    renderTable(
+      ['STEP', 'TYPE', 'STATUS', { header: 'PROGRESS', align: 'right' }, 'JOB', 'ERROR'],
+      view.steps.map((s) => [s.id, s.type, s.status, `${Math.round(s.progress)}%`, s.jobId, s.error?.code]),
+    ),
+  ].join('\n');
+}
