@@ -1,7 +1,7 @@
 /**
  * BullMQ as the peer benchmark runs it: its own redis-server (redis-server.ts), a Queue
- * and a QueueEvents in the bench process, workers in processes of their own
- * (bullmq-worker.ts). A fresh queue name per run, so no run sees another's jobs.
+ * (and, for latency, a QueueEvents) in the bench process, workers in processes of their
+ * own (bullmq-worker.ts). A fresh queue name per run, so no run sees another's jobs.
  */
 import { createRequire } from 'node:module';
 import { Queue, QueueEvents } from 'bullmq';
@@ -15,8 +15,6 @@ export const bullmqVersion: string = createRequire(import.meta.url)('bullmq/pack
 export async function startBullmq(options: {
   persistence: RedisPersistence;
   payloadBytes: number;
-  /** Jobs a run submits at most: the event stream keeps that many runs' events. */
-  jobsPerRun: number;
   worker?: WorkerProcessOptions;
 }): Promise<QueueSystem> {
   const redis = await startRedisServer(options.persistence);
@@ -30,18 +28,28 @@ export async function startBullmq(options: {
     pids: () => [redis.pid, ...[...workers].map((w) => w.pid)],
     async openQueue(): Promise<BenchQueue> {
       const name = `bench-${++runs}`;
-      // BullMQ trims its event stream to ~10,000 entries by default; at tens of thousands
-      // of events a second an observer a moment behind would lose some. Keep them all.
-      const queue = new Queue(name, { connection, streams: { events: { maxLen: options.jobsPerRun * 4 + 10_000 } } });
-      // From the stream's start: the queue is new, so nothing is replayed twice or missed.
-      const events = new QueueEvents(name, { connection, lastEventId: '0-0' });
-      const times = new JobTimes();
-      events.on('active', ({ jobId }) => times.markStarted(jobId));
-      events.on('completed', ({ jobId }) => times.markDone(jobId));
-      await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+      // BullMQ's defaults otherwise: its event stream trimmed to ~10,000 entries, more
+      // than a latency run writes, and completed jobs kept.
+      const queue = new Queue(name, { connection });
+      await queue.waitUntilReady();
+      let events: QueueEvents | undefined;
+      let times: JobTimes | undefined;
       const mine = new Set<WorkerProcess>();
       return {
-        times,
+        async doneCount() {
+          return await queue.getCompletedCount();
+        },
+        async watch() {
+          if (times) return times;
+          times = new JobTimes();
+          const t = times;
+          // From the stream's start: the queue is new, so nothing is missed or seen twice.
+          events = new QueueEvents(name, { connection, lastEventId: '0-0' });
+          events.on('active', ({ jobId }) => t.markStarted(jobId));
+          events.on('completed', ({ jobId }) => t.markDone(jobId));
+          await events.waitUntilReady();
+          return t;
+        },
         async submitBatch(count) {
           await queue.addBulk(Array.from({ length: count }, () => ({ name: 'noop', data })));
         },
@@ -62,7 +70,7 @@ export async function startBullmq(options: {
         async close() {
           await Promise.all([...mine].map((w) => w.stop()));
           for (const w of mine) workers.delete(w);
-          await events.close();
+          await events?.close();
           await queue.close();
         },
       };

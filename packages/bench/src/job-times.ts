@@ -1,8 +1,7 @@
 /**
  * When the bench saw each job start and finish, as each system reports it to an outside
- * observer (Reelay: the job's `running` and `succeeded` records on `events.jobs.>`;
- * BullMQ: `active` and `completed` on the queue's event stream, through QueueEvents).
- * Times are `performance.now()` in the bench process, at arrival.
+ * observer (see `BenchQueue.watch`). Times are `performance.now()` in the bench process,
+ * at arrival.
  */
 const STALL_MS = 30_000;
 

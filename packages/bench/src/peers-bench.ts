@@ -137,7 +137,6 @@ async function startSystem(id: SystemId): Promise<QueueSystem> {
       : await startBullmq({
           persistence: id === 'bullmq-aof' ? 'aof' : 'none',
           payloadBytes: options.payloadBytes,
-          jobsPerRun: options.jobs,
           worker,
         });
   descriptions.set(id, system.description);

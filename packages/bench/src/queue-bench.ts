@@ -13,24 +13,26 @@ const N = Number(process.argv[2] ?? 20_000);
 
 /** Jobs submitted with enqueueMany in chunks of 1,000 while the workers run; end to end. */
 async function throughput(queue: BenchQueue, label: string) {
+  const times = await queue.watch();
   const t = performance.now();
   for (let i = 0; i < N; i += 1_000) await queue.submitBatch(Math.min(1_000, N - i));
   const submitted = performance.now() - t;
-  await queue.times.untilDone(N);
-  const elapsed = queue.times.lastDoneAt - t;
+  await times.untilDone(N);
+  const elapsed = times.lastDoneAt - t;
   console.log(`${label}: ${rate(N, elapsed)} jobs/s end to end (${N} jobs; submitting alone ${rate(N, submitted)} jobs/s)`);
 }
 
 async function latency(queue: BenchQueue, label: string, samples = 1_000) {
+  const times = await queue.watch();
   const toStart: number[] = [];
   const toDone: number[] = [];
   for (let i = 0; i < samples; i++) {
     const t = performance.now();
     const id = await queue.submitOne();
-    await queue.times.untilJobDone(id);
-    const s = queue.times.started.get(id);
+    await times.untilJobDone(id);
+    const s = times.started.get(id);
     if (s !== undefined) toStart.push(s - t);
-    toDone.push(queue.times.done.get(id)! - t);
+    toDone.push(times.done.get(id)! - t);
   }
   console.log(
     `${label}: submit→start p50 ${fmtMs(percentile(toStart, 50))} p99 ${fmtMs(percentile(toStart, 99))}; submit→done p50 ${fmtMs(percentile(toDone, 50))} p99 ${fmtMs(percentile(toDone, 99))} (${samples} jobs one at a time)`,

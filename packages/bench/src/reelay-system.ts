@@ -5,7 +5,7 @@
  * (reelay-worker.ts). Also the raw JetStream figures on the same server, the budget the
  * runtime spends.
  */
-import { ALL_JOB_EVENTS } from '@reelay/contracts';
+import { ALL_JOB_EVENTS, jobsStream, systemTasks } from '@reelay/contracts';
 import { AckPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { type NatsContext, parseEnv, RuntimeEnv, type ServiceRuntime, startServiceRuntime } from '@reelay/runtime';
 import { startNatsServer } from '@reelay/runtime/testing';
@@ -31,6 +31,7 @@ export async function startReelay(options: { payloadBytes: number; worker?: Work
   const runtime = await startServiceRuntime('bench', config, ['system']);
   const workers = new Set<WorkerProcess>();
   const input = jobInput(options.payloadBytes);
+  const stream = jobsStream(systemTasks['system.noop'].queue);
   return {
     id: 'reelay',
     description: `Reelay, nats-server ${runtime.ctx.nc.info?.version} (file storage)`,
@@ -38,15 +39,27 @@ export async function startReelay(options: { payloadBytes: number; worker?: Work
     natsUrl: nats.url,
     pids: () => [...serverPids, ...[...workers].map((w) => w.pid)],
     async openQueue(): Promise<BenchQueue> {
-      const times = watchJobEvents(runtime.ctx);
+      let watch: ReturnType<typeof watchJobEvents> | undefined;
+      let submitted = 0;
       const mine = new Set<WorkerProcess>();
       return {
-        times: times.times,
+        async doneCount() {
+          // A work queue drops a message when it is acked: what is left is not done yet.
+          // Every earlier run drained this queue, so what is left is this run's.
+          const { state } = await runtime.ctx.jsm.streams.info(stream);
+          return submitted - state.messages;
+        },
+        async watch() {
+          watch ??= watchJobEvents(runtime.ctx);
+          return watch.times;
+        },
         async submitBatch(count) {
           await runtime.jobs.enqueueMany(Array.from({ length: count }, () => ({ type: 'system.noop', input })));
+          submitted += count;
         },
         async submitOne() {
           const { job } = await runtime.jobs.enqueue({ type: 'system.noop', input });
+          submitted += 1;
           return job.id;
         },
         async startWorker(concurrency) {
@@ -58,7 +71,7 @@ export async function startReelay(options: { payloadBytes: number; worker?: Work
         async close() {
           await Promise.all([...mine].map((w) => w.stop()));
           for (const w of mine) workers.delete(w);
-          times.stop();
+          watch?.stop();
         },
       };
     },

@@ -29,6 +29,31 @@ async function submitAll(queue: BenchQueue, jobs: number, batch: number): Promis
   for (let i = 0; i < jobs; i += batch) await queue.submitBatch(Math.min(batch, jobs - i));
 }
 
+/** How often a throughput run asks how many jobs are done: the end time is this exact. */
+const POLL_MS = 10;
+const STALL_MS = 30_000;
+
+/**
+ * Polls `doneCount` until `n` jobs are done; resolves with the time of the answer that
+ * said so. Rejects when the count did not move for 30 s (a lost job, a dead worker).
+ */
+async function untilDone(queue: BenchQueue, n: number): Promise<number> {
+  let last = -1;
+  let movedAt = performance.now();
+  for (;;) {
+    const done = await queue.doneCount();
+    const now = performance.now();
+    if (done >= n) return now;
+    if (done !== last) {
+      last = done;
+      movedAt = now;
+    } else if (now - movedAt > STALL_MS) {
+      throw new Error(`no job finished in ${STALL_MS / 1_000} s: ${done} of ${n} done`);
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
 async function withQueue<T>(system: QueueSystem, fn: (queue: BenchQueue) => Promise<T>): Promise<T> {
   const queue = await system.openQueue();
   try {
@@ -40,9 +65,9 @@ async function withQueue<T>(system: QueueSystem, fn: (queue: BenchQueue) => Prom
 
 /**
  * Prefilled drain: `jobs` submitted in batches with no worker running (that span is the
- * bulk-submit figure), then one worker process at `concurrency`; the drain rate is over
- * the span from the first job's start to the last one's finish, so the worker's own
- * start-up is not in it.
+ * bulk-submit figure), then one worker process at `concurrency`. The drain rate counts
+ * from the moment the worker reports ready (the jobs it finished while starting are
+ * subtracted) to the poll that finds every job done, so its start-up is not in it.
  */
 export function prefilledDrain(system: QueueSystem, concurrency: number, o: WorkloadOptions): Promise<WorkloadResult> {
   return withQueue(system, async (queue) => {
@@ -51,10 +76,12 @@ export function prefilledDrain(system: QueueSystem, concurrency: number, o: Work
     await submitAll(queue, o.jobs, o.batch);
     const bulk = rate(o.jobs, performance.now() - t);
     await queue.startWorker(concurrency);
-    await queue.times.untilDone(o.jobs);
+    const ready = performance.now();
+    const doneAtReady = await queue.doneCount();
+    const end = await untilDone(queue, o.jobs);
     const cpu = window.close();
     return {
-      figures: { [`drain c=${concurrency}`]: rate(o.jobs, queue.times.lastDoneAt - queue.times.firstStartAt), 'bulk submit': bulk },
+      figures: { [`drain c=${concurrency}`]: rate(o.jobs - doneAtReady, end - ready), 'bulk submit': bulk },
       cpu,
     };
   });
@@ -62,7 +89,8 @@ export function prefilledDrain(system: QueueSystem, concurrency: number, o: Work
 
 /**
  * Submit while draining: a worker at concurrency 50 already waits; `jobs` are submitted
- * in batches, each awaited; the rate is from the first submit to the last finish.
+ * in batches, each awaited; the rate is from the first submit to the poll that finds
+ * every job done.
  */
 export function submitWhileDraining(system: QueueSystem, o: WorkloadOptions): Promise<WorkloadResult> {
   return withQueue(system, async (queue) => {
@@ -71,11 +99,11 @@ export function submitWhileDraining(system: QueueSystem, o: WorkloadOptions): Pr
     const t = performance.now();
     await submitAll(queue, o.jobs, o.batch);
     const submitted = performance.now() - t;
-    await queue.times.untilDone(o.jobs);
+    const end = await untilDone(queue, o.jobs);
     const cpu = window.close();
     return {
       figures: {
-        'submit while draining (c=50)': rate(o.jobs, queue.times.lastDoneAt - t),
+        'submit while draining (c=50)': rate(o.jobs, end - t),
         'its submit rate': rate(o.jobs, submitted),
       },
       cpu,
@@ -88,23 +116,24 @@ const WARM_UP = 20;
 
 /**
  * Closed-loop latency at concurrency 1: one job at a time, the next submitted when the
- * previous one is seen done. From just before the submit call to the moment the bench
- * sees the job start (Reelay `running`, BullMQ `active`) and finish.
+ * previous one is seen done. From just before the submit call to the moment the bench's
+ * watch sees the job start (Reelay `running`, BullMQ `active`) and finish.
  */
 export function closedLoopLatency(system: QueueSystem, o: WorkloadOptions): Promise<WorkloadResult> {
   return withQueue(system, async (queue) => {
+    const times = await queue.watch();
     await queue.startWorker(1);
-    for (let i = 0; i < WARM_UP; i++) await queue.times.untilJobDone(await queue.submitOne());
+    for (let i = 0; i < WARM_UP; i++) await times.untilJobDone(await queue.submitOne());
     const toStart: number[] = [];
     const toDone: number[] = [];
     const window = o.openCpuWindow();
     for (let i = 0; i < o.samples; i++) {
       const t = performance.now();
       const id = await queue.submitOne();
-      await queue.times.untilJobDone(id);
-      const started = queue.times.started.get(id);
+      await times.untilJobDone(id);
+      const started = times.started.get(id);
       if (started !== undefined) toStart.push(started - t);
-      toDone.push(queue.times.done.get(id)! - t);
+      toDone.push(times.done.get(id)! - t);
     }
     const cpu = window.close();
     return {
