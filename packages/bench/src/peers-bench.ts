@@ -43,6 +43,8 @@ const HELP = `pnpm bench:peers [options]     (= node packages/bench/dist/peers-b
   --json FILE           write every run's raw figures (discarded ones too) to FILE`;
 
 const { values: args } = parseArgs({
+  // `pnpm bench:peers -- --jobs 5000` hands the script a leading `--`.
+  args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--')),
   options: {
     jobs: { type: 'string', default: '20000' },
     samples: { type: 'string', default: '1000' },
