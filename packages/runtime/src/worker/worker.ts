@@ -53,22 +53,35 @@ import { type AttemptOutcome, settle } from './settle.js';
 import { timeLimits } from './time-limits.js';
 
 export interface WorkerOptions {
+  /** Names the worker in logs, heartbeats and the task registry. */
   service: string;
   /** In preference order: a GPU worker lists `media-gpu` before `media`. */
   queues: string[];
+  /** Jobs run at once; the worker never holds more messages than this. */
   concurrency: number;
   handlers: Record<string, Handler>;
-  /** Task types beyond the catalogue (custom workers). */
+  /** Definitions of handler types beyond the built-in catalogue (custom tasks). */
   tasks?: Record<string, TaskDefinition>;
+  /** The consumers' AckWait; in-progress acks go out every third of it. */
   ackWaitMs: number;
+  /** On stop, how long running jobs may finish before they are handed back. */
   shutdownGraceMs: number;
-  /** Fallback sweep when idle, for delayed redeliveries that ring no doorbell. */
+  /**
+   * After the grace period, how long aborted handlers get to return before the worker
+   * stops regardless. @default 5000
+   */
+  forceDeadlineMs?: number;
+  /** Fallback sweep when idle, for delayed redeliveries that ring no doorbell. @default 500 */
   idlePollMs?: number;
+  /** Progress reports are written at most this often (the last one always lands). @default 250 */
   progressThrottleMs?: number;
+  /** How often the heartbeat is written to KV `workers`. @default 5000 */
   heartbeatIntervalMs?: number;
-  /** A fixed list, or a probe the heartbeat reads at each beat for live utilisation and memory. */
+  /** A fixed list, or a probe the heartbeat reads at each beat for live utilisation and memory. @default [] */
   gpus?: GpuInfo[] | (() => Promise<GpuInfo[]>);
+  /** Video encoders this host offers (render-gpu), shown in the heartbeat. */
   encoders?: string[];
+  /** Where attempts' temp dirs live. @default os.tmpdir()/reelay */
   tmpRoot?: string;
 }
 
@@ -206,7 +219,7 @@ export class Worker {
         job.abort.abort(new ShutdownError());
         job.children.killAll();
       }
-      await Promise.race([all(), sleep(5_000)]);
+      await Promise.race([all(), sleep(this.options.forceDeadlineMs ?? 5_000)]);
     }
     this.puller.close();
     this.cancellations.stop();
