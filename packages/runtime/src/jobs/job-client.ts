@@ -284,8 +284,9 @@ export class JobClient {
    */
   async requeueDeadLetter(id: string, patch: DeadLetterPatch = {}): Promise<JobRecord> {
     const subject = await this.deadLetterSubject(id);
-    const dead = subject ? await this.readDeadLetter(subject) : undefined;
-    if (!subject || !dead) throw new NotFoundError(`dead letter ${id}`);
+    const stored = subject ? await this.readDeadLetterWithSeq(subject) : undefined;
+    if (!subject || !stored) throw new NotFoundError(`dead letter ${id}`);
+    const { dead, seq } = stored;
     const envelope: JobEnvelope = {
       ...dead.job,
       input: patch.input === undefined ? dead.job.input : await this.validate(dead.job.type, patch.input),
@@ -297,7 +298,9 @@ export class JobClient {
       dedupeSuffix: `requeue:${Date.now()}`,
       expectSeq: current?.seq ?? 0,
     });
-    await this.ctx.jsm.streams.purge(DLQ_STREAM, { filter: subject });
+    // Only the dead letter read above (and older ones) go: a requeued job that failed
+    // again at once may already have a new dead letter on the same subject.
+    await this.ctx.jsm.streams.purge(DLQ_STREAM, { filter: subject, seq: seq + 1 });
     return job;
   }
 
@@ -316,8 +319,12 @@ export class JobClient {
   }
 
   private async readDeadLetter(subject: string): Promise<DeadLetter | undefined> {
+    return (await this.readDeadLetterWithSeq(subject))?.dead;
+  }
+
+  private async readDeadLetterWithSeq(subject: string): Promise<{ dead: DeadLetter; seq: number } | undefined> {
     const stored = await this.ctx.jsm.direct.getMessage(DLQ_STREAM, { last_by_subj: subject });
-    return stored ? DeadLetter.parse(stored.json()) : undefined;
+    return stored ? { dead: DeadLetter.parse(stored.json()), seq: stored.seq } : undefined;
   }
 
   /** Checks input against the zod definition this process holds (sync; see `validate` for every type). */
