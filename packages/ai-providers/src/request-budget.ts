@@ -17,18 +17,15 @@ export interface RequestBudgetLimits {
 }
 
 export class RequestBudget {
-  private readonly limiter: RateLimiter;
-
   constructor(
     private readonly kv: Buckets['rateLimits'],
     private readonly provider: string,
     private readonly limits: RequestBudgetLimits,
-  ) {
-    this.limiter = new RateLimiter(kv);
-  }
+  ) {}
 
-  /** Takes one request slot, or throws RetryAfterError naming the wait. */
-  async take(now = Date.now()): Promise<void> {
+  /** Takes one request slot, or throws RetryAfterError naming the wait. `at` fixes the clock (tests). */
+  async take(at?: number): Promise<void> {
+    const now = at ?? Date.now();
     if (this.limits.tokensPerMinute > 0) {
       const used = await this.tokensUsed(now);
       if (used >= this.limits.tokensPerMinute) {
@@ -39,7 +36,8 @@ export class RequestBudget {
       }
     }
     if (this.limits.requestsPerMinute > 0) {
-      const slot = await this.limiter.acquire(`ai.${this.provider}.rpm`, { max: this.limits.requestsPerMinute, perMs: MINUTE_MS }, now);
+      const limiter = new RateLimiter(this.kv, at === undefined ? Date.now : () => at);
+      const slot = await limiter.acquire(`ai.${this.provider}.rpm`, { max: this.limits.requestsPerMinute, perMs: MINUTE_MS });
       if (!slot.allowed) {
         throw new RetryAfterError(`${this.provider}: ${this.limits.requestsPerMinute} requests per minute reached`, slot.retryAfterMs);
       }
