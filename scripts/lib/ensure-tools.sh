@@ -1,7 +1,8 @@
 # Installs what Reelay needs on a fresh Debian machine that has only Node.js:
 # pnpm (corepack first, npm as the fallback) and, through apt-get when root,
 # nats-server, ffmpeg/ffprobe, flite, espeak-ng, pocketsphinx with its English model and
-# poppler-utils (pdftotext, pdfinfo, pdffonts).
+# poppler-utils (pdftotext, pdfinfo, pdffonts), PostgreSQL (job store tests) and Chromium
+# (dashboard tests).
 # Sourced by scripts/start.sh and scripts/test.sh; says what to do when it cannot.
 
 PNPM_VERSION="$(node -p "require('./package.json').packageManager.split('@')[1]")"
@@ -49,6 +50,8 @@ APT_TOOLS=(
   "pdfinfo:poppler-utils"
   "pdffonts:poppler-utils"
   "pdftoppm:poppler-utils"
+  # The dashboard tests drive Debian's Chromium through playwright-core.
+  "chromium:chromium"
 )
 
 ensure_apt_tools() {
@@ -58,6 +61,8 @@ ensure_apt_tools() {
     command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
   done
   [ -d /usr/share/pocketsphinx/model/en-us ] || missing+=("pocketsphinx-en-us")
+  # The SQL job store's tests start Debian's PostgreSQL (not on PATH: /usr/lib/postgresql/N/bin).
+  compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=("postgresql")
   [ ${#missing[@]} -eq 0 ] && return 0
   # shellcheck disable=SC2207
   missing=($(printf '%s\n' "${missing[@]}" | sort -u))
