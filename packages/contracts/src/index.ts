@@ -119,6 +119,19 @@ export {
   TranscribeOutput,
   aiTasks,
 } from './tasks/ai.js';
+// -- ai media tasks (services/ai): images, music bed, talking avatar --
+export {
+  AiMediaProvider,
+  MediaMood,
+  ImageInput,
+  ImageLayer,
+  ImageOutput,
+  MusicInput,
+  MusicOutput,
+  AvatarInput,
+  AvatarOutput,
+  aiMediaTasks,
+} from './tasks/ai-media.js';
 // -- publish family (services/publisher) --
 export {
   PublishPlatform,

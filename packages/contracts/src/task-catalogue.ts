@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { TaskDefinition } from './catalogue.js';
 import { systemTasks } from './tasks/system.js';
 import { aiTasks } from './tasks/ai.js';
+import { aiMediaTasks } from './tasks/ai-media.js';
 import { mediaTasks } from './tasks/media.js';
 import { publishTasks } from './tasks/publish.js';
 import { upkeepTasks } from './tasks/upkeep.js';
@@ -15,6 +16,7 @@ import { bookExportTasks } from './tasks/book-export.js';
 export const taskCatalogue = {
   ...systemTasks,
   ...aiTasks,
+  ...aiMediaTasks,
   ...mediaTasks,
   ...publishTasks,
   ...upkeepTasks,
