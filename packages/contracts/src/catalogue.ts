@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ApiScope } from './http/auth.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+import { SENSITIVE_PATH_PATTERN } from './sensitive-input.js';
 
 export interface RateLimit {
   /** At most `max` starts in any window of `perMs`, across every replica. */
@@ -31,6 +32,13 @@ export interface TaskDefinition<I extends z.ZodType = z.ZodType, O extends z.Zod
    * tasks (cleanup, DLQ figures, worker health) say `admin`: they look past one project.
    */
   requiresScope?: ApiScope;
+  /**
+   * Input field paths (`token`, `credentials.apiKey`) encrypted at rest: in the queue
+   * message, the job record and the DLQ they are ciphertext, the gateway shows
+   * `[redacted]`, and only the worker decrypts them, before the handler runs. Needs
+   * REELAY_ENCRYPTION_KEY on the gateway and the workers (docs/operations.md).
+   */
+  sensitive?: readonly string[];
   input: I;
   output: O;
 }
@@ -47,6 +55,9 @@ export function defineTask<I extends z.ZodType, O extends z.ZodType, const T ext
   options: TaskOptions<I, O, T>,
 ): TaskDefinition<I, O, T> {
   const hardTimeoutMs = options.hardTimeoutMs ?? 10 * 60_000;
+  for (const path of options.sensitive ?? []) {
+    if (!SENSITIVE_PATH_PATTERN.test(path)) throw new TypeError(`task ${options.type}: sensitive "${path}" is not a field path`);
+  }
   return {
     ...options,
     priority: options.priority ?? 5,

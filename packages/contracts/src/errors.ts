@@ -47,6 +47,10 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   /** The request conflicts with the current state (cancel a finished job). */
   CONFLICT: 'CONFLICT',
+  /** A task marks input fields sensitive and this process has no REELAY_ENCRYPTION_KEY to encrypt them with. */
+  ENCRYPTION_KEY_MISSING: 'ENCRYPTION_KEY_MISSING',
+  /** A sensitive input field could not be decrypted (its key id is not configured, or the ciphertext was altered): not retried. */
+  DECRYPTION_FAILED: 'DECRYPTION_FAILED',
   /** The server's dependencies (NATS) are unreachable. */
   UNAVAILABLE: 'UNAVAILABLE',
 } as const;

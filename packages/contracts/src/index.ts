@@ -169,7 +169,53 @@ export { SubmitBatchBody, SubmitBatchResponse, BatchView } from './http/batches.
 export { QueueBandStats, QueueView, QueueListResponse, QueueNameParams, PurgeResponse } from './http/queues.js';
 export { DlqQuery, DlqListResponse, RequeueBody } from './http/dlq.js';
 export { WorkerListResponse } from './http/workers.js';
+export {
+  DlqFilter,
+  DLQ_BULK_MAX,
+  BulkDlqBody,
+  BulkDlqItemOutcome,
+  BulkDlqItem,
+  BulkDlqResponse,
+} from './http/dlq-bulk.js';
+export {
+  WorkerControlAction,
+  WORKER_CONTROL_ACTIONS,
+  WorkerState,
+  WorkerControlCommand,
+  WorkerControlReply,
+  WorkerRecycleReason,
+  WORKER_ID_PATTERN,
+  WorkerId,
+  workerControlSubject,
+  WorkerIdParams,
+  WorkerControlResponse,
+} from './worker-control.js';
+export {
+  AUDIT_STREAM,
+  AUDIT_SUBJECTS,
+  AuditAction,
+  AUDIT_ACTIONS,
+  AuditOutcome,
+  auditOutcome,
+  AuditRecord,
+  AuditEntry,
+  auditProjectToken,
+  auditSubject,
+  auditFilterSubject,
+  AuditQuery,
+  AuditListResponse,
+} from './audit.js';
+export {
+  SENSITIVE_PATH_PATTERN,
+  SensitivePath,
+  REDACTED_VALUE,
+  EncryptedValue,
+  isEncryptedValue,
+  redactEncrypted,
+} from './sensitive-input.js';
 export { ApiScope, ApiKeyEntry, ApiKeysFile } from './http/auth.js';
+export { SESSION_COOKIE, CSRF_HEADER, CreateSessionBody, SessionView } from './http/session.js';
+export { ThroughputQuery, ThroughputBucket, ThroughputResponse } from './http/dashboard.js';
 // -- workflows (services/scheduler) --
 export {
   STEP_ID_PATTERN,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ApiScope } from './http/auth.js';
 import { QueueName } from './identifiers.js';
 import { RetryPolicy } from './retry-policy.js';
+import { SensitivePath } from './sensitive-input.js';
 
 /**
  * The task registry: every task type a worker serves, as that worker declared it, in KV
@@ -31,6 +32,8 @@ export const RegisteredTask = z.object({
   hardTimeoutMs: z.number().int().positive(),
   rateLimit: RateLimitSpec.optional(),
   requiresScope: z.enum(Object.values(ApiScope) as [ApiScope, ...ApiScope[]]).optional(),
+  /** Input field paths encrypted at rest (the definition's `sensitive`): the gateway encrypts them at submit. */
+  sensitive: z.array(SensitivePath).optional(),
   inputSchema: JsonSchemaDocument,
   outputSchema: JsonSchemaDocument,
   /** sha256 of the two schemas and the queue: equal hashes, equal contracts. */

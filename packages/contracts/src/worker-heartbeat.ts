@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WorkerState } from './worker-control.js';
 
 export const GpuInfo = z.object({
   name: z.string(),
@@ -27,5 +28,7 @@ export const WorkerHeartbeat = z.object({
   diskFreeBytes: z.number().optional(),
   gpus: z.array(GpuInfo),
   encoders: z.array(z.string()).optional(),
+  /** `draining` after a drain command or on the way to a recycle: it takes no new jobs. */
+  state: WorkerState.optional(),
 });
 export type WorkerHeartbeat = z.infer<typeof WorkerHeartbeat>;
