@@ -6,6 +6,7 @@ export { createClient, ReelayClient } from './client/reelay-client.js';
 export type {
   ClientOptions,
   ListJobsOptions,
+  CreateScheduleOptions,
   SubmitResult,
   UploadOptions,
   DownloadOptions,
@@ -14,6 +15,12 @@ export type {
   Signal,
 } from './client/reelay-client.js';
 export { JobHandle, type JobOperations } from './client/job-handle.js';
+export {
+  isWorkflowFinished,
+  type WorkflowEvent,
+  type WorkflowEventsOptions,
+  type WorkflowWaitOptions,
+} from './client/workflow-events.js';
 export type { ClientTasks, NoTasks, TaskTypeOf } from './client/task-typing.js';
 export {
   workflow,
@@ -65,7 +72,14 @@ export type {
   SubmitJobBody,
   WorkflowSpec,
   WorkflowView,
+  WorkflowStepView,
   WorkflowStatus,
+  ScheduleView,
+  ScheduleSpec,
+  ScheduledJob,
+  ScheduleState,
+  OverlapPolicy,
+  CreateScheduleBody,
   SubmitWorkflowResponse,
   ReelPresetBody,
   WorkflowStep,

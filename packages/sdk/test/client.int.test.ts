@@ -181,6 +181,83 @@ describe('dead letters', () => {
   });
 });
 
+describe('schedules', () => {
+  it('creates a schedule that fires, pauses and resumes it, triggers its job now and deletes it', async () => {
+    const created = await client.createSchedule({
+      id: 'sdk-every-second',
+      spec: { everyMs: 1_000 },
+      job: { type: 'system.noop', input: {}, labels: { suite: 'sdk' } },
+      project: 'sched',
+    });
+    expect(created).toMatchObject({ id: 'sdk-every-second', project: 'sched', overlap: 'skip', paused: false, builtIn: false });
+    const fired = await waitUntil(
+      async () => {
+        const s = await client.getSchedule(created.id);
+        return s.state.fired > 0 && s.state.lastJobId ? s : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the schedule to fire' },
+    );
+    const tickJob = await client.wait(fired.state.lastJobId!, { timeoutMs: 30_000 });
+    expect(tickJob).toMatchObject({ type: 'system.noop', project: 'sched', labels: { suite: 'sdk', 'reelay.schedule': created.id } });
+
+    expect((await client.pauseSchedule(created.id)).paused).toBe(true);
+    expect((await client.listSchedules({ project: 'sched' })).map((s) => s.id)).toEqual([created.id]);
+    // A paused schedule can still be run by hand: one job, labelled with the schedule, not counted as a tick.
+    const triggered = await client.triggerSchedule(created.id);
+    const manual = await client.wait(triggered.id, { timeoutMs: 30_000 });
+    expect(manual).toMatchObject({ status: 'succeeded', project: 'sched', labels: { 'reelay.schedule': created.id } });
+    expect(manual.labels?.['reelay.tick']).toBeUndefined();
+    expect((await client.resumeSchedule(created.id)).paused).toBe(false);
+
+    await client.deleteSchedule(created.id);
+    await expect(client.getSchedule(created.id)).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
+    await expect(client.triggerSchedule(created.id)).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+
+  it('refuses a bad cron expression and a repeated id with 400 and 409, creating nothing', async () => {
+    await expect(
+      client.createSchedule({ id: 'sdk-bad-cron', spec: { cron: '61 * * * *', timezone: 'UTC' }, job: { type: 'system.noop' } }),
+    ).rejects.toMatchObject({ status: 400, code: 'INVALID_INPUT' });
+    await expect(client.getSchedule('sdk-bad-cron')).rejects.toMatchObject({ status: 404 });
+    await client.createSchedule({ id: 'sdk-twice', spec: { everyMs: 3_600_000 }, job: { type: 'system.noop' }, paused: true });
+    await expect(client.createSchedule({ id: 'sdk-twice', spec: { everyMs: 60_000 }, job: { type: 'system.noop' } })).rejects.toMatchObject(
+      { status: 409, code: 'CONFLICT' },
+    );
+    expect((await client.getSchedule('sdk-twice')).spec).toEqual({ everyMs: 3_600_000 });
+    await client.deleteSchedule('sdk-twice');
+  });
+});
+
+describe('workflows', () => {
+  it('waitWorkflow resolves with the finished workflow, and workflowEvents reports each step change until the end', async () => {
+    const { id } = await client.submitWorkflow({
+      name: 'sdk-wait',
+      steps: [
+        { id: 'a', type: 'system.sleep', input: { ms: 50 } },
+        { id: 'b', type: 'system.noop', input: {}, dependsOn: ['a'] },
+      ],
+    });
+    const events = [];
+    for await (const event of client.workflowEvents(id, { intervalMs: 100 })) events.push(event);
+    expect(events[0]!.changedSteps.map((s) => s.id)).toEqual(['a', 'b']);
+    expect(events.at(-1)!.workflow.status).toBe('succeeded');
+    const finished = events.flatMap((e) => e.changedSteps.filter((s) => s.status === 'succeeded').map((s) => s.id));
+    expect(finished).toEqual(['a', 'b']);
+    const done = await client.waitWorkflow(id, { timeoutMs: 30_000 });
+    expect(done).toMatchObject({ id, status: 'succeeded', progress: 100 });
+  });
+
+  it('waitWorkflow throws a 408 TIMEOUT while the workflow still runs, and a 404 for an unknown one', async () => {
+    const { id } = await client.submitWorkflow({ steps: [{ id: 'long', type: 'system.sleep', input: { ms: 60_000, steps: 60 } }] });
+    const err = await client.waitWorkflow(id, { timeoutMs: 300, intervalMs: 100 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReelayApiError);
+    expect(err).toMatchObject({ status: 408, code: 'TIMEOUT' });
+    await client.cancelWorkflow(id);
+    expect((await client.waitWorkflow(id, { timeoutMs: 30_000, intervalMs: 100 })).status).toBe('cancelled');
+    await expect(client.waitWorkflow('no-such-workflow')).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+});
+
 describe('artifacts', () => {
   it('uploads a Node stream and downloads it whole and by byte range', async () => {
     const bytes = randomBytes(300_000);

@@ -27,7 +27,8 @@ export function createCliContext(program: Command, env: NodeJS.ProcessEnv): CliC
       return client;
     },
     out() {
-      out ??= new Output(program.opts<{ json?: boolean }>().json === true);
+      const { json, quiet } = program.opts<{ json?: boolean; quiet?: boolean }>();
+      out ??= new Output(quiet ? 'quiet' : json ? 'json' : 'human');
       return out;
     },
     exitCode: 0,

@@ -1,6 +1,7 @@
 import {
   ArtifactRef,
   BatchView,
+  type CreateScheduleBody,
   DlqListResponse,
   type DeadLetter,
   type JobStatus,
@@ -10,6 +11,9 @@ import {
   QueueListResponse,
   QueueView,
   type ReelPresetBody,
+  ScheduleLabel,
+  ScheduleListResponse,
+  ScheduleView,
   type SubmitJobBody,
   SubmitBatchResponse,
   SubmitJobResponse,
@@ -29,6 +33,13 @@ import type { BatchItem, EventsOptions, JobStreamEvent, SubmitOptions, WaitOptio
 import type { ClientTasks, NoTasks, TaskTypeOf } from './task-typing.js';
 import { type FetchFn, type ResponseSchema, Transport } from './transport.js';
 import { type WorkflowBuilder, type WorkflowOptions, workflow } from './workflow-builder.js';
+import {
+  type WorkflowEvent,
+  type WorkflowEventsOptions,
+  type WorkflowWaitOptions,
+  waitForWorkflow,
+  workflowEvents,
+} from './workflow-events.js';
 
 /**
  * The typed client for the Reelay gateway's REST API. Every answer is validated with the
@@ -111,6 +122,13 @@ export interface ArtifactDownload {
   /** Reads the whole body into memory. */
   bytes(): Promise<Uint8Array>;
 }
+
+/**
+ * POST /v1/schedules: `overlap` (default `skip`) and `paused` (default false) may be left
+ * out, as the gateway fills them in.
+ */
+export type CreateScheduleOptions = Omit<CreateScheduleBody, 'overlap' | 'paused'> &
+  Partial<Pick<CreateScheduleBody, 'overlap' | 'paused'>>;
 
 /** Server-side wait slices stay well under the gateway's 300 s cap and under proxies' idle limits. */
 const WAIT_SLICE_MS = 60_000;
@@ -298,6 +316,75 @@ export class ReelayClient<U extends TaskMap = NoTasks> implements JobOperations 
       .data;
   }
 
+  /**
+   * Resolves with the workflow once it has finished (succeeded, failed or cancelled),
+   * reading it every `intervalMs` (default 1 s). Throws a ReelayApiError 408 (code
+   * TIMEOUT), as `wait` does for a job, when `timeoutMs` (default 30 s) passes first.
+   */
+  async waitWorkflow(id: string, options: WorkflowWaitOptions = {}): Promise<WorkflowView> {
+    return waitForWorkflow(id, (signal) => this.getWorkflow(id, { signal }), options);
+  }
+
+  /**
+   * The workflow's changes until it finishes: each time its status, progress or a step
+   * moved, the view and the steps that changed. Read every `intervalMs` (default 1 s).
+   */
+  workflowEvents(id: string, options: WorkflowEventsOptions = {}): AsyncGenerator<WorkflowEvent, void, undefined> {
+    return workflowEvents((signal) => this.getWorkflow(id, { signal }), options);
+  }
+
+  /** Schedules the key can see, by id; `project` narrows them to one. */
+  async listSchedules(options: { project?: string | undefined } & Signal = {}): Promise<ScheduleView[]> {
+    const { signal, ...query } = options;
+    return (await this.transport.json('/v1/schedules', ScheduleListResponse, { query, signal })).data.items;
+  }
+
+  async getSchedule(id: string, options: Signal = {}): Promise<ScheduleView> {
+    return (await this.transport.json(schedulePath(id), ScheduleView, options)).data;
+  }
+
+  /** Creates a schedule: `spec` is `{cron, timezone?}` or `{everyMs}`; its job is validated now; 409 when the id exists. */
+  async createSchedule(body: CreateScheduleOptions, options: Signal = {}): Promise<ScheduleView> {
+    return (await this.transport.json('/v1/schedules', ScheduleView, { method: 'POST', json: body, signal: options.signal })).data;
+  }
+
+  /** Stops firing; ticks while paused are not caught up on resume. */
+  async pauseSchedule(id: string, options: Signal = {}): Promise<ScheduleView> {
+    return (await this.transport.json(`${schedulePath(id)}/pause`, ScheduleView, { method: 'POST', signal: options.signal })).data;
+  }
+
+  async resumeSchedule(id: string, options: Signal = {}): Promise<ScheduleView> {
+    return (await this.transport.json(`${schedulePath(id)}/resume`, ScheduleView, { method: 'POST', signal: options.signal })).data;
+  }
+
+  /** Deletes a schedule; 409 for a built-in one (pause it instead). */
+  async deleteSchedule(id: string, options: Signal = {}): Promise<void> {
+    await this.transport.empty(schedulePath(id), { method: 'DELETE', signal: options.signal });
+  }
+
+  /**
+   * Runs the schedule's job once, now: reads the schedule and submits its job to its
+   * project with the `reelay.schedule` label, as a tick does. It is not a tick — the
+   * schedule's state (`fired`, `lastJobId`) and its overlap policy do not see it — since
+   * the gateway has no trigger endpoint; a paused schedule can be triggered too.
+   */
+  async triggerSchedule(id: string, options: Signal = {}): Promise<SubmitResult> {
+    const schedule = await this.getSchedule(id, options);
+    const { job } = schedule;
+    return this.submitRaw(
+      {
+        type: job.type,
+        input: job.input,
+        project: schedule.project,
+        priority: job.priority,
+        maxAttempts: job.maxAttempts,
+        timeoutMs: job.timeoutMs,
+        labels: { ...job.labels, [ScheduleLabel.scheduleId]: schedule.id },
+      },
+      { signal: options.signal },
+    );
+  }
+
   /** Streams bytes to the artifact store; accepts a Node Readable, a web ReadableStream, a Blob or bytes. */
   async uploadArtifact(source: ArtifactSource, options: UploadOptions): Promise<ArtifactRef> {
     const { data } = await this.transport.json('/v1/artifacts', ArtifactRef, {
@@ -360,6 +447,10 @@ function queuePath(name: string): string {
 
 function workflowPath(id: string): string {
   return `/v1/workflows/${encodeURIComponent(id)}`;
+}
+
+function schedulePath(id: string): string {
+  return `/v1/schedules/${encodeURIComponent(id)}`;
 }
 
 function dlqPath(id: string): string {

@@ -1,4 +1,5 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { abortableSleep } from './abortable-sleep.js';
 import { ReelayApiError, ReelayConnectionError, ReelayError } from './errors.js';
 
 /**
@@ -39,7 +40,7 @@ export async function* resumableSse<T>(options: ResumableSseOptions<T>): AsyncGe
       if (fruitless > maxReconnects) {
         throw new ReelayConnectionError(`event stream lost ${fruitless} times in a row`, { cause: lastFailure });
       }
-      await sleep(delayMs, signal);
+      await abortableSleep(delayMs, signal);
     }
 
     let response: Response;
@@ -93,18 +94,4 @@ export async function* resumableSse<T>(options: ResumableSseOptions<T>): AsyncGe
 function isTransient(err: unknown): boolean {
   if (err instanceof ReelayApiError || err instanceof ReelayConnectionError) return err.retryable;
   return false;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

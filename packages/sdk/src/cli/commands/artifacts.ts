@@ -31,15 +31,18 @@ export function registerArtifactCommands(program: Command, ctx: CliContext): voi
         project: flags.project,
         contentType: flags.contentType ?? contentTypeFor(file),
       });
-      ctx.out().result(ref, () =>
-        renderKeyValues([
-          ['id', ref.id],
-          ['name', ref.name],
-          ['size', formatBytes(ref.size)],
-          ['type', ref.contentType],
-          ['project', ref.project],
-          ['sha256', ref.sha256],
-        ]),
+      ctx.out().result(
+        ref,
+        () =>
+          renderKeyValues([
+            ['id', ref.id],
+            ['name', ref.name],
+            ['size', formatBytes(ref.size)],
+            ['type', ref.contentType],
+            ['project', ref.project],
+            ['sha256', ref.sha256],
+          ]),
+        () => [ref.id],
       );
     });
 

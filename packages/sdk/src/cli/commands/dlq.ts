@@ -14,7 +14,11 @@ export function registerDlq(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'at most this many (1-500)', integerIn(1, 500))
     .action(async (flags: { queue?: string; limit?: number }) => {
       const letters = await ctx.client().listDeadLetters(flags);
-      ctx.out().result({ items: letters }, () => (letters.length > 0 ? deadLetterTable(letters, Date.now()) : 'no dead letters'));
+      ctx.out().result(
+        { items: letters },
+        () => (letters.length > 0 ? deadLetterTable(letters, Date.now()) : 'no dead letters'),
+        () => letters.map((d) => d.job.id),
+      );
     });
 
   dlq
@@ -24,7 +28,11 @@ export function registerDlq(program: Command, ctx: CliContext): void {
     .option('--input <json>', 'replace the input', jsonValue)
     .action(async (id: string, flags: { input?: unknown }) => {
       const job = await ctx.client().requeueDeadLetter(id, { input: flags.input });
-      ctx.out().result(job, () => `requeued as ${job.id} (queue ${job.queue}, ${job.status})`);
+      ctx.out().result(
+        job,
+        () => `requeued as ${job.id} (queue ${job.queue}, ${job.status})`,
+        () => [job.id],
+      );
     });
 
   dlq
@@ -33,6 +41,10 @@ export function registerDlq(program: Command, ctx: CliContext): void {
     .argument('<id>', 'dead letter id (the job id)')
     .action(async (id: string) => {
       await ctx.client().deleteDeadLetter(id);
-      ctx.out().result({ deleted: id }, () => `deleted ${id}`);
+      ctx.out().result(
+        { deleted: id },
+        () => `deleted ${id}`,
+        () => [id],
+      );
     });
 }

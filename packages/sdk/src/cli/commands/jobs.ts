@@ -12,7 +12,11 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
     .argument('<id>', 'job id')
     .action(async (id: string) => {
       const job = await ctx.client().get(id);
-      ctx.out().result(job, () => jobDetails(job, Date.now()));
+      ctx.out().result(
+        job,
+        () => jobDetails(job, Date.now()),
+        () => [job.id],
+      );
     });
 
   program
@@ -25,10 +29,14 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
     .option('--cursor <cursor>', 'the next page, as printed after the previous one')
     .action(async (flags: { status?: JobStatus; type?: string; project?: string; limit: number; cursor?: string }) => {
       const page = await ctx.client().list(flags);
-      ctx.out().result(page, () => {
-        const table = page.items.length > 0 ? jobTable(page.items, Date.now()) : 'no jobs';
-        return page.nextCursor ? `${table}\n\nmore: reelay ls --cursor ${page.nextCursor}` : table;
-      });
+      ctx.out().result(
+        page,
+        () => {
+          const table = page.items.length > 0 ? jobTable(page.items, Date.now()) : 'no jobs';
+          return page.nextCursor ? `${table}\n\nmore: reelay ls --cursor ${page.nextCursor}` : table;
+        },
+        () => page.items.map((j) => j.id),
+      );
     });
 
   program
@@ -37,10 +45,11 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
     .argument('<id>', 'job id')
     .action(async (id: string) => {
       const job = await ctx.client().cancel(id);
-      ctx
-        .out()
-        .result(job, () =>
+      ctx.out().result(
+        job,
+        () =>
           job.status === 'cancelled' ? `cancelled ${job.id}` : `cancel requested for ${job.id} (${job.status}); it stops within a second`,
-        );
+        () => [job.id],
+      );
     });
 }

@@ -13,10 +13,18 @@ export function registerQueueCommands(program: Command, ctx: CliContext): void {
       const client = ctx.client();
       if (name) {
         const queue = await client.getQueue(name);
-        ctx.out().result(queue, () => queueDetails(queue));
+        ctx.out().result(
+          queue,
+          () => queueDetails(queue),
+          () => [queue.name],
+        );
       } else {
         const queues = await client.listQueues();
-        ctx.out().result({ items: queues }, () => queueTable(queues));
+        ctx.out().result(
+          { items: queues },
+          () => queueTable(queues),
+          () => queues.map((q) => q.name),
+        );
       }
     });
 
@@ -26,7 +34,11 @@ export function registerQueueCommands(program: Command, ctx: CliContext): void {
     .argument('<queue>', 'queue name')
     .action(async (name: string) => {
       const queue = await ctx.client().pauseQueue(name);
-      ctx.out().result(queue, () => `queue ${queue.name} paused (${queue.pending} pending)`);
+      ctx.out().result(
+        queue,
+        () => `queue ${queue.name} paused (${queue.pending} pending)`,
+        () => [queue.name],
+      );
     });
 
   program
@@ -35,7 +47,11 @@ export function registerQueueCommands(program: Command, ctx: CliContext): void {
     .argument('<queue>', 'queue name')
     .action(async (name: string) => {
       const queue = await ctx.client().resumeQueue(name);
-      ctx.out().result(queue, () => `queue ${queue.name} resumed (${queue.pending} pending)`);
+      ctx.out().result(
+        queue,
+        () => `queue ${queue.name} resumed (${queue.pending} pending)`,
+        () => [queue.name],
+      );
     });
 
   program

@@ -52,12 +52,17 @@ export function registerSubmit(program: Command, ctx: CliContext): void {
           submitted,
           () =>
             `${submitted.replayed ? 'already submitted' : 'submitted'} ${submitted.id} (queue ${submitted.queue}, priority ${submitted.priority})`,
+          () => [submitted.id],
         );
         return;
       }
       if (!out.json) out.note(`submitted ${submitted.id}, waiting…`);
       const job = await client.wait(submitted.id, { timeoutMs: flags.timeout ?? Number.POSITIVE_INFINITY });
-      out.result(job, () => jobDetails(job, Date.now()));
+      out.result(
+        job,
+        () => jobDetails(job, Date.now()),
+        () => [job.id],
+      );
       if (job.status !== 'succeeded') ctx.exitCode = ExitCode.jobFailed;
     });
 }

@@ -13,38 +13,44 @@ export function registerTasks(program: Command, ctx: CliContext): void {
       const transport = ctx.client().transport;
       if (type) {
         const { data: task } = await transport.json(`/v1/tasks/${encodeURIComponent(type)}`, TaskView);
-        ctx.out().result(task, () =>
-          [
-            renderKeyValues([
-              ['type', task.type],
-              ['version', task.version],
-              ['queue', task.queue],
-              ['priority', task.priority],
-              ['attempts', task.retry.maxAttempts],
-              ['time limits', `${task.softTimeoutMs} ms soft, ${task.hardTimeoutMs} ms hard`],
-              ['rate limit', task.rateLimit ? `${task.rateLimit.max} per ${task.rateLimit.perMs} ms` : undefined],
-              ['registered by', task.registeredBy],
-              ['workers', task.workers.map((w) => w.id).join(', ') || 'none'],
-              ['description', task.description],
-            ]),
-            '',
-            'input schema:',
-            JSON.stringify(task.inputSchema, null, 2),
-            '',
-            'output schema:',
-            JSON.stringify(task.outputSchema, null, 2),
-          ].join('\n'),
+        ctx.out().result(
+          task,
+          () =>
+            [
+              renderKeyValues([
+                ['type', task.type],
+                ['version', task.version],
+                ['queue', task.queue],
+                ['priority', task.priority],
+                ['attempts', task.retry.maxAttempts],
+                ['time limits', `${task.softTimeoutMs} ms soft, ${task.hardTimeoutMs} ms hard`],
+                ['rate limit', task.rateLimit ? `${task.rateLimit.max} per ${task.rateLimit.perMs} ms` : undefined],
+                ['registered by', task.registeredBy],
+                ['workers', task.workers.map((w) => w.id).join(', ') || 'none'],
+                ['description', task.description],
+              ]),
+              '',
+              'input schema:',
+              JSON.stringify(task.inputSchema, null, 2),
+              '',
+              'output schema:',
+              JSON.stringify(task.outputSchema, null, 2),
+            ].join('\n'),
+          () => [task.type],
         );
         return;
       }
       const {
         data: { items },
       } = await transport.json('/v1/tasks', TaskListResponse);
-      ctx.out().result({ items }, () =>
-        renderTable(
-          ['TYPE', 'VERSION', 'QUEUE', 'BUILT-IN', { header: 'WORKERS', align: 'right' }, 'DESCRIPTION'],
-          items.map((t) => [t.type, t.version, t.queue, t.builtIn, t.workers.length, t.description]),
-        ),
+      ctx.out().result(
+        { items },
+        () =>
+          renderTable(
+            ['TYPE', 'VERSION', 'QUEUE', 'BUILT-IN', { header: 'WORKERS', align: 'right' }, 'DESCRIPTION'],
+            items.map((t) => [t.type, t.version, t.queue, t.builtIn, t.workers.length, t.description]),
+          ),
+        () => items.map((t) => t.type),
       );
     });
 }

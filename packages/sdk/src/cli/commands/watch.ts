@@ -19,7 +19,7 @@ export function registerWatch(program: Command, ctx: CliContext): void {
     .argument('<id...>', 'job ids')
     .action(async (ids: string[]) => {
       const out = ctx.out();
-      const bars = !out.json && process.stderr.isTTY ? newMultiBar() : undefined;
+      const bars = out.mode === 'human' && process.stderr.isTTY ? newMultiBar() : undefined;
       // One job's failure to stream (404, auth) stops the others too, rather than leaving them running.
       const abort = new AbortController();
       let finals: JobView[];
@@ -42,6 +42,7 @@ export function registerWatch(program: Command, ctx: CliContext): void {
             ['ID', 'TYPE', 'STATUS', 'ERROR'],
             finals.map((j) => [j.id, j.type, j.status, j.error ? `${j.error.code}: ${j.error.message}` : undefined]),
           ),
+        () => finals.map((j) => j.id),
       );
       if (!finals.every((j) => j.status === 'succeeded')) ctx.exitCode = ExitCode.jobFailed;
     });

@@ -8,6 +8,10 @@ export function registerWorkers(program: Command, ctx: CliContext): void {
     .description('list live workers from their heartbeats')
     .action(async () => {
       const workers = await ctx.client().listWorkers();
-      ctx.out().result({ items: workers }, () => (workers.length > 0 ? workerTable(workers, Date.now()) : 'no live workers'));
+      ctx.out().result(
+        { items: workers },
+        () => (workers.length > 0 ? workerTable(workers, Date.now()) : 'no live workers'),
+        () => workers.map((w) => w.id),
+      );
     });
 }

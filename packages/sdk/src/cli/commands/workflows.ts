@@ -1,14 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { WorkflowView } from '@reelay/contracts';
 import type { Command } from 'commander';
-import type { ReelayClient } from '../../index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
-import type { Output } from '../format/output.js';
 import { renderTable } from '../format/table.js';
+import { integerIn } from '../option-parsers.js';
 import { UsageError } from '../usage-error.js';
-
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
 /**
  * `workflow submit | status | watch | cancel | retry`: start a workflow from a JSON file
@@ -26,7 +23,11 @@ export function registerWorkflows(program: Command, ctx: CliContext): void {
       const body = await readJson(file);
       const started = await ctx.client().submitWorkflow(body as never);
       if (!flags.watch) {
-        ctx.out().result(started, () => `workflow ${started.id} ${started.status}`);
+        ctx.out().result(
+          started,
+          () => `workflow ${started.id} ${started.status}`,
+          () => [started.id],
+        );
         return;
       }
       ctx.out().note(`workflow ${started.id} started`);
@@ -38,13 +39,31 @@ export function registerWorkflows(program: Command, ctx: CliContext): void {
     .argument('<id>', 'workflow id')
     .action(async (id: string) => {
       const view = await ctx.client().getWorkflow(id);
-      ctx.out().result(view, () => workflowText(view));
+      ctx.out().result(
+        view,
+        () => workflowText(view),
+        () => [view.id],
+      );
     });
 
   wf.command('watch')
     .description('follow a workflow’s steps until it finishes; exit 0 only if it succeeded')
     .argument('<id>', 'workflow id')
     .action(async (id: string) => follow(ctx, id));
+
+  wf.command('wait')
+    .description('wait, silently, until a workflow finishes; print it; exit 0 only if it succeeded')
+    .argument('<id>', 'workflow id')
+    .option('--timeout <ms>', 'give up after this long (exit 7); the workflow keeps running', integerIn(0, Number.MAX_SAFE_INTEGER))
+    .action(async (id: string, flags: { timeout?: number }) => {
+      const view = await ctx.client().waitWorkflow(id, { timeoutMs: flags.timeout ?? Number.POSITIVE_INFINITY });
+      ctx.out().result(
+        view,
+        () => workflowText(view),
+        () => [view.id],
+      );
+      if (view.status !== 'succeeded') ctx.exitCode = ExitCode.jobFailed;
+    });
 
   for (const action of ['cancel', 'retry'] as const) {
     wf.command(action)
@@ -55,7 +74,11 @@ export function registerWorkflows(program: Command, ctx: CliContext): void {
       .action(async (id: string) => {
         const client = ctx.client();
         const done = action === 'cancel' ? await client.cancelWorkflow(id) : await client.retryWorkflow(id);
-        ctx.out().result(done, () => `workflow ${done.id} ${done.status}`);
+        ctx.out().result(
+          done,
+          () => `workflow ${done.id} ${done.status}`,
+          () => [done.id],
+        );
       });
   }
 }
@@ -76,33 +99,30 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Polls the workflow once a second, printing each step whose state changed, until it finishes. */
+/** Prints each step whose state changed (read once a second by the SDK) until the workflow finishes. */
 async function follow(ctx: CliContext, id: string): Promise<void> {
-  const client: ReelayClient = ctx.client();
   const out = ctx.out();
-  const seen = new Map<string, string>();
-  let view = await client.getWorkflow(id);
-  for (;;) {
-    report(out, view, seen);
-    if (TERMINAL.has(view.status)) break;
-    await new Promise((r) => setTimeout(r, 1_000));
-    view = await client.getWorkflow(id);
+  let last: WorkflowView | undefined;
+  for await (const { workflow: view, changedSteps } of ctx.client().workflowEvents(id)) {
+    last = view;
+    for (const step of changedSteps) {
+      out.event(
+        { workflow: view.id, step: step.id, type: step.type, status: step.status, progress: step.progress },
+        () => `${step.id.padEnd(24)} ${step.status.padEnd(10)} ${String(Math.round(step.progress)).padStart(3)}%  ${step.type}`,
+      );
+    }
   }
+  if (!last) throw new Error(`workflow ${id}: the event stream ended before its first read`);
+  const view = last;
   // The closing line of the stream: one compact JSON line like the step events before it.
-  out.event({ id: view.id, status: view.status, failedStep: view.failedStep }, () => `workflow ${view.id} ${view.status}`);
-  if (view.status !== 'succeeded') ctx.exitCode = ExitCode.jobFailed;
-}
-
-function report(out: Output, view: WorkflowView, seen: Map<string, string>): void {
-  for (const step of view.steps) {
-    const state = `${step.status}:${Math.round(step.progress)}`;
-    if (seen.get(step.id) === state) continue;
-    seen.set(step.id, state);
-    out.event(
-      { workflow: view.id, step: step.id, type: step.type, status: step.status, progress: step.progress },
-      () => `${step.id.padEnd(24)} ${step.status.padEnd(10)} ${String(Math.round(step.progress)).padStart(3)}%  ${step.type}`,
+  if (out.quiet)
+    out.result(
+      view,
+      () => '',
+      () => [view.id],
     );
-  }
+  else out.event({ id: view.id, status: view.status, failedStep: view.failedStep }, () => `workflow ${view.id} ${view.status}`);
+  if (view.status !== 'succeeded') ctx.exitCode = ExitCode.jobFailed;
 }
 
 function workflowText(view: WorkflowView): string {
