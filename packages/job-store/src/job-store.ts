@@ -1,0 +1,481 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { JOB_STATUSES, type JobRecord, type JobStatus } from '@reelay/contracts';
+import Database from 'better-sqlite3';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  type SqlBool,
+  SqliteDialect,
+  type Transaction,
+  sql,
+} from 'kysely';
+import pg from 'pg';
+import { MIGRATIONS, type StoreTables } from './schema.js';
+import { parseStoreUrl, type StoreLocation } from './store-url.js';
+
+/** Which jobs a query covers. `projects` is the caller's bound and is always applied. */
+export interface JobFilter {
+  projects: readonly string[] | '*';
+  project?: string | undefined;
+  type?: string | undefined;
+  status?: JobStatus | undefined;
+  queue?: string | undefined;
+  label?: { key: string; value: string } | undefined;
+  workflowId?: string | undefined;
+  batchId?: string | undefined;
+  errorCode?: string | undefined;
+  /** Epoch ms, inclusive lower and exclusive upper bounds. */
+  createdFrom?: number | undefined;
+  createdTo?: number | undefined;
+  updatedFrom?: number | undefined;
+  updatedTo?: number | undefined;
+}
+
+/** `createdAt` orders by id (UUIDv7 ids sort by creation); `-` is newest first. */
+export type JobSort = '-createdAt' | 'createdAt' | '-updatedAt' | 'updatedAt';
+
+export interface JobPage {
+  items: JobRecord[];
+  /** The last item's id; pass it back as `cursor` for the next page. */
+  nextCursor?: string;
+}
+
+/** A workflow or a batch as the store sees it: its jobs, counted by state. */
+export interface JobGroup {
+  id: string;
+  project: string;
+  total: number;
+  counts: Record<JobStatus, number>;
+  createdAt: string;
+  updatedAt: string;
+  /** True once every job of it has finished. */
+  done: boolean;
+}
+
+export interface UsageRow {
+  project: string;
+  type: string;
+  jobs: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  /** Mean and longest start → finish of finished jobs, ms; null when none finished. */
+  meanRunMs: number | null;
+  maxRunMs: number | null;
+  /** Mean submit → finish of finished jobs, ms. */
+  meanTotalMs: number | null;
+}
+
+export interface Checkpoint {
+  seq: number;
+  streamCreated: string;
+}
+
+/** One job snapshot with the stream sequence it was read at (0: a gateway's own write). */
+export interface StoredEvent {
+  seq: number;
+  job: JobRecord;
+}
+
+type Row = StoreTables['jobs'];
+type Eb = ExpressionBuilder<StoreTables, 'jobs'>;
+
+/**
+ * The job store: the searchable history of jobs, in SQL. One module owns it; the
+ * projector writes it from EVENTS and the gateway reads it for lists, counts, groups and
+ * usage. A single job is still read from JetStream (the live state); this is visibility.
+ *
+ * Every write is an idempotent upsert: a row is replaced only by a newer snapshot
+ * (greater updatedAt, or the same updatedAt at a greater stream sequence), so a late,
+ * repeated or concurrent write from another gateway never rolls a job back.
+ */
+export class JobStore {
+  private constructor(
+    readonly db: Kysely<StoreTables>,
+    readonly dialect: StoreLocation['dialect'],
+  ) {}
+
+  /** Opens (creating a SQLite file's directory) and migrates. */
+  static async open(url: string): Promise<JobStore> {
+    const location = parseStoreUrl(url);
+    let db: Kysely<StoreTables>;
+    if (location.dialect === 'sqlite') {
+      if (location.file !== ':memory:') mkdirSync(path.dirname(path.resolve(location.file)), { recursive: true });
+      const database = new Database(location.file);
+      // WAL: readers do not wait for the projector's transactions. NORMAL sync is safe
+      // under WAL (a power cut loses the last transactions, which the checkpoint replays).
+      database.pragma('journal_mode = WAL');
+      database.pragma('synchronous = NORMAL');
+      database.pragma('busy_timeout = 5000');
+      db = new Kysely<StoreTables>({ dialect: new SqliteDialect({ database }) });
+    } else {
+      const pool = new pg.Pool({ connectionString: location.connectionString, max: 10 });
+      // BIGINT columns hold epoch ms and stream sequences, well inside 2^53.
+      pool.on('connect', (client) => {
+        client.setTypeParser(20, (v: string) => Number(v));
+      });
+      // An idle client's error (the server restarted) must not crash the process; the
+      // pool drops that client and the next query opens another.
+      pool.on('error', () => {});
+      db = new Kysely<StoreTables>({ dialect: new PostgresDialect({ pool }) });
+    }
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+    const { error } = await migrator.migrateToLatest();
+    if (error) {
+      await db.destroy();
+      throw error instanceof Error ? error : new Error(String(error));
+    }
+    return new JobStore(db, location.dialect);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  /** A gateway's own write (submit, cancel, requeue): read-your-writes for its client. */
+  async put(jobs: readonly JobRecord[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.db.transaction().execute((trx) =>
+      upsert(
+        trx,
+        jobs.map((job) => ({ seq: 0, job })),
+      ),
+    );
+  }
+
+  /**
+   * Applies events and moves the named checkpoint in one transaction, so the position
+   * never runs ahead of what is stored. Returns the ids whose row changed.
+   */
+  async apply(events: readonly StoredEvent[], checkpoint: { name: string } & Checkpoint): Promise<Set<string>> {
+    return this.db.transaction().execute(async (trx) => {
+      const changed = await upsert(trx, events);
+      // The checkpoint only moves forward: with two projectors on one database each
+      // has stored every event up to its own position, so the greater one is safe.
+      await trx
+        .insertInto('projector_checkpoints')
+        .values({ name: checkpoint.name, stream_seq: checkpoint.seq, stream_created: checkpoint.streamCreated, updated_ms: Date.now() })
+        .onConflict((oc) =>
+          oc
+            .column('name')
+            .doUpdateSet((eb) => ({
+              stream_seq: eb.ref('excluded.stream_seq'),
+              stream_created: eb.ref('excluded.stream_created'),
+              updated_ms: eb.ref('excluded.updated_ms'),
+            }))
+            .where((eb) =>
+              eb.or([
+                eb('excluded.stream_seq', '>', eb.ref('projector_checkpoints.stream_seq')),
+                eb('excluded.stream_created', '<>', eb.ref('projector_checkpoints.stream_created')),
+              ]),
+            ),
+        )
+        .execute();
+      return changed;
+    });
+  }
+
+  async checkpoint(name: string): Promise<Checkpoint | undefined> {
+    const row = await this.db
+      .selectFrom('projector_checkpoints')
+      .select(['stream_seq', 'stream_created'])
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row ? { seq: Number(row.stream_seq), streamCreated: row.stream_created } : undefined;
+  }
+
+  /** Sets a checkpoint outright (a recreated stream starts again at 0). */
+  async resetCheckpoint(name: string, streamCreated: string): Promise<void> {
+    await this.db.deleteFrom('projector_checkpoints').where('name', '=', name).execute();
+    await this.db
+      .insertInto('projector_checkpoints')
+      .values({ name, stream_seq: 0, stream_created: streamCreated, updated_ms: Date.now() })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+  }
+
+  async get(id: string): Promise<JobRecord | undefined> {
+    const row = await this.db.selectFrom('jobs').select('record').where('id', '=', id).executeTakeFirst();
+    return row ? (JSON.parse(row.record) as JobRecord) : undefined;
+  }
+
+  /** A page of jobs in `sort` order, after the job `cursor` (an id from the last page). */
+  async list(filter: JobFilter, options: { limit: number; cursor?: string | undefined; sort?: JobSort | undefined }): Promise<JobPage> {
+    const sort = options.sort ?? '-createdAt';
+    const desc = sort.startsWith('-');
+    const byUpdated = sort.endsWith('updatedAt');
+    let q = this.db
+      .selectFrom('jobs')
+      .select(['id', 'record'])
+      .where((eb) => matches(eb, filter));
+    if (options.cursor) {
+      const cursor = options.cursor;
+      if (byUpdated) {
+        const at = await this.db.selectFrom('jobs').select('updated_ms').where('id', '=', cursor).executeTakeFirst();
+        // A cursor the store does not know (aged out) pages on from its id alone.
+        if (at) {
+          const t = Number(at.updated_ms);
+          q = q.where((eb) =>
+            eb.or([eb('updated_ms', desc ? '<' : '>', t), eb.and([eb('updated_ms', '=', t), eb('id', desc ? '<' : '>', cursor)])]),
+          );
+        } else q = q.where('id', desc ? '<' : '>', cursor);
+      } else q = q.where('id', desc ? '<' : '>', cursor);
+    }
+    if (byUpdated) q = q.orderBy('updated_ms', desc ? 'desc' : 'asc');
+    q = q.orderBy('id', desc ? 'desc' : 'asc').limit(options.limit + 1);
+    const rows = await q.execute();
+    const more = rows.length > options.limit;
+    const items = rows.slice(0, options.limit).map((r) => JSON.parse(r.record) as JobRecord);
+    return more ? { items, nextCursor: items.at(-1)?.id as string } : { items };
+  }
+
+  /** How many jobs match, in all and by state. */
+  async count(filter: JobFilter): Promise<{ total: number; byStatus: Record<JobStatus, number> }> {
+    const rows = await this.db
+      .selectFrom('jobs')
+      .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+      .where((eb) => matches(eb, filter))
+      .groupBy('status')
+      .execute();
+    const byStatus = zeroCounts();
+    let total = 0;
+    for (const r of rows) {
+      const n = Number(r.n);
+      if (r.status in byStatus) byStatus[r.status as JobStatus] = n;
+      total += n;
+    }
+    return { total, byStatus };
+  }
+
+  /** Jobs by queue and state across the whole store (the Prometheus gauge). */
+  async countsByQueueAndStatus(): Promise<{ queue: string; status: string; n: number }[]> {
+    const rows = await this.db
+      .selectFrom('jobs')
+      .select((eb) => ['queue', 'status', eb.fn.countAll<number>().as('n')])
+      .groupBy(['queue', 'status'])
+      .execute();
+    return rows.map((r) => ({ queue: r.queue, status: r.status, n: Number(r.n) }));
+  }
+
+  /**
+   * Workflows or batches, newest first (their ids are UUIDv7 too), each with its jobs
+   * counted by state. Bounded to the caller's projects like every list.
+   */
+  async groups(
+    kind: 'workflow' | 'batch',
+    filter: { projects: readonly string[] | '*'; project?: string | undefined },
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<{ items: JobGroup[]; nextCursor?: string }> {
+    const column = kind === 'workflow' ? 'workflow_id' : 'batch_id';
+    let q = this.db
+      .selectFrom('jobs')
+      .select((eb) => [
+        eb.ref(column).$notNull().as('id'),
+        'project',
+        eb.fn.countAll<number>().as('total'),
+        eb.fn.min('created_ms').as('created_ms'),
+        eb.fn.max('updated_ms').as('updated_ms'),
+        ...JOB_STATUSES.map((s) => sql<number>`sum(case when status = ${s} then 1 else 0 end)`.as(`n_${s}`)),
+      ])
+      .where(column, 'is not', null)
+      .where((eb) => projectBound(eb, filter));
+    if (options.cursor) q = q.where(column, '<', options.cursor);
+    const rows = await q
+      .groupBy([column, 'project'])
+      .orderBy(column, 'desc')
+      .limit(options.limit + 1)
+      .execute();
+    const items = rows.slice(0, options.limit).map((r) => {
+      const row = r as unknown as Record<string, unknown>;
+      const counts = zeroCounts();
+      for (const s of JOB_STATUSES) counts[s] = Number(row[`n_${s}`] ?? 0);
+      const total = Number(r.total);
+      return {
+        id: r.id,
+        project: r.project,
+        total,
+        counts,
+        createdAt: new Date(Number(r.created_ms)).toISOString(),
+        updatedAt: new Date(Number(r.updated_ms)).toISOString(),
+        done: counts.succeeded + counts.failed + counts.cancelled === total,
+      };
+    });
+    return rows.length > options.limit ? { items, nextCursor: items.at(-1)?.id as string } : { items };
+  }
+
+  /** Jobs, outcomes and durations per project and task type, of jobs created in a window. */
+  async usage(filter: { projects: readonly string[] | '*'; project?: string | undefined; from: number; to: number }): Promise<UsageRow[]> {
+    const run = sql<number>`case when finished_ms is not null and started_ms is not null then finished_ms - started_ms end`;
+    const totalMs = sql<number>`case when finished_ms is not null then finished_ms - created_ms end`;
+    const rows = await this.db
+      .selectFrom('jobs')
+      .select((eb) => [
+        'project',
+        'type',
+        eb.fn.countAll<number>().as('jobs'),
+        sql<number>`sum(case when status = 'succeeded' then 1 else 0 end)`.as('succeeded'),
+        sql<number>`sum(case when status = 'failed' then 1 else 0 end)`.as('failed'),
+        sql<number>`sum(case when status = 'cancelled' then 1 else 0 end)`.as('cancelled'),
+        sql<number | null>`avg(${run})`.as('mean_run'),
+        sql<number | null>`max(${run})`.as('max_run'),
+        sql<number | null>`avg(${totalMs})`.as('mean_total'),
+      ])
+      .where('created_ms', '>=', filter.from)
+      .where('created_ms', '<', filter.to)
+      .where((eb) => projectBound(eb, filter))
+      .groupBy(['project', 'type'])
+      .orderBy('project')
+      .orderBy('type')
+      .execute();
+    const num = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v)));
+    return rows.map((r) => ({
+      project: r.project,
+      type: r.type,
+      jobs: Number(r.jobs),
+      succeeded: Number(r.succeeded),
+      failed: Number(r.failed),
+      cancelled: Number(r.cancelled),
+      meanRunMs: num(r.mean_run),
+      maxRunMs: num(r.max_run),
+      meanTotalMs: num(r.mean_total),
+    }));
+  }
+
+  /** Rows in the store (the benchmark's and the log's figure). */
+  async size(): Promise<number> {
+    const row = await this.db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}
+
+export function zeroCounts(): Record<JobStatus, number> {
+  return Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
+}
+
+function toRow(seq: number, job: JobRecord): Row {
+  const ms = (iso: string | undefined) => (iso ? Date.parse(iso) : null);
+  return {
+    id: job.id,
+    project: job.project,
+    type: job.type,
+    queue: job.queue,
+    status: job.status,
+    workflow_id: job.workflowId ?? null,
+    batch_id: job.batchId ?? null,
+    error_code: job.error?.code ?? null,
+    attempts: job.attempts,
+    created_ms: Date.parse(job.createdAt),
+    updated_ms: Date.parse(job.updatedAt),
+    started_ms: ms(job.startedAt),
+    finished_ms: ms(job.finishedAt),
+    seq,
+    record: JSON.stringify(job),
+  };
+}
+
+const newer = (a: Row, b: Row) => a.updated_ms > b.updated_ms || (a.updated_ms === b.updated_ms && a.seq > b.seq);
+
+/** Rows per statement: well under SQLite's 32,766 bound variables at 15 columns. */
+const CHUNK = 1000;
+
+async function upsert(trx: Transaction<StoreTables>, events: readonly StoredEvent[]): Promise<Set<string>> {
+  // One row per job per statement (PostgreSQL refuses to update a row twice in one
+  // INSERT … ON CONFLICT), the newest; sorted by id so concurrent writers lock rows in
+  // the same order and cannot deadlock.
+  const latest = new Map<string, Row>();
+  const labelsOf = new Map<string, Record<string, string>>();
+  for (const e of events) {
+    const row = toRow(e.seq, e.job);
+    const seen = latest.get(row.id);
+    if (!seen || newer(row, seen)) latest.set(row.id, row);
+    if (e.job.labels) labelsOf.set(row.id, e.job.labels);
+  }
+  const rows = [...latest.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const changed = new Set<string>();
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
+    const written = await trx
+      .insertInto('jobs')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc
+          .column('id')
+          .doUpdateSet((eb) => ({
+            status: eb.ref('excluded.status'),
+            queue: eb.ref('excluded.queue'),
+            error_code: eb.ref('excluded.error_code'),
+            attempts: eb.ref('excluded.attempts'),
+            updated_ms: eb.ref('excluded.updated_ms'),
+            started_ms: eb.ref('excluded.started_ms'),
+            finished_ms: eb.ref('excluded.finished_ms'),
+            seq: eb.ref('excluded.seq'),
+            record: eb.ref('excluded.record'),
+          }))
+          .where((eb) =>
+            eb.or([
+              eb('excluded.updated_ms', '>', eb.ref('jobs.updated_ms')),
+              eb.and([eb('excluded.updated_ms', '=', eb.ref('jobs.updated_ms')), eb('excluded.seq', '>', eb.ref('jobs.seq'))]),
+            ]),
+          ),
+      )
+      .returning('id')
+      .execute();
+    for (const w of written) changed.add(w.id);
+  }
+  const labels = [];
+  for (const [id, jobLabels] of labelsOf) {
+    if (!changed.has(id)) continue;
+    for (const [key, value] of Object.entries(jobLabels)) labels.push({ job_id: id, key, value });
+  }
+  for (let i = 0; i < labels.length; i += CHUNK) {
+    await trx
+      .insertInto('job_labels')
+      .values(labels.slice(i, i + CHUNK))
+      .onConflict((oc) => oc.columns(['job_id', 'key']).doNothing())
+      .execute();
+  }
+  return changed;
+}
+
+function projectBound(eb: Eb, f: { projects: readonly string[] | '*'; project?: string | undefined }): Expression<SqlBool> {
+  const parts: Expression<SqlBool>[] = [];
+  if (f.projects !== '*') {
+    // A key bound to no projects sees nothing (fail closed), not everything.
+    if (f.projects.length === 0) return sql<SqlBool>`1 = 0`;
+    parts.push(eb('project', 'in', [...f.projects]));
+  }
+  if (f.project) parts.push(eb('project', '=', f.project));
+  return eb.and(parts);
+}
+
+function matches(eb: Eb, f: JobFilter): Expression<SqlBool> {
+  const parts: Expression<SqlBool>[] = [projectBound(eb, f)];
+  if (f.type) parts.push(eb('type', '=', f.type));
+  if (f.status) parts.push(eb('status', '=', f.status));
+  if (f.queue) parts.push(eb('queue', '=', f.queue));
+  if (f.workflowId) parts.push(eb('workflow_id', '=', f.workflowId));
+  if (f.batchId) parts.push(eb('batch_id', '=', f.batchId));
+  if (f.errorCode) parts.push(eb('error_code', '=', f.errorCode));
+  if (f.createdFrom !== undefined) parts.push(eb('created_ms', '>=', f.createdFrom));
+  if (f.createdTo !== undefined) parts.push(eb('created_ms', '<', f.createdTo));
+  if (f.updatedFrom !== undefined) parts.push(eb('updated_ms', '>=', f.updatedFrom));
+  if (f.updatedTo !== undefined) parts.push(eb('updated_ms', '<', f.updatedTo));
+  if (f.label) {
+    const { key, value } = f.label;
+    parts.push(
+      eb(
+        'id',
+        'in',
+        eb.selectFrom('job_labels').select('job_labels.job_id').where('job_labels.key', '=', key).where('job_labels.value', '=', value),
+      ),
+    );
+  }
+  return eb.and(parts);
+}

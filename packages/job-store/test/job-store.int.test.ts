@@ -1,0 +1,276 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { type JobRecord, jobEventSubject } from '@reelay/contracts';
+import { connectNats, createLogger, ensureTopology, type NatsContext, newJobId } from '@reelay/runtime';
+import { type NatsServerHandle, type PostgresServerHandle, startNatsServer, startPostgresServer } from '@reelay/runtime/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobProjector, JobStore } from '../src/index.js';
+
+const log = createLogger({ service: 'job-store-test', level: 'silent' });
+let pgServer: PostgresServerHandle;
+let dir: string;
+
+beforeAll(async () => {
+  pgServer = await startPostgresServer();
+  dir = await mkdtemp(path.join(os.tmpdir(), 'reelay-job-store-'));
+});
+afterAll(async () => {
+  await pgServer?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+let databases = 0;
+/** A fresh, empty store of each backend. */
+const backends = {
+  sqlite: async () => path.join(dir, `store-${++databases}.sqlite`),
+  postgres: async () => pgServer.createDatabase(`store_${++databases}`),
+};
+
+const T0 = Date.parse('2026-11-30T10:00:00.000Z');
+const at = (s: number) => new Date(T0 + s * 1000).toISOString();
+
+function job(over: Partial<JobRecord> = {}): JobRecord {
+  return {
+    id: newJobId(),
+    type: 'media.render',
+    queue: 'media',
+    input: {},
+    priority: 5,
+    project: 'alpha',
+    maxAttempts: 3,
+    createdAt: at(0),
+    status: 'queued',
+    progress: 0,
+    attempts: 0,
+    freeRedeliveries: 0,
+    errors: [],
+    updatedAt: at(0),
+    ...over,
+  };
+}
+
+describe.each(Object.keys(backends) as (keyof typeof backends)[])('the job store on %s', (backend) => {
+  let store: JobStore;
+  beforeAll(async () => {
+    store = await JobStore.open(await backends[backend]());
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('a late or repeated event never overwrites a newer state', async () => {
+    const queued = job();
+    const running = { ...queued, status: 'running' as const, attempts: 1, startedAt: at(1), updatedAt: at(1) };
+    const done = { ...running, status: 'succeeded' as const, progress: 100, finishedAt: at(2), updatedAt: at(2) };
+    await store.apply([{ seq: 3, job: done }], { name: 'p', seq: 3, streamCreated: 's' });
+    // The older events arrive late (another gateway, a replay), then the same one again.
+    const changed = await store.apply(
+      [
+        { seq: 1, job: queued },
+        { seq: 2, job: running },
+      ],
+      { name: 'p', seq: 2, streamCreated: 's' },
+    );
+    expect(changed.size).toBe(0);
+    await store.put([queued]);
+    expect((await store.get(queued.id))?.status).toBe('succeeded');
+    // The checkpoint moves forward only.
+    expect((await store.checkpoint('p'))?.seq).toBe(3);
+    // At the same updatedAt, the later stream position wins.
+    const progress = { ...done, status: 'running' as const, progress: 50, finishedAt: undefined, updatedAt: at(5) };
+    const finished = { ...done, updatedAt: at(5) };
+    await store.apply(
+      [
+        { seq: 9, job: finished },
+        { seq: 8, job: progress },
+      ],
+      { name: 'p', seq: 9, streamCreated: 's' },
+    );
+    expect((await store.get(queued.id))?.status).toBe('succeeded');
+  });
+
+  it('lists newest first within the caller’s projects, pages by cursor, and filters by every field', async () => {
+    const wf = newJobId();
+    const batch = newJobId();
+    const jobs = [
+      job({ project: 'p1', type: 'ai.script', queue: 'ai', labels: { campaign: 'spring' }, createdAt: at(10), updatedAt: at(10) }),
+      job({ project: 'p1', type: 'media.render', workflowId: wf, createdAt: at(20), updatedAt: at(40) }),
+      job({
+        project: 'p1',
+        type: 'media.render',
+        status: 'failed',
+        error: { code: 'FFMPEG_FAILED', message: 'x', retryable: false },
+        batchId: batch,
+        createdAt: at(30),
+        updatedAt: at(31),
+      }),
+      job({ project: 'p2', type: 'media.render', labels: { campaign: 'spring' }, createdAt: at(40), updatedAt: at(41) }),
+    ];
+    await store.put(jobs);
+    const ids = (page: { items: JobRecord[] }) => page.items.map((j) => j.id);
+    const p1 = { projects: ['p1'] };
+    expect(ids(await store.list(p1, { limit: 10 }))).toEqual([jobs[2]?.id, jobs[1]?.id, jobs[0]?.id]);
+    const page1 = await store.list(p1, { limit: 2 });
+    expect(page1.nextCursor).toBe(jobs[1]?.id);
+    const page2 = await store.list(p1, { limit: 2, cursor: page1.nextCursor });
+    expect(ids(page2)).toEqual([jobs[0]?.id]);
+    expect(page2.nextCursor).toBeUndefined();
+    expect(ids(await store.list({ ...p1, type: 'ai.script' }, { limit: 10 }))).toEqual([jobs[0]?.id]);
+    expect(ids(await store.list({ ...p1, queue: 'ai' }, { limit: 10 }))).toEqual([jobs[0]?.id]);
+    expect(ids(await store.list({ ...p1, status: 'failed' }, { limit: 10 }))).toEqual([jobs[2]?.id]);
+    expect(ids(await store.list({ ...p1, errorCode: 'FFMPEG_FAILED' }, { limit: 10 }))).toEqual([jobs[2]?.id]);
+    expect(ids(await store.list({ ...p1, workflowId: wf }, { limit: 10 }))).toEqual([jobs[1]?.id]);
+    expect(ids(await store.list({ ...p1, batchId: batch }, { limit: 10 }))).toEqual([jobs[2]?.id]);
+    // The label filter stays inside the caller's projects: p2's spring job is not shown.
+    expect(ids(await store.list({ ...p1, label: { key: 'campaign', value: 'spring' } }, { limit: 10 }))).toEqual([jobs[0]?.id]);
+    expect(ids(await store.list({ projects: '*', label: { key: 'campaign', value: 'spring' } }, { limit: 10 }))).toEqual([
+      jobs[3]?.id,
+      jobs[0]?.id,
+    ]);
+    expect(ids(await store.list({ ...p1, createdFrom: T0 + 20_000, createdTo: T0 + 30_000 }, { limit: 10 }))).toEqual([jobs[1]?.id]);
+    expect(ids(await store.list({ ...p1, updatedFrom: T0 + 35_000 }, { limit: 10 }))).toEqual([jobs[1]?.id]);
+    expect(ids(await store.list({ projects: ['p1'], project: 'p2' }, { limit: 10 }))).toEqual([]);
+    expect(ids(await store.list({ projects: [] }, { limit: 10 }))).toEqual([]);
+    // Sorted by last change, oldest first, paged through the cursor.
+    const byUpdated = await store.list(p1, { limit: 2, sort: 'updatedAt' });
+    expect(ids(byUpdated)).toEqual([jobs[0]?.id, jobs[2]?.id]);
+    expect(ids(await store.list(p1, { limit: 2, sort: 'updatedAt', cursor: byUpdated.nextCursor }))).toEqual([jobs[1]?.id]);
+    expect(ids(await store.list(p1, { limit: 1, sort: '-updatedAt' }))).toEqual([jobs[1]?.id]);
+
+    const counts = await store.count({ ...p1, type: 'media.render' });
+    expect(counts.total).toBe(2);
+    expect(counts.byStatus).toMatchObject({ queued: 1, failed: 1, succeeded: 0 });
+    expect((await store.count({ projects: ['nobody'] })).total).toBe(0);
+  });
+
+  it('groups jobs by workflow and by batch with their counts, newest first', async () => {
+    const older = newJobId();
+    const newer = newJobId();
+    await store.put([
+      job({ project: 'g', workflowId: older, status: 'succeeded', createdAt: at(1), updatedAt: at(3) }),
+      job({ project: 'g', workflowId: older, status: 'succeeded', createdAt: at(2), updatedAt: at(4) }),
+      job({ project: 'g', workflowId: newer, status: 'running', createdAt: at(5), updatedAt: at(6) }),
+      job({ project: 'other', workflowId: newJobId() }),
+      job({ project: 'g', batchId: newer, status: 'failed' }),
+    ]);
+    const page = await store.groups('workflow', { projects: ['g'] }, { limit: 1 });
+    expect(page.items).toEqual([
+      expect.objectContaining({ id: newer, project: 'g', total: 1, done: false, counts: expect.objectContaining({ running: 1 }) }),
+    ]);
+    const next = await store.groups('workflow', { projects: ['g'] }, { limit: 1, cursor: page.nextCursor });
+    expect(next.items).toEqual([
+      expect.objectContaining({
+        id: older,
+        total: 2,
+        done: true,
+        createdAt: at(1),
+        updatedAt: at(4),
+        counts: expect.objectContaining({ succeeded: 2 }),
+      }),
+    ]);
+    expect(next.nextCursor).toBeUndefined();
+    const batches = await store.groups('batch', { projects: ['g'] }, { limit: 10 });
+    expect(batches.items.map((b) => [b.id, b.total, b.done])).toEqual([[newer, 1, true]]);
+  });
+
+  it('sums jobs, failures and durations per project and task type', async () => {
+    await store.put([
+      job({ project: 'u', type: 't.a', status: 'succeeded', createdAt: at(0), startedAt: at(1), finishedAt: at(3), updatedAt: at(3) }),
+      job({ project: 'u', type: 't.a', status: 'failed', createdAt: at(0), startedAt: at(1), finishedAt: at(5), updatedAt: at(5) }),
+      job({ project: 'u', type: 't.b', status: 'running', createdAt: at(0), startedAt: at(1), updatedAt: at(1) }),
+      job({ project: 'v', type: 't.a', status: 'succeeded', createdAt: at(0), finishedAt: at(1), updatedAt: at(1) }),
+    ]);
+    const rows = await store.usage({ projects: ['u'], from: T0, to: T0 + 60_000 });
+    expect(rows).toEqual([
+      { project: 'u', type: 't.a', jobs: 2, succeeded: 1, failed: 1, cancelled: 0, meanRunMs: 3000, maxRunMs: 4000, meanTotalMs: 4000 },
+      { project: 'u', type: 't.b', jobs: 1, succeeded: 0, failed: 0, cancelled: 0, meanRunMs: null, maxRunMs: null, meanTotalMs: null },
+    ]);
+  });
+});
+
+describe('the projector', () => {
+  let nats: NatsServerHandle;
+  let ctx: NatsContext;
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    ctx = await connectNats({ url: nats.url, name: 'job-store-test' });
+    await ensureTopology(ctx, { queues: [], ackWaitMs: 30_000, replicas: 1, eventsMaxAgeMs: 3_600_000 });
+  });
+  afterAll(async () => {
+    await ctx?.nc.close();
+    await nats?.stop();
+  });
+
+  /** Publishes a job's life (queued → running → succeeded) as state events; returns the final records. */
+  async function publishJobs(n: number, project = 'alpha'): Promise<JobRecord[]> {
+    const finals: JobRecord[] = [];
+    const acks: Promise<unknown>[] = [];
+    for (let i = 0; i < n; i++) {
+      const q = job({ project });
+      const r = { ...q, status: 'running' as const, attempts: 1, startedAt: at(1), updatedAt: at(1) };
+      const s = { ...r, status: 'succeeded' as const, finishedAt: at(2), updatedAt: at(2) };
+      for (const j of [q, r, s]) acks.push(ctx.js.publish(jobEventSubject(j.id), JSON.stringify({ kind: 'state', job: j })));
+      finals.push(s);
+    }
+    await Promise.all(acks);
+    return finals;
+  }
+
+  it('resumes from its checkpoint after a restart instead of replaying the stream', async () => {
+    const url = path.join(dir, 'projector.sqlite');
+    const store = await JobStore.open(url);
+    const first = new JobProjector({ ctx, store, log, name: 'resume' });
+    await first.start();
+    await publishJobs(20);
+    await first.caughtUp();
+    await first.stop();
+    const stoppedAt = first.position;
+    expect((await store.checkpoint('resume'))?.seq).toBe(stoppedAt);
+    await store.close();
+
+    await publishJobs(5);
+    const reopened = await JobStore.open(url);
+    const second = new JobProjector({ ctx, store: reopened, log, name: 'resume' });
+    await second.start();
+    await second.caughtUp();
+    await second.stop();
+    // Only the 15 events published while it was down were read again.
+    expect(second.eventsApplied).toBe(15);
+    expect(second.position).toBe(stoppedAt + 15);
+    const counts = await reopened.count({ projects: ['alpha'] });
+    expect(counts.byStatus.succeeded).toBe(25);
+    await reopened.close();
+  });
+
+  it('two projectors on one PostgreSQL database converge on the newest state of every job', async () => {
+    const url = await pgServer.createDatabase('two_projectors');
+    const [a, b] = await Promise.all([JobStore.open(url), JobStore.open(url)]);
+    if (!a || !b) throw new Error('stores did not open');
+    // Small batches so the two interleave their transactions over the same rows.
+    const pa = new JobProjector({ ctx, store: a, log, name: 'shared', batchSize: 7, flushMs: 1 });
+    const pb = new JobProjector({ ctx, store: b, log, name: 'shared', batchSize: 11, flushMs: 1 });
+    await Promise.all([pa.start(), pb.start()]);
+    const finals = await publishJobs(120, 'twin');
+    await Promise.all([pa.caughtUp(), pb.caughtUp()]);
+    await Promise.all([pa.stop(), pb.stop()]);
+    const counts = await a.count({ projects: ['twin'] });
+    expect(counts).toMatchObject({ total: 120, byStatus: expect.objectContaining({ succeeded: 120, running: 0, queued: 0 }) });
+    const stored = await a.get(finals[77]?.id as string);
+    expect(stored).toEqual(finals[77]);
+    expect((await b.checkpoint('shared'))?.seq).toBe(Math.max(pa.position, pb.position));
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('a store whose EVENTS stream was recreated starts that stream from the beginning', async () => {
+    const store = await JobStore.open(path.join(dir, 'recreated.sqlite'));
+    await store.apply([], { name: 'fresh', seq: 1_000_000, streamCreated: '2000-01-01T00:00:00Z' });
+    await publishJobs(2, 'recreated');
+    const p = new JobProjector({ ctx, store, log, name: 'fresh' });
+    await p.start();
+    await p.caughtUp();
+    await p.stop();
+    expect((await store.count({ projects: ['recreated'] })).byStatus.succeeded).toBe(2);
+    await store.close();
+  });
+});
