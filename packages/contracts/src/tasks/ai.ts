@@ -54,13 +54,22 @@ export const ScriptScene = z.object({
 });
 export type ScriptScene = z.infer<typeof ScriptScene>;
 
-export const ScriptInput = z.object({
-  topic: z.string().trim().min(3).max(500),
-  audience: z.string().trim().min(1).max(200).default('a general audience'),
-  tone: z.enum(['friendly', 'energetic', 'informative', 'serious', 'humorous']).default('friendly'),
-  /** Length of the finished video; narration is paced at about 2.5 words a second. */
-  targetSeconds: z.number().int().min(10).max(600).default(45),
-});
+export const ScriptInput = z
+  .object({
+    topic: z.string().trim().min(3).max(500),
+    audience: z.string().trim().min(1).max(200).default('a general audience'),
+    tone: z.enum(['friendly', 'energetic', 'informative', 'serious', 'humorous']).default('friendly'),
+    /** Length of the finished video; the narration's words are chosen to fill it at the voice's speaking rate. */
+    targetSeconds: z.number().int().min(10).max(600).default(45),
+    /** Seconds of the video that carry no narration (a title card, an outro): the narration fills the rest. */
+    reservedSeconds: z.number().min(0).max(60).default(0),
+    /** Exactly this many scenes (a picture each, downstream); the writer's own choice when left out. */
+    sceneCount: z.number().int().min(1).max(30).optional(),
+  })
+  .refine((v) => v.targetSeconds - v.reservedSeconds >= 5, {
+    path: ['reservedSeconds'],
+    message: 'leave at least 5 seconds of targetSeconds for the narration',
+  });
 export type ScriptInput = z.input<typeof ScriptInput>;
 
 export const ScriptOutput = z.object({
@@ -204,6 +213,44 @@ export type TtsOutput = z.infer<typeof TtsOutput>;
 
 // ---- ai.captions ----
 
+export const TimedWord = z.object({
+  word: z.string().min(1),
+  startSec: z.number().nonnegative(),
+  endSec: z.number().nonnegative(),
+  /** 0–1 where the engine reports it. */
+  confidence: z.number().min(0).max(1).optional(),
+});
+export type TimedWord = z.infer<typeof TimedWord>;
+
+const CaptionColour = z.string().regex(/^#[0-9A-Fa-f]{6}$/, 'must be a colour like #FFCC00');
+
+/**
+ * Word captions, TikTok style: a few words at a time in large type, the word being
+ * said highlighted (colour and a small pop), written as an ASS script for a frame of
+ * width × height that media.render burns in as is.
+ */
+export const WordCaptionStyle = z.object({
+  /** The frame the script is laid out for (the render's output size). */
+  width: z.number().int().min(16).max(8192).default(1080),
+  height: z.number().int().min(16).max(8192).default(1920),
+  /** Text height in pixels of that frame. */
+  fontSizePx: z.number().int().min(8).max(400).default(84),
+  colour: CaptionColour.default('#FFFFFF'),
+  highlightColour: CaptionColour.default('#FFD400'),
+  outlineColour: CaptionColour.default('#000000'),
+  outlinePx: z.number().min(0).max(20).default(5),
+  position: z.enum(['bottom', 'middle', 'top']).default('middle'),
+  /** Distance from the top or bottom edge (bottom and top positions), in pixels of the frame. */
+  marginPx: z.number().int().min(0).max(2000).default(300),
+  font: z
+    .string()
+    .regex(/^[A-Za-z0-9 -]{1,64}$/)
+    .default('DejaVu Sans'),
+  maxWordsPerCue: z.number().int().min(1).max(8).default(3),
+  uppercase: z.boolean().default(true),
+});
+export type WordCaptionStyle = z.input<typeof WordCaptionStyle>;
+
 export const CaptionsInput = z.object({
   /** The voice timings: an ai.tts result's `sentences` (their text is the script). */
   sentences: z.array(TimedSentence).min(1),
@@ -216,6 +263,14 @@ export const CaptionsInput = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
     .default('captions'),
+  /** The voice track the sentences time (an ai.tts result's audio): each word is force-aligned against it (pocketsphinx). */
+  audio: ArtifactId.optional(),
+  /** Per-word timings the voice engine reported itself; used as given, before any alignment. */
+  words: z.array(TimedWord).max(20_000).optional(),
+  /** Also write word captions (an ASS script) in this style. */
+  wordCaptions: WordCaptionStyle.optional(),
+  /** How long the last scene stays after the voice ends (for `scenes`). */
+  sceneTailSec: z.number().min(0).max(10).default(0.6),
 });
 export type CaptionsInput = z.input<typeof CaptionsInput>;
 
@@ -229,10 +284,36 @@ export const CaptionCue = z.object({
 });
 export type CaptionCue = z.infer<typeof CaptionCue>;
 
+/** Where each word's times came from. */
+export const WordTimingSource = z.enum(['engine', 'forced-alignment', 'proportional']);
+export type WordTimingSource = z.infer<typeof WordTimingSource>;
+
+export const CaptionWord = TimedWord.extend({
+  sentenceIndex: z.number().int().nonnegative(),
+  source: WordTimingSource,
+});
+export type CaptionWord = z.infer<typeof CaptionWord>;
+
+/** A script scene's time on screen, from its sentences' voice timings: scene k starts when its first sentence does. */
+export const CaptionScene = z.object({
+  sceneIndex: z.number().int().nonnegative(),
+  startSec: z.number().nonnegative(),
+  endSec: z.number().nonnegative(),
+  durationSec: z.number().positive(),
+});
+export type CaptionScene = z.infer<typeof CaptionScene>;
+
 export const CaptionsOutput = z.object({
   srt: ArtifactRef,
   vtt: ArtifactRef,
   cues: z.array(CaptionCue).min(1),
+  /** The word captions script, when `wordCaptions` was asked for. */
+  ass: ArtifactRef.optional(),
+  words: z.array(CaptionWord).optional(),
+  /** Sentences whose words were force-aligned, and those that fell back to proportional timing. */
+  alignment: z.object({ aligned: z.number().int().nonnegative(), fellBack: z.number().int().nonnegative() }).optional(),
+  /** Per script scene, when the sentences carry sceneIndex: what media.render's scene durations follow. */
+  scenes: z.array(CaptionScene).optional(),
 });
 export type CaptionsOutput = z.infer<typeof CaptionsOutput>;
 
@@ -250,15 +331,6 @@ export const TranscribeInput = z.object({
   prompt: z.string().max(1_000).optional(),
 });
 export type TranscribeInput = z.input<typeof TranscribeInput>;
-
-export const TimedWord = z.object({
-  word: z.string().min(1),
-  startSec: z.number().nonnegative(),
-  endSec: z.number().nonnegative(),
-  /** 0–1 where the engine reports it. */
-  confidence: z.number().min(0).max(1).optional(),
-});
-export type TimedWord = z.infer<typeof TimedWord>;
 
 export const TranscriptSegment = z.object({
   startSec: z.number().nonnegative(),

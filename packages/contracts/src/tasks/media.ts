@@ -203,6 +203,13 @@ export const TransitionType = z.enum([
 ]);
 export type TransitionType = z.infer<typeof TransitionType>;
 
+/**
+ * Ken Burns motion on a still: a slow zoom or pan across the picture for the scene's
+ * length, so a still never sits dead on screen. `none` shows it as is.
+ */
+export const SceneMotion = z.enum(['none', 'zoom-in', 'zoom-out', 'pan-left', 'pan-right', 'pan-up', 'pan-down']);
+export type SceneMotion = z.infer<typeof SceneMotion>;
+
 export const RenderScene = z
   .object({
     artifactId: ArtifactId,
@@ -217,8 +224,13 @@ export const RenderScene = z
     fit: z.enum(['cover', 'contain']).default('cover'),
     /** The transition from the previous scene into this one; a hard cut when left out. */
     transition: z.object({ type: TransitionType, durationSec: z.number().positive().max(5) }).optional(),
+    /** Image scenes only: Ken Burns zoom or pan (see SceneMotion). */
+    motion: SceneMotion.optional(),
   })
   .superRefine((s, ctx) => {
+    if (s.motion && s.motion !== 'none' && s.kind !== 'image') {
+      ctx.addIssue({ code: 'custom', path: ['motion'], message: 'motion applies to image scenes only' });
+    }
     if (s.kind === 'image' && s.durationSec === undefined) {
       ctx.addIssue({ code: 'custom', path: ['durationSec'], message: 'an image scene needs durationSec' });
     }
@@ -250,6 +262,27 @@ export const SubtitleStyle = z.object({
 });
 export type SubtitleStyle = z.input<typeof SubtitleStyle>;
 
+/**
+ * A text card made by the render itself (the reel's title before the first scene, or
+ * its outro after the last): the text centred in large type over a blurred, darkened
+ * copy of the neighbouring scene's picture, or over a flat colour.
+ */
+export const TextCard = z.object({
+  text: z.string().trim().min(1).max(200),
+  /** A smaller line under the text. */
+  subtitle: z.string().trim().min(1).max(200).optional(),
+  durationSec: z.number().min(0.5).max(10).default(2),
+  /** `scene`: the first scene's picture (title) or the last scene's (outro), blurred and darkened. */
+  background: z.enum(['scene', 'colour']).default('scene'),
+  colour: HexColour.default('#1E2A44'),
+  textColour: HexColour.default('#FFFFFF'),
+  /** The bar under the text. */
+  accentColour: HexColour.default('#FFD400'),
+  /** How the card hands over to the scenes (or they to it); a cut when durationSec is 0. */
+  transition: z.object({ type: TransitionType, durationSec: z.number().min(0).max(2) }).prefault({ type: 'fade', durationSec: 0.4 }),
+});
+export type TextCard = z.input<typeof TextCard>;
+
 export const MediaRenderInput = z
   .object({
     scenes: z.array(RenderScene).min(1).max(200),
@@ -264,8 +297,21 @@ export const MediaRenderInput = z
         duck: z.boolean().default(true),
       })
       .optional(),
-    /** An SRT artifact burned into the picture (libass). */
+    /**
+     * An SRT artifact burned into the picture (libass), styled by `style`; or an ASS
+     * script (ai.captions' word captions), burned as written: its own styles apply.
+     */
     subtitles: z.object({ artifactId: ArtifactId, style: SubtitleStyle.prefault({}) }).optional(),
+    /** A title card before the first scene. Voice and subtitles start with the first scene; music from the start. */
+    titleCard: TextCard.optional(),
+    /** An outro card after the last scene. */
+    outro: TextCard.optional(),
+    /**
+     * `overlap`: a transition eats into the scenes it joins (the reel lasts Σ scenes −
+     * Σ transitions). `hold`: the scene before a transition is held for it, so every
+     * scene starts at the sum of the durations before it — scenes timed to a voice stay on it.
+     */
+    transitionTiming: z.enum(['overlap', 'hold']).default('overlap'),
     width: EvenDimension.default(1080),
     height: EvenDimension.default(1920),
     fps: Fps.default(30),
@@ -284,6 +330,8 @@ export type MediaRenderInput = z.input<typeof MediaRenderInput>;
 export const MediaRenderOutput = MediaResult.extend({
   /** Sum of scene durations minus transition overlaps; the output was checked against it. */
   expectedDurationSec: z.number(),
+  /** Where the first scene (and the voice and subtitles) starts: after the title card. */
+  bodyStartSec: z.number().nonnegative().optional(),
 });
 export type MediaRenderOutput = z.infer<typeof MediaRenderOutput>;
 
