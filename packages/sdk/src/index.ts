@@ -7,6 +7,8 @@ export type {
   ClientOptions,
   ListJobsOptions,
   CreateScheduleOptions,
+  AuditListOptions,
+  BulkDeadLetterOptions,
   SubmitResult,
   UploadOptions,
   DownloadOptions,
@@ -15,6 +17,7 @@ export type {
   Signal,
 } from './client/reelay-client.js';
 export { JobHandle, type JobOperations } from './client/job-handle.js';
+export type { WatchJobsOptions, WebSocketConstructor, WebSocketLike } from './client/job-socket.js';
 export {
   isWorkflowFinished,
   type WorkflowEvent,
@@ -80,6 +83,11 @@ export type {
   ScheduleState,
   OverlapPolicy,
   CreateScheduleBody,
+  AuditRecord,
+  AuditAction,
+  BulkDlqResponse,
+  BulkDlqItem,
+  DlqFilter,
   SubmitWorkflowResponse,
   ReelPresetBody,
   WorkflowStep,

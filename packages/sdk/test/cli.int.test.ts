@@ -3,8 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { waitUntil } from '@reelay/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '../src/index.js';
 import { ADMIN_KEY, CLI_ENTRY, type GatewaySystem, startGatewaySystem } from './gateway-system.js';
 
 /** `reelay` as a real process (node packages/sdk/dist/cli/main.js) against the real gateway. */
@@ -223,6 +225,159 @@ describe('reelay workflow', () => {
     const run = await reelay(['workflow', 'submit', file, '--watch']);
     expect(run.stdout).toMatch(/boom\s+failed/);
     expect(run.code).toBe(1);
+  });
+});
+
+describe('reelay -q and --version', () => {
+  it('-q submit prints only the job id, so $(reelay -q submit …) hands it to the next command', async () => {
+    const script = `id=$("$NODE" "$CLI" -q submit system.noop --project quiet) && "$NODE" "$CLI" --json status "$id"`;
+    const run = await new Promise<Run>((resolve) => {
+      execFile(
+        '/bin/sh',
+        ['-c', script],
+        { env: { ...process.env, NODE: process.execPath, CLI: CLI_ENTRY, REELAY_URL: sys.url, REELAY_API_KEY: ADMIN_KEY } },
+        (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? -1) : 0, stdout, stderr }),
+      );
+    });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ type: 'system.noop', project: 'quiet' });
+    const direct = await reelay(['-q', 'submit', 'system.noop', '--project', 'quiet']);
+    expect(direct.code).toBe(0);
+    expect(direct.stdout).toMatch(/^[0-9a-f-]{36}\n$/);
+    expect(direct.stderr).toBe('');
+  });
+
+  it('-q submit --wait prints only the id once the job finished, and -q ls one id per line', async () => {
+    const waited = await reelay(['-q', 'submit', 'system.sleep', '--input', '{"ms":20}', '--project', 'quiet-ls', '--wait']);
+    expect(waited.code).toBe(0);
+    expect(waited.stderr).toBe('');
+    const id = waited.stdout.trim();
+    const other = (await reelay(['-q', 'submit', 'system.noop', '--project', 'quiet-ls'])).stdout.trim();
+    const ls = await reelay(['-q', 'ls', '--project', 'quiet-ls']);
+    expect(ls.stdout.trim().split('\n')).toEqual([other, id]);
+  });
+
+  it('--version prints the SDK package version; -q with --json is a usage error', async () => {
+    const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+    const run = await reelay(['--version']);
+    expect(run).toMatchObject({ code: 0, stdout: `${version}\n` });
+    const both = await reelay(['-q', '--json', 'ls']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('cannot be used with');
+  });
+});
+
+describe('reelay schedules', () => {
+  it('create, ls, show, pause, trigger, resume and rm a schedule; trigger -q prints the job id it submitted', async () => {
+    const created = await reelay([
+      'schedules',
+      'create',
+      '--id',
+      'cli-hourly',
+      '--cron',
+      '0 * * * *',
+      '--timezone',
+      'Europe/Oslo',
+      '--type',
+      'system.sleep',
+      '--input',
+      '{"ms":10}',
+      '--project',
+      'cli-sched',
+    ]);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('created schedule cli-hourly (cron "0 * * * *" Europe/Oslo)');
+
+    const ls = await reelay(['schedules', 'ls', '--project', 'cli-sched']);
+    expect(ls.code).toBe(0);
+    expect(ls.stdout).toMatch(/^ID\s+PROJECT\s+WHEN\s+TYPE\s+PAUSED/);
+    expect(ls.stdout).toMatch(/^cli-hourly\s+cli-sched\s+cron "0 \* \* \* \*" Europe\/Oslo\s+system\.sleep\s+no\s/m);
+    expect((await reelay(['-q', 'schedules', 'ls', '--project', 'cli-sched'])).stdout).toBe('cli-hourly\n');
+
+    expect((await reelay(['schedules', 'pause', 'cli-hourly'])).stdout).toContain('schedule cli-hourly paused');
+    const show = await reelay(['--json', 'schedules', 'show', 'cli-hourly']);
+    expect(JSON.parse(show.stdout)).toMatchObject({ id: 'cli-hourly', paused: true, job: { type: 'system.sleep', input: { ms: 10 } } });
+
+    const trigger = await reelay(['-q', 'schedules', 'trigger', 'cli-hourly']);
+    expect(trigger.code).toBe(0);
+    const jobId = trigger.stdout.trim();
+    const job = await createClient({ baseUrl: sys.url, apiKey: ADMIN_KEY }).wait(jobId, { timeoutMs: 30_000 });
+    expect(job).toMatchObject({ status: 'succeeded', project: 'cli-sched', labels: { 'reelay.schedule': 'cli-hourly' } });
+
+    expect((await reelay(['schedules', 'resume', 'cli-hourly'])).stdout).toContain('schedule cli-hourly active');
+    expect((await reelay(['schedules', 'rm', 'cli-hourly'])).code).toBe(0);
+    const gone = await reelay(['schedules', 'rm', 'cli-hourly']);
+    expect(gone.code).toBe(3);
+    expect(gone.stderr).toContain('NOT_FOUND');
+  });
+
+  it('create --file takes the whole body; a second create with the same id exits 6', async () => {
+    const file = path.join(dir, 'schedule.json');
+    await writeFile(
+      file,
+      JSON.stringify({ id: 'cli-from-file', spec: { everyMs: 3_600_000 }, job: { type: 'system.noop' }, paused: true }),
+    );
+    const first = await reelay(['-q', 'schedules', 'create', '--file', file]);
+    expect(first).toMatchObject({ code: 0, stdout: 'cli-from-file\n' });
+    const again = await reelay(['schedules', 'create', '--file', file]);
+    expect(again.code).toBe(6);
+    expect(again.stderr).toContain('CONFLICT');
+    expect((await reelay(['schedules', 'rm', 'cli-from-file'])).code).toBe(0);
+  });
+
+  it('refuses incomplete or contradictory flags with exit 2 before sending anything, and a bad cron with the gateway’s 400', async () => {
+    const missing = await reelay(['schedules', 'create', '--type', 'system.noop']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--cron EXPR or --every MS');
+    expect((await reelay(['schedules', 'create', '--every', '500', '--type', 'system.noop'])).code).toBe(2);
+    expect((await reelay(['schedules', 'create', '--every', '5000', '--cron', '* * * * *', '--type', 'system.noop'])).code).toBe(2);
+    expect((await reelay(['schedules', 'create', '--every', '5000', '--type', 'system.noop', '--overlap', 'sometimes'])).code).toBe(2);
+    const badCron = await reelay(['schedules', 'create', '--id', 'cli-bad', '--cron', '61 * * * *', '--type', 'system.noop']);
+    expect(badCron.code).toBe(2);
+    expect(badCron.stderr).toContain('INVALID_INPUT');
+    expect((await reelay(['schedules', 'show', 'cli-bad'])).code).toBe(3);
+  });
+});
+
+describe('reelay batches', () => {
+  it('batches status shows the counts by state until done; --jobs -q prints the job ids; an unknown batch exits 3', async () => {
+    const client = createClient({ baseUrl: sys.url, apiKey: ADMIN_KEY });
+    const batch = await client.submitBatch([
+      { type: 'system.noop', input: {} },
+      { type: 'system.sleep', input: { ms: 20 } },
+    ]);
+    const text = await waitUntil(
+      async () => {
+        const run = await reelay(['batches', 'status', batch.id]);
+        return /done:\s+yes/.test(run.stdout) ? run.stdout : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'the batch to finish' },
+    );
+    expect(text).toMatch(/jobs:\s+2/);
+    expect(text).toMatch(/states:\s+succeeded 2/);
+    const ids = await reelay(['-q', 'batches', 'status', batch.id, '--jobs']);
+    expect(ids.stdout.trim().split('\n').sort()).toEqual([...batch.jobIds].sort());
+    expect((await reelay(['batches', 'status', 'no-such-batch'])).code).toBe(3);
+  });
+});
+
+describe('reelay workflow wait', () => {
+  it('workflow wait exits 0 once it succeeded, and 7 when --timeout passes first', async () => {
+    const quick = path.join(dir, 'quick.json');
+    await writeFile(quick, JSON.stringify({ steps: [{ id: 'only', type: 'system.noop', input: {} }] }));
+    const id = (await reelay(['-q', 'workflow', 'submit', quick])).stdout.trim();
+    const waited = await reelay(['workflow', 'wait', id]);
+    expect(waited.code).toBe(0);
+    expect(waited.stdout).toMatch(/only\s+system\.noop\s+succeeded/);
+
+    const slow = path.join(dir, 'slow.json');
+    await writeFile(slow, JSON.stringify({ steps: [{ id: 'long', type: 'system.sleep', input: { ms: 60_000, steps: 60 } }] }));
+    const slowId = (await reelay(['-q', 'workflow', 'submit', slow])).stdout.trim();
+    const timedOut = await reelay(['workflow', 'wait', slowId, '--timeout', '300']);
+    expect(timedOut.code).toBe(7);
+    expect(timedOut.stderr).toContain('TIMEOUT');
+    expect((await reelay(['-q', 'workflow', 'cancel', slowId])).stdout).toBe(`${slowId}\n`);
+    expect((await reelay(['workflow', 'wait', slowId])).code).toBe(1);
   });
 });
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { waitUntil } from '@reelay/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { TaskType } from '@reelay/contracts';
 import { createClient, type JobStreamEvent, ReelayApiError, type ReelayClient, type TypedJobStreamEvent } from '../src/index.js';
 import { ADMIN_KEY, type GatewaySystem, READER_KEY, startGatewaySystem } from './gateway-system.js';
@@ -93,6 +94,36 @@ describe('jobs', () => {
     expect(events.map((e) => e.job.status)).toContain('running');
     const seqs = events.map((e) => Number(e.eventId));
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  });
+
+  it('watchJobs follows several jobs on one WebSocket until all have finished, each ending in its final record', async () => {
+    const a = await client.submit('system.sleep', { ms: 200, steps: 2 });
+    const b = await client.submit('system.sleep', { ms: 10, failAttempts: 5 }, { maxAttempts: 1 });
+    const seen: Array<{ id: string; status: string }> = [];
+    for await (const job of client.watchJobs([a.id, b.id], { WebSocket })) seen.push({ id: job.id, status: job.status });
+    const last = (id: string) => seen.filter((j) => j.id === id).at(-1)?.status;
+    expect(last(a.id)).toBe('succeeded');
+    expect(last(b.id)).toBe('failed');
+    expect(seen.filter((j) => j.id === a.id).map((j) => j.status)).toContain('running');
+  });
+
+  it('watchJobs rejects a job the key cannot see with its NOT_FOUND code, and an aborted signal ends it', async () => {
+    const reader = createClient({ baseUrl: sys.url, apiKey: READER_KEY });
+    const hidden = await client.submit('system.noop', {}, { project: 'not-beta' });
+    await expect(reader.watchJobs([hidden.id], { WebSocket }).next()).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    const long = await client.submit('system.sleep', { ms: 60_000, steps: 60 });
+    const abort = new AbortController();
+    const statuses: string[] = [];
+    const done = (async () => {
+      for await (const job of client.watchJobs([long.id], { WebSocket, signal: abort.signal })) {
+        statuses.push(job.status);
+        abort.abort(new Error('seen enough'));
+      }
+    })();
+    await expect(done).rejects.toThrow('seen enough');
+    expect(statuses).toHaveLength(1);
+    await long.cancel();
   });
 
   it('resumes an event stream from a Last-Event-ID with exactly the events after it', async () => {

@@ -28,3 +28,18 @@ export function byteRange(value: string): { start: number; end?: number } {
   if (end < start) throw new InvalidArgumentError('END must not be before START');
   return { start, end };
 }
+
+/** An ISO 8601 date-time with a zone (`Z` or `+01:00`), as the gateway's time filters take. */
+export function isoTime(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new InvalidArgumentError('expected an ISO time with a zone, e.g. 2026-01-31T08:00:00Z');
+  }
+  return value;
+}
+
+/** A positive number of hours (fractions allowed: 0.5 is half an hour). */
+export function hours(value: string): number {
+  const n = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isFinite(n) || n > 24 * 365) throw new InvalidArgumentError('expected a number of hours, at most 8760');
+  return n;
+}

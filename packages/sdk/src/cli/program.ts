@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { type CliContext, createCliContext } from './cli-context.js';
 import { registerArtifactCommands } from './commands/artifacts.js';
+import { registerAudit } from './commands/audit.js';
 import { registerBatches } from './commands/batches.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerJobCommands } from './commands/jobs.js';
@@ -39,6 +40,7 @@ export function buildProgram(env: NodeJS.ProcessEnv): { program: Command; ctx: C
   registerWorkflows(program, ctx);
   registerSchedules(program, ctx);
   registerBatches(program, ctx);
+  registerAudit(program, ctx);
   registerDlq(program, ctx);
   registerArtifactCommands(program, ctx);
   return { program, ctx };

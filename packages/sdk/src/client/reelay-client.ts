@@ -1,6 +1,10 @@
 import {
   ArtifactRef,
+  AuditListResponse,
+  type AuditQuery,
   BatchView,
+  type BulkDlqBody,
+  BulkDlqResponse,
   type CreateScheduleBody,
   DlqListResponse,
   type DeadLetter,
@@ -28,6 +32,7 @@ import {
 import { type ArtifactSource, toRequestBody } from './artifact-body.js';
 import { ReelayApiError } from './errors.js';
 import { jobEvents } from './job-events.js';
+import { type WatchJobsOptions, watchJobs } from './job-socket.js';
 import { JobHandle, type JobOperations } from './job-handle.js';
 import type { BatchItem, EventsOptions, JobStreamEvent, SubmitOptions, WaitOptions } from './job-types.js';
 import type { ClientTasks, NoTasks, TaskTypeOf } from './task-typing.js';
@@ -130,6 +135,16 @@ export interface ArtifactDownload {
 export type CreateScheduleOptions = Omit<CreateScheduleBody, 'overlap' | 'paused'> &
   Partial<Pick<CreateScheduleBody, 'overlap' | 'paused'>>;
 
+/** GET /v1/audit filters (all optional, ANDed); `limit` 1–500, default 100. */
+export type AuditListOptions = Partial<AuditQuery> & Signal;
+
+/**
+ * POST /v1/dlq/requeue and /v1/dlq/discard: a filter (every field given must match; none
+ * matches every dead letter the key may see), `dryRun` to only count and list, `limit`
+ * (default 1000, oldest first).
+ */
+export type BulkDeadLetterOptions = Omit<BulkDlqBody, 'dryRun' | 'limit'> & Partial<Pick<BulkDlqBody, 'dryRun' | 'limit'>> & Signal;
+
 /** Server-side wait slices stay well under the gateway's 300 s cap and under proxies' idle limits. */
 const WAIT_SLICE_MS = 60_000;
 /** How much longer than a wait slice the client gives the answer to arrive. */
@@ -226,6 +241,15 @@ export class ReelayClient<U extends TaskMap = NoTasks> implements JobOperations 
     return jobEvents(this.transport, id, options);
   }
 
+  /**
+   * Follows many jobs over one WebSocket (GET /v1/ws): each job's current record, then
+   * every change, until all have finished (`untilFinished`, default true). Reconnects
+   * after a drop. Needs a WebSocket: the global one, or `options.WebSocket` (ws on Node 20).
+   */
+  watchJobs(ids: readonly string[], options: WatchJobsOptions = {}): AsyncGenerator<JobView, void, undefined> {
+    return watchJobs(this.transport.socketUrl('/v1/ws'), ids, options);
+  }
+
   async submitBatch(items: Array<BatchItem<ClientTasks<U>> | SubmitJobBody>, options: Signal = {}): Promise<SubmitBatchResponse> {
     return (await this.transport.json('/v1/batches', SubmitBatchResponse, { method: 'POST', json: { items }, signal: options.signal }))
       .data;
@@ -274,6 +298,27 @@ export class ReelayClient<U extends TaskMap = NoTasks> implements JobOperations 
 
   async deleteDeadLetter(id: string, options: Signal = {}): Promise<void> {
     await this.transport.empty(dlqPath(id), { method: 'DELETE', signal: options.signal });
+  }
+
+  /** Requeues every dead letter the filter matches (up to `limit`); with `dryRun`, only says which. */
+  async requeueDeadLetters(options: BulkDeadLetterOptions = {}): Promise<BulkDlqResponse> {
+    return this.bulkDeadLetters('requeue', options);
+  }
+
+  /** Discards every dead letter the filter matches (up to `limit`); with `dryRun`, only says which. */
+  async discardDeadLetters(options: BulkDeadLetterOptions = {}): Promise<BulkDlqResponse> {
+    return this.bulkDeadLetters('discard', options);
+  }
+
+  private async bulkDeadLetters(action: 'requeue' | 'discard', options: BulkDeadLetterOptions): Promise<BulkDlqResponse> {
+    const { signal, ...json } = options;
+    return (await this.transport.json(`/v1/dlq/${action}`, BulkDlqResponse, { method: 'POST', json, signal })).data;
+  }
+
+  /** One page of the audit log (admin keys), oldest first from `since`; `nextCursor` continues it. */
+  async listAudit(options: AuditListOptions = {}): Promise<AuditListResponse> {
+    const { signal, ...query } = options;
+    return (await this.transport.json('/v1/audit', AuditListResponse, { query, signal })).data;
   }
 
   /**

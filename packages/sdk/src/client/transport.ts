@@ -66,6 +66,16 @@ export class Transport {
     return `${this.baseUrl}${path}${qs ? `?${qs}` : ''}`;
   }
 
+  /**
+   * The ws:// (or wss://) URL of a WebSocket route. The key goes in `access_token`, as a
+   * browser's WebSocket cannot send an Authorization header.
+   */
+  socketUrl(path: string): string {
+    const url = new URL(this.url(path, { access_token: this.apiKey }));
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    return url.toString();
+  }
+
   /** Sends a request and parses its JSON answer with `schema`. */
   async json<T>(path: string, schema: ResponseSchema<T>, options: RequestOptions = {}): Promise<{ data: T; status: number }> {
     const { response, done, signal: timeoutSignal } = await this.send(path, options);
