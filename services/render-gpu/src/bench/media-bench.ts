@@ -12,11 +12,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { EncodePreset, MediaInfo } from '@reelay/contracts';
+import { type EncodePreset, type MediaInfo, SubtitleStyle } from '@reelay/contracts';
 import { startTestSystem } from '@reelay/runtime/testing';
 import { FFMPEG_COMMON_ARGS } from '../ffmpeg/ffmpeg-runner.js';
 import { toMediaInfo } from '../ffmpeg/probe-result.js';
 import { probeCapabilities } from '../gpu/media-capabilities.js';
+import { preparedSubtitles } from '../render/render-inputs.js';
 import { chooseVideoEncoder } from '../gpu/video-encoder.js';
 import { renderCommand } from '../tasks/render-graph.js';
 import { transcodeArgs } from '../tasks/transcode-args.js';
@@ -129,18 +130,8 @@ try {
       { file: 'clip.mp4', kind: 'video', inSec: half, durationSec: half, fit: 'cover', transition: { type: 'fade', durationSec: 0.5 } },
     ],
     music: { file: 'music.wav', volume: 0.5, duck: true },
-    subtitles: {
-      file: 'subs.srt',
-      style: {
-        fontSizePx: 64,
-        colour: '#FFFFFF',
-        outlineColour: '#000000',
-        outlinePx: 3,
-        position: 'bottom',
-        marginPx: 160,
-        font: 'DejaVu Sans',
-      },
-    },
+    // The handler styles an SRT into an ASS script before its one ffmpeg run; so does the direct run.
+    subtitles: { file: await preparedSubtitles(dir, 'subs.srt', SubtitleStyle.parse({}) as Required<SubtitleStyle>, width, height) },
     width,
     height,
     fps,

@@ -1,6 +1,5 @@
-import { SubtitleStyle } from '@reelay/contracts';
 import { describe, expect, it } from 'vitest';
-import { assColour, reelLength, renderCommand, subtitlesFilter } from './render-graph.js';
+import { reelLength, renderCommand } from './render-graph.js';
 
 const x264 = { encoder: 'libx264', args: ['-c:v', 'libx264'] };
 
@@ -56,12 +55,72 @@ describe('render graph', () => {
     expect(args).toEqual(expect.arrayContaining(['-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=stereo']));
   });
 
-  it('subtitle styles are given in output pixels and converted to libass’s 288-line script units', () => {
-    const style = SubtitleStyle.parse({ fontSizePx: 96, colour: '#FFCC00', position: 'top', marginPx: 200 }) as Required<SubtitleStyle>;
-    const filter = subtitlesFilter('subs.srt', style, 1920);
-    expect(filter).toBe(
-      "subtitles=filename=subs.srt:force_style='FontName=DejaVu Sans,FontSize=14,PrimaryColour=&H0000CCFF,OutlineColour=&H00000000,BorderStyle=1,Outline=0.45,Shadow=0,Alignment=8,MarginV=30'",
+  it('Ken Burns stills read one frame and zoompan it to the scene length from a 2x, 4:4:4 copy', () => {
+    const { args, expectedFrames } = renderCommand({
+      scenes: [
+        { file: 'a.png', kind: 'image', inSec: 0, durationSec: 2, fit: 'cover', motion: 'zoom-in' },
+        {
+          file: 'b.png',
+          kind: 'image',
+          inSec: 0,
+          durationSec: 2,
+          fit: 'cover',
+          motion: 'pan-left',
+          transition: { type: 'fade', durationSec: 0.5 },
+        },
+      ],
+      width: 540,
+      height: 960,
+      fps: 30,
+      video: x264,
+      output: 'out.mp4',
+      transitionTiming: 'hold',
+    });
+    const graph = args[args.indexOf('-filter_complex') + 1] ?? '';
+    expect(args.slice(0, 4)).toEqual(['-f', 'image2', '-i', 'a.png']); // no -loop: one frame in
+    expect(graph).toContain(
+      "scale=1080:1920:force_original_aspect_ratio=increase,crop=1080:1920,setsar=1,format=yuv444p,zoompan=z='1+0.12*(on/74)'",
     );
-    expect(assColour('#112233')).toBe('&H00332211');
+    expect(graph).toContain(':d=75:s=540x960:fps=30');
+    expect(graph).toContain("x='(iw-iw/zoom)*(1-(on/59))'");
+    // hold: the first scene is read for its 2 s plus the 0.5 s fade, so the second starts at 2 s.
+    expect(graph).toContain('xfade=transition=fade:duration=0.5:offset=2');
+    expect(expectedFrames).toBe(120);
+  });
+
+  it('a title card and an outro hold for their fades: the body, voice and subtitles start when the title ends', () => {
+    const card = (text: string) => ({
+      card: {
+        text,
+        durationSec: 2,
+        background: 'scene' as const,
+        colour: '#1E2A44',
+        textColour: '#FFFFFF',
+        accentColour: '#FFD400',
+        transition: { type: 'fade' as const, durationSec: 0.5 },
+      },
+      layout: { lines: [{ text, file: 'line-0.txt' }], subtitleLines: [], fontSize: 90, subtitleSize: 45 },
+    });
+    const { args, expectedDurationSec, bodyStartSec } = renderCommand({
+      scenes: [{ file: 'a.png', kind: 'image', inSec: 0, durationSec: 3, fit: 'cover', motion: 'zoom-out' }],
+      voice: { file: 'voice.wav', volume: 1 },
+      subtitles: { file: 'captions.ass' },
+      titleCard: card('Title'),
+      outro: card('Follow for more'),
+      width: 540,
+      height: 960,
+      fps: 30,
+      video: x264,
+      output: 'out.mp4',
+    });
+    expect(bodyStartSec).toBe(2);
+    expect(expectedDurationSec).toBe(7); // 2 title + 3 scene + 2 outro
+    const graph = args[args.indexOf('-filter_complex') + 1] ?? '';
+    expect(graph).toContain('subtitles=filename=captions.ass,format=yuv420p[body]');
+    expect(graph).toContain('[titlecard][body]xfade=transition=fade:duration=0.5:offset=2');
+    // The scene holds 0.5 s for the outro's fade: the outro starts fading in at 2 + 3 = 5 s.
+    expect(graph).toContain('[withtitle][outrocard]xfade=transition=fade:duration=0.5:offset=5');
+    expect(graph).toContain('adelay=delays=2000:all=1');
+    expect(graph).toContain('textfile=line-0.txt:expansion=none');
   });
 });

@@ -1,14 +1,17 @@
 import { ErrorCode, type MediaInfo, type mediaTasks } from '@reelay/contracts';
 import { type TaskHandler, PermanentError, ReelayError } from '@reelay/runtime';
 import { chooseVideoEncoder } from '../gpu/video-encoder.js';
+import { preparedCard, preparedSubtitles, TITLE_FONT_FILE } from '../render/render-inputs.js';
 import { fetchArtifact, storeArtifact } from './artifact-files.js';
 import type { MediaDeps } from './media-deps.js';
 import { type PlannedScene, type RenderPlan, RenderPlanError, renderCommand } from './render-graph.js';
 
 /**
- * media.render: scenes (clips and stills) joined with cuts or xfade transitions, voice and
- * ducked music under them, SRT subtitles burned in — one ffmpeg run — then checked with
- * ffprobe: the video must last the planned length to within one frame, or the attempt fails.
+ * media.render: scenes (clips, and stills with Ken Burns motion) joined with cuts or xfade
+ * transitions, a title card and an outro around them, voice and ducked music under them,
+ * subtitles burned in (an SRT styled into an ASS script, or ai.captions' word captions) —
+ * one ffmpeg run — then checked with ffprobe: the video must last the planned length to
+ * within one frame, or the attempt fails.
  */
 
 /** The output did not come out as planned: retryable once more, but a bug if it repeats. */
@@ -52,6 +55,7 @@ export function renderHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)[
         durationSec: durationSec ?? 0,
         fit: scene.fit,
         ...(scene.transition ? { transition: scene.transition } : {}),
+        ...(scene.motion ? { motion: scene.motion } : {}),
       });
     }
     const plan: RenderPlan = {
@@ -61,7 +65,11 @@ export function renderHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)[
       fps: input.fps,
       video: chooseVideoEncoder({ codec: input.videoCodec, preset: input.preset, crf: input.crf, gpu: input.gpu }, deps.caps),
       output: `render-${ctx.jobId}.mp4`,
+      transitionTiming: input.transitionTiming,
+      fontFile: await TITLE_FONT_FILE,
     };
+    if (input.titleCard) plan.titleCard = await preparedCard(dir, input.titleCard, 'title', input.width, input.height);
+    if (input.outro) plan.outro = await preparedCard(dir, input.outro, 'outro', input.width, input.height);
     if (input.voice) plan.voice = { file: (await audioOf(input.voice.artifactId, 'voice')).file, volume: input.voice.volume };
     if (input.music) {
       plan.music = { file: (await audioOf(input.music.artifactId, 'music')).file, volume: input.music.volume, duck: input.music.duck };
@@ -69,7 +77,7 @@ export function renderHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)[
     if (input.subtitles) {
       const { file } = await fetchArtifact(ctx, input.subtitles.artifactId, 'subtitles');
       // The worker's parse filled in every style default (`prefault({})`).
-      plan.subtitles = { file, style: input.subtitles.style };
+      plan.subtitles = { file: await preparedSubtitles(dir, file, input.subtitles.style, input.width, input.height) };
     }
 
     let command: ReturnType<typeof renderCommand>;
@@ -90,7 +98,13 @@ export function renderHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)[
     const info = await deps.ffmpeg.probe(ctx, plan.output, dir);
     verifyLength(info, command.expectedDurationSec, input.fps);
     const artifact = await storeArtifact(ctx, plan.output, input.name ?? 'reel.mp4');
-    return { artifact, info, encoder: plan.video.encoder, expectedDurationSec: command.expectedDurationSec };
+    return {
+      artifact,
+      info,
+      encoder: plan.video.encoder,
+      expectedDurationSec: command.expectedDurationSec,
+      bodyStartSec: command.bodyStartSec,
+    };
 
     async function audioOf(id: string, base: string) {
       const loaded = await load(id, base);
