@@ -62,4 +62,11 @@ describe('provider error classification', () => {
   it('scrub ignores empty and very short secrets', () => {
     expect(scrub('abc key', [undefined, '', 'ab'])).toBe('abc key');
   });
+
+  it('a D-ID {kind, description} body gives its description as the message and its kind as the type', () => {
+    const err = fail(400, JSON.stringify({ kind: 'BadRequestError', description: 'Failed to validate script' }));
+    expect(err).toBeInstanceOf(PermanentError);
+    expect(err.message).toBe('openai-compatible answered 400: Failed to validate script');
+    expect((err as PermanentError).details).toMatchObject({ status: 400, type: 'BadRequestError' });
+  });
 });

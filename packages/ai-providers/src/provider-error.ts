@@ -65,7 +65,7 @@ export function retryAfter(headers: Headers, now = Date.now()): number | undefin
 
 type Detail = { message?: string; type?: string; code?: string };
 
-/** OpenAI-style `{error:{message,type,code}}`, also `{error:"…"}`, `{detail:…}` (ElevenLabs, FastAPI). */
+/** OpenAI-style `{error:{message,type,code}}`, also `{error:"…"}`, `{detail:…}` (ElevenLabs, FastAPI), `{kind,description}` (D-ID). */
 function providerMessage(body: string): Detail | undefined {
   let parsed: unknown;
   try {
@@ -75,6 +75,8 @@ function providerMessage(body: string): Detail | undefined {
   }
   if (!parsed || typeof parsed !== 'object') return undefined;
   const root = parsed as Record<string, unknown>;
+  // D-ID: {kind: "BadRequestError", description: "…"}.
+  if (typeof root.kind === 'string' && typeof root.description === 'string') return { message: root.description, type: root.kind };
   const error = root.error ?? root.detail;
   if (typeof error === 'string') return { message: error };
   if (error && typeof error === 'object') {

@@ -13,15 +13,20 @@ export interface ProviderHttpOptions {
   name: string;
   baseUrl: string;
   apiKey?: string | undefined;
-  /** How the key travels: `Authorization: Bearer` (OpenAI-compatible) or `xi-api-key` (ElevenLabs). */
-  auth: 'bearer' | 'xi-api-key';
+  /**
+   * How the key travels: `Authorization: Bearer` (OpenAI-compatible), `xi-api-key`
+   * (ElevenLabs) or `Authorization: Basic <key>` with the key as the provider issued it
+   * (D-ID's `API_USER:API_PASSWORD` key, sent as it is).
+   */
+  auth: 'bearer' | 'xi-api-key' | 'basic';
   timeoutMs: number;
   budget?: RequestBudget | undefined;
 }
 
 export interface ProviderRequest {
   path: string;
-  body: string | FormData;
+  /** Absent for a GET. */
+  body?: string | FormData;
   contentType?: string;
   accept?: string;
   signal: AbortSignal;
@@ -41,14 +46,23 @@ export class ProviderHttp {
   }
 
   /** POSTs and returns the successful response; throws a classified error otherwise. */
-  async post(request: ProviderRequest): Promise<Response> {
+  post(request: ProviderRequest): Promise<Response> {
+    return this.send('POST', request);
+  }
+
+  /** GETs (a status poll) and returns the successful response; throws a classified error otherwise. */
+  get(request: Omit<ProviderRequest, 'body' | 'contentType'>): Promise<Response> {
+    return this.send('GET', request);
+  }
+
+  private async send(method: 'GET' | 'POST', request: ProviderRequest): Promise<Response> {
     const url = new URL(this.base + request.path);
     return inSpan(
-      `${this.options.name} POST ${url.pathname}`,
+      `${this.options.name} ${method} ${url.pathname}`,
       {
         kind: SpanKind.CLIENT,
         attributes: {
-          'http.request.method': 'POST',
+          'http.request.method': method,
           'server.address': url.hostname,
           'url.path': url.pathname,
           'gen_ai.system': this.options.name,
@@ -62,12 +76,13 @@ export class ProviderHttp {
         if (request.accept) headers.accept = request.accept;
         if (this.options.apiKey) {
           if (this.options.auth === 'bearer') headers.authorization = `Bearer ${this.options.apiKey}`;
+          else if (this.options.auth === 'basic') headers.authorization = `Basic ${this.options.apiKey}`;
           else headers['xi-api-key'] = this.options.apiKey;
         }
         const signal = AbortSignal.any([request.signal, AbortSignal.timeout(this.options.timeoutMs)]);
         let response: Response;
         try {
-          response = await fetch(url, { method: 'POST', headers, body: request.body, signal });
+          response = await fetch(url, { method, headers, body: request.body ?? null, signal });
         } catch (err) {
           // The job's own abort (cancel, soft limit) is not the provider's fault: pass its reason on.
           if (request.signal.aborted) throw request.signal.reason;

@@ -53,6 +53,8 @@ export const ErrorCode = {
   DECRYPTION_FAILED: 'DECRYPTION_FAILED',
   /** The server's dependencies (NATS) are unreachable. */
   UNAVAILABLE: 'UNAVAILABLE',
+  /** The task needs an outside provider this worker has no configuration for (ai.avatar without AI_AVATAR_PROVIDER): not retried. */
+  PROVIDER_NOT_CONFIGURED: 'PROVIDER_NOT_CONFIGURED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

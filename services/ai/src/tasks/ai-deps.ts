@@ -1,5 +1,8 @@
 /** What the ai handlers are built from; main.ts assembles it from the parsed config. */
 import type { ChatClient } from '@reelay/ai-providers';
+import type { AvatarEngine } from '../avatar/avatar-engine.js';
+import type { ImageEngine } from '../images/image-engine.js';
+import type { MusicEngine } from '../music/music-engine.js';
 import type { Synthesizer } from '../voice/synthesizer.js';
 import type { Transcriber } from '../voice/transcriber.js';
 
@@ -8,4 +11,8 @@ export interface AiDeps {
   chat?: ChatClient | undefined;
   synthesizer: Synthesizer;
   transcriber: Transcriber;
+  images: ImageEngine;
+  music: MusicEngine;
+  /** Absent: ai.avatar fails with PROVIDER_NOT_CONFIGURED (there is no offline avatar). */
+  avatar?: AvatarEngine | undefined;
 }

@@ -5,7 +5,15 @@
  */
 import type { Buckets } from '@reelay/runtime';
 import type { AiEnv } from '../config.js';
-import { ChatClient, ProviderHttp, RequestBudget } from '@reelay/ai-providers';
+import { ChatClient, ProviderHttp, type ProviderHttpOptions, RequestBudget } from '@reelay/ai-providers';
+import { DidTalks } from '../avatar/did-talks.js';
+import type { AvatarEngine } from '../avatar/avatar-engine.js';
+import type { ImageEngine } from '../images/image-engine.js';
+import { OfflineIllustrator } from '../images/offline-illustrator.js';
+import { OpenAiImages } from '../images/openai-images.js';
+import { ElevenLabsMusic } from '../music/elevenlabs-music.js';
+import type { MusicEngine } from '../music/music-engine.js';
+import { OfflineSynth } from '../music/offline-synth.js';
 import { ElevenLabsSpeech } from '../providers/elevenlabs-speech.js';
 import { OpenAiSpeech } from '../providers/openai-speech.js';
 import { OpenAiTranscription } from '../providers/openai-transcription.js';
@@ -18,8 +26,13 @@ import type { AiDeps } from './ai-deps.js';
 export function buildDeps(config: AiEnv, buckets: Buckets): AiDeps {
   const budget = (name: string, tokensPerMinute = 0) =>
     new RequestBudget(buckets.rateLimits, name, { requestsPerMinute: config.AI_REQUESTS_PER_MINUTE, tokensPerMinute });
-  const http = (name: string, baseUrl: string, apiKey: string | undefined, b: RequestBudget, auth: 'bearer' | 'xi-api-key' = 'bearer') =>
-    new ProviderHttp({ name, baseUrl, apiKey, auth, timeoutMs: config.AI_TIMEOUT_MS, budget: b });
+  const http = (
+    name: string,
+    baseUrl: string,
+    apiKey: string | undefined,
+    b: RequestBudget,
+    auth: ProviderHttpOptions['auth'] = 'bearer',
+  ) => new ProviderHttp({ name, baseUrl, apiKey, auth, timeoutMs: config.AI_TIMEOUT_MS, budget: b });
 
   let chat: ChatClient | undefined;
   if (config.AI_BASE_URL) {
@@ -64,5 +77,31 @@ export function buildDeps(config: AiEnv, buckets: Buckets): AiDeps {
   } else {
     transcriber = new PocketsphinxRecognizer(config.POCKETSPHINX_MODEL_DIR);
   }
-  return { chat, synthesizer, transcriber };
+
+  let images: ImageEngine = new OfflineIllustrator();
+  if (config.AI_IMAGE_PROVIDER === 'openai') {
+    const base = (config.AI_IMAGE_BASE_URL ?? config.AI_BASE_URL)!;
+    const key = config.AI_IMAGE_API_KEY ?? config.AI_API_KEY;
+    images = new OpenAiImages(http('openai-compatible-images', base, key, budget('openai-compatible-images')), {
+      model: config.AI_IMAGE_MODEL,
+      size: config.AI_IMAGE_SIZE,
+      responseFormat: config.AI_IMAGE_RESPONSE_FORMAT,
+      timeoutMs: config.AI_TIMEOUT_MS,
+      pricePerImageUsd: config.AI_IMAGE_PRICE_PER_IMAGE_USD,
+    });
+  }
+
+  let music: MusicEngine = new OfflineSynth();
+  if (config.AI_MUSIC_PROVIDER === 'elevenlabs') {
+    // Its own budget name: music and speech count separately against the same account.
+    const h = http('elevenlabs', config.ELEVENLABS_BASE_URL, config.ELEVENLABS_API_KEY, budget('elevenlabs-music'), 'xi-api-key');
+    music = new ElevenLabsMusic(h, config.ELEVENLABS_MUSIC_MODEL, config.AI_MUSIC_PRICE_PER_MINUTE_USD);
+  }
+
+  let avatar: AvatarEngine | undefined;
+  if (config.AI_AVATAR_PROVIDER === 'd-id') {
+    const h = http('d-id', config.DID_BASE_URL, config.DID_API_KEY, budget('d-id'), 'basic');
+    avatar = new DidTalks(h, { defaultVoice: config.DID_VOICE, pollIntervalMs: config.AI_AVATAR_POLL_MS, timeoutMs: config.AI_TIMEOUT_MS });
+  }
+  return { chat, synthesizer, transcriber, images, music, avatar };
 }
