@@ -51,6 +51,42 @@ export const AiEnv = RuntimeEnv.extend({
     .string()
     .default('/usr/share/pocketsphinx/model/en-us')
     .describe('pocketsphinx English model directory (en-us/, en-us.lm.bin, cmudict-en-us.dict).'),
+  AI_IMAGE_PROVIDER: z
+    .enum(['offline', 'openai'])
+    .default('offline')
+    .describe('ai.image engine: offline (procedural illustrator, resvg) or openai (/images/generations; OpenAI and self-hosted servers).'),
+  AI_IMAGE_BASE_URL: optionalUrl().describe('OpenAI-compatible images API base; defaults to AI_BASE_URL.'),
+  AI_IMAGE_API_KEY: z.string().optional().describe('Key for AI_IMAGE_BASE_URL; defaults to AI_API_KEY.'),
+  AI_IMAGE_MODEL: z.string().default('gpt-image-1').describe('Image model (openai provider).'),
+  AI_IMAGE_SIZE: z
+    .string()
+    .regex(/^(auto|\d{2,5}x\d{2,5})$/)
+    .default('1024x1536')
+    .describe("Size asked of the provider (one the model supports); the picture is then cropped to the job's width x height."),
+  AI_IMAGE_RESPONSE_FORMAT: z
+    .enum(['auto', 'b64_json', 'url'])
+    .default('auto')
+    .describe('response_format sent to the provider; auto: none for gpt-image-* models (they always answer b64_json), b64_json otherwise.'),
+  AI_IMAGE_PRICE_PER_IMAGE_USD: optionalPrice().describe('Price of one generated image, for the recorded cost.'),
+
+  AI_MUSIC_PROVIDER: z
+    .enum(['offline', 'elevenlabs'])
+    .default('offline')
+    .describe('ai.music engine: offline (chords and arpeggios synthesised with ffmpeg) or elevenlabs (/v1/music).'),
+  ELEVENLABS_MUSIC_MODEL: z.string().default('music_v1').describe('ElevenLabs music model id (AI_MUSIC_PROVIDER=elevenlabs).'),
+  AI_MUSIC_PRICE_PER_MINUTE_USD: optionalPrice().describe('Music price per generated minute, for the recorded cost.'),
+
+  AI_AVATAR_PROVIDER: z
+    .enum(['none', 'd-id'])
+    .default('none')
+    .describe('ai.avatar engine: d-id (talks API). none: ai.avatar jobs fail with PROVIDER_NOT_CONFIGURED; there is no offline avatar.'),
+  DID_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .default('https://api.d-id.com')
+    .describe('D-ID API base.'),
+  DID_API_KEY: z.string().optional().describe('D-ID key as the Studio issues it (API_USER:API_PASSWORD), sent as Authorization: Basic.'),
+  DID_VOICE: z.string().default('en-US-JennyNeural').describe('Microsoft voice D-ID speaks a text script with when a job names none.'),
+  AI_AVATAR_POLL_MS: envInt(2_000, 100).describe('How often a running D-ID talk is polled for its result.'),
 }).superRefine((env, ctx) => {
   if (env.AI_TTS_PROVIDER === 'openai' && !env.AI_TTS_BASE_URL && !env.AI_BASE_URL) {
     ctx.addIssue({ code: 'custom', path: ['AI_TTS_BASE_URL'], message: 'AI_TTS_PROVIDER=openai needs AI_TTS_BASE_URL or AI_BASE_URL' });
@@ -60,6 +96,19 @@ export const AiEnv = RuntimeEnv.extend({
   }
   if (env.AI_STT_PROVIDER === 'openai' && !env.AI_STT_BASE_URL && !env.AI_BASE_URL) {
     ctx.addIssue({ code: 'custom', path: ['AI_STT_BASE_URL'], message: 'AI_STT_PROVIDER=openai needs AI_STT_BASE_URL or AI_BASE_URL' });
+  }
+  if (env.AI_IMAGE_PROVIDER === 'openai' && !env.AI_IMAGE_BASE_URL && !env.AI_BASE_URL) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['AI_IMAGE_BASE_URL'],
+      message: 'AI_IMAGE_PROVIDER=openai needs AI_IMAGE_BASE_URL or AI_BASE_URL',
+    });
+  }
+  if (env.AI_MUSIC_PROVIDER === 'elevenlabs' && !env.ELEVENLABS_API_KEY) {
+    ctx.addIssue({ code: 'custom', path: ['ELEVENLABS_API_KEY'], message: 'AI_MUSIC_PROVIDER=elevenlabs needs ELEVENLABS_API_KEY' });
+  }
+  if (env.AI_AVATAR_PROVIDER === 'd-id' && !env.DID_API_KEY) {
+    ctx.addIssue({ code: 'custom', path: ['DID_API_KEY'], message: 'AI_AVATAR_PROVIDER=d-id needs DID_API_KEY' });
   }
 });
 export type AiEnv = z.output<typeof AiEnv>;

@@ -5,12 +5,15 @@
  * (OpenAI-compatible, ElevenLabs) take over behind the same contracts.
  * Config is parsed here, once; nothing else reads process.env.
  */
-import { aiTasks } from '@reelay/contracts';
+import { aiMediaTasks, aiTasks } from '@reelay/contracts';
 import { implementTask, onShutdownSignal, parseEnvOrExit, startServiceRuntime, Worker, workerTasks } from '@reelay/runtime';
 import { AiEnv } from './config.js';
+import { avatarHandler } from './tasks/avatar.js';
 import { buildDeps } from './tasks/build-deps.js';
 import { captionsHandler } from './tasks/captions.js';
 import { hashtagsHandler } from './tasks/hashtags.js';
+import { imageHandler } from './tasks/image.js';
+import { musicHandler } from './tasks/music.js';
 import { qualityHandler } from './tasks/quality.js';
 import { scriptHandler } from './tasks/script.js';
 import { transcribeHandler } from './tasks/transcribe.js';
@@ -30,6 +33,9 @@ const { handlers, tasks } = workerTasks([
   implementTask(aiTasks['ai.tts'], ttsHandler(deps)),
   implementTask(aiTasks['ai.captions'], captionsHandler()),
   implementTask(aiTasks['ai.transcribe'], transcribeHandler(deps)),
+  implementTask(aiMediaTasks['ai.image'], imageHandler(deps)),
+  implementTask(aiMediaTasks['ai.music'], musicHandler(deps)),
+  implementTask(aiMediaTasks['ai.avatar'], avatarHandler(deps)),
 ]);
 const worker = new Worker(
   { ctx: runtime.ctx, logger: runtime.logger, buckets: runtime.buckets, artifacts: runtime.artifacts, jobs: runtime.jobs },
@@ -50,6 +56,9 @@ runtime.logger.info(
     chat: deps.chat ? `openai-compatible (${config.AI_MODEL})` : 'offline',
     tts: config.AI_TTS_PROVIDER,
     stt: config.AI_STT_PROVIDER,
+    image: config.AI_IMAGE_PROVIDER,
+    music: config.AI_MUSIC_PROVIDER,
+    avatar: config.AI_AVATAR_PROVIDER,
   },
   'ai ready',
 );
