@@ -48,6 +48,10 @@ RUN groupadd --system --gid 10001 reelay \
  && useradd --system --uid 10001 --gid reelay --home-dir /app --no-create-home --shell /usr/sbin/nologin reelay
 WORKDIR /app
 ENV NODE_ENV=production
+# The health and metrics endpoint (off by default outside an image, so that services on
+# one machine do not fight over a port).
+ENV METRICS_PORT=9464
+EXPOSE 9464
 # Files stay owned by root: the service user can read the code but not change it.
 COPY --from=build /out/ ./
 USER 10001:10001
@@ -55,12 +59,10 @@ USER 10001:10001
 # finish, then are handed back to JetStream. Give the container longer than that to stop
 # (compose stop_grace_period, Kubernetes terminationGracePeriodSeconds).
 STOPSIGNAL SIGTERM
-# Workers have no HTTP port. This check only says that the service process (PID 1, node)
-# exists and is not stopped or a zombie; it cannot see a wedged event loop. The real
-# liveness signal of a worker is its heartbeat in KV `workers`, which expires when it
-# stops beating and is what the scheduler and the dashboard read.
+# /metrics (Prometheus), /healthz (liveness: the event loop turns) and /readyz (NATS
+# connected, the worker's consumers bound) on METRICS_PORT; the check asks /healthz.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
-  CMD ["node", "-e", "const s = require('fs').readFileSync('/proc/1/stat', 'utf8'); process.exit('RSD'.includes(s.slice(s.lastIndexOf(')') + 2)[0]) ? 0 : 1)"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.METRICS_PORT || 9464) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node is PID 1 (no init): it handles SIGTERM itself. The runtime starts each child
 # (ffmpeg, TTS, …) in its own process group and waits for it or kills the whole group.
 CMD ["node", "dist/main.js"]

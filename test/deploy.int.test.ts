@@ -78,7 +78,10 @@ const WORKER_QUEUES: Record<string, string> = {
   'books-export': 'book-export',
 };
 const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
-const WORKER_HEALTH = /proc\/1\/stat/;
+/** Where every worker serves /metrics, /healthz and /readyz in deploy/ (METRICS_PORT). */
+const METRICS_PORT = '9464';
+/** The worker images (every image but the gateway's). */
+const WORKER_IMAGES = Object.keys(IMAGES).filter((i) => i !== 'gateway');
 
 // ── helpers ────────────────────────────────────────────────────────────────────────
 
@@ -305,13 +308,21 @@ describe('Dockerfiles', () => {
     }
   });
 
-  it("the worker health check passes while PID 1 is alive, and the gateway's fails when /healthz does", async () => {
-    const worker = dockerfile(join(deployDir, 'ai.Dockerfile')).stages.at(-1)!;
-    const workerArgs = healthcheckArgs(worker);
-    expect(workerArgs.join(' ')).toMatch(WORKER_HEALTH);
-    expect(await runNode(workerArgs)).toBe(0);
+  it('each worker image serves its health endpoint on METRICS_PORT by default and exposes it', () => {
+    for (const image of WORKER_IMAGES) {
+      const final = dockerfile(join(deployDir, `${image}.Dockerfile`)).stages.at(-1)!;
+      expect(
+        all(final, 'ENV').some((e) => e.args === `METRICS_PORT=${METRICS_PORT}`),
+        `${image} ENV METRICS_PORT`,
+      ).toBe(true);
+      expect(
+        all(final, 'EXPOSE').map((e) => e.args),
+        `${image} EXPOSE`,
+      ).toContain(METRICS_PORT);
+    }
+  });
 
-    const gatewayArgs = healthcheckArgs(dockerfile(join(deployDir, 'gateway.Dockerfile')).stages.at(-1)!);
+  it('the health checks pass while /healthz answers 200 and fail when it answers 503 or nothing listens (workers on METRICS_PORT, the gateway on PORT)', async () => {
     let healthy = true;
     const server: Server = createServer((req, res) => {
       res.statusCode = req.url === '/healthz' && healthy ? 200 : 503;
@@ -319,15 +330,27 @@ describe('Dockerfiles', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = String((server.address() as AddressInfo).port);
+    const checks = [...WORKER_IMAGES.map((image) => ({ image, portVar: 'METRICS_PORT' })), { image: 'gateway', portVar: 'PORT' }]
+      .map(({ image, portVar }) => ({
+        image,
+        portVar,
+        args: healthcheckArgs(dockerfile(join(deployDir, `${image}.Dockerfile`)).stages.at(-1)!),
+      }))
+      // The worker images share one command: run each distinct command once (node starts are slow).
+      .filter((c, i, list) => list.findIndex((o) => o.args.join(' ') === c.args.join(' ') && o.portVar === c.portVar) === i);
     try {
-      expect(await runNode(gatewayArgs, { PORT: port })).toBe(0);
-      healthy = false;
-      expect(await runNode(gatewayArgs, { PORT: port })).toBe(1);
+      for (const { image, portVar, args } of checks) {
+        expect(args.join(' '), image).toContain('/healthz');
+        healthy = true;
+        expect(await runNode(args, { [portVar]: port }), `${image} healthy`).toBe(0);
+        healthy = false;
+        expect(await runNode(args, { [portVar]: port }), `${image} unhealthy`).toBe(1);
+      }
     } finally {
       await new Promise((r) => server.close(r));
     }
     // Nothing listening: unhealthy, not an exception.
-    expect(await runNode(gatewayArgs, { PORT: port })).toBe(1);
+    for (const { image, portVar, args } of checks) expect(await runNode(args, { [portVar]: port }), image).toBe(1);
   });
 });
 
@@ -358,6 +381,16 @@ describe('docker compose', () => {
       expect(Number.parseInt(services[name].stop_grace_period, 10) * 1000, `${name} stop_grace_period`).toBeGreaterThan(grace);
       // Services start only once JetStream answers.
       expect(services[name].depends_on.nats.condition).toBe('service_healthy');
+    }
+  });
+
+  it('every worker serves METRICS_PORT and is healthy in compose only once its /readyz answers there', () => {
+    for (const name of Object.keys(WORKLOADS).filter((n) => n !== 'gateway')) {
+      const svc = services[name];
+      expect(svc.environment.METRICS_PORT, `${name} METRICS_PORT`).toBe(METRICS_PORT);
+      const test = (svc.healthcheck?.test ?? []).join(' ');
+      expect(test, `${name} healthcheck`).toContain(`127.0.0.1:${METRICS_PORT}/readyz`);
+      expect(svc.healthcheck.test[0], name).toBe('CMD');
     }
   });
 
@@ -507,6 +540,28 @@ describe('Kubernetes (kustomize + KEDA)', () => {
     }
   });
 
+  it('every worker is probed over HTTP on its metrics port (/healthz liveness, /readyz readiness) and scraped by Prometheus', () => {
+    for (const d of deployments.filter((d) => d.metadata.name !== 'gateway')) {
+      const name = d.metadata.name;
+      const c = d.spec.template.spec.containers[0];
+      expect(envValue(c, 'METRICS_PORT'), `${name} METRICS_PORT`).toBe(METRICS_PORT);
+      const port = c.ports?.find((p: any) => p.name === 'metrics');
+      expect(String(port?.containerPort), `${name} metrics port`).toBe(METRICS_PORT);
+      expect(c.livenessProbe.exec, `${name}: no exec liveness probe left`).toBeUndefined();
+      expect(c.livenessProbe.httpGet, `${name} liveness`).toEqual({ path: '/healthz', port: 'metrics' });
+      expect(c.readinessProbe?.httpGet, `${name} readiness`).toEqual({ path: '/readyz', port: 'metrics' });
+      // A probe that gives up before the readiness round trips (2 s each at most) would flap.
+      expect(c.readinessProbe.timeoutSeconds, `${name} readiness timeout`).toBeGreaterThanOrEqual(3);
+      expect(d.spec.template.metadata.annotations, `${name} scrape annotations`).toMatchObject({
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': METRICS_PORT,
+        'prometheus.io/path': '/metrics',
+      });
+    }
+    const gw = byName('Deployment', 'gateway');
+    expect(gw.spec.template.metadata.annotations['prometheus.io/port']).toBe(envValue(gw.spec.template.spec.containers[0], 'PORT'));
+  });
+
   it('the gateway listens on all interfaces, is probed on /healthz and /readyz and is reached through a Service', () => {
     const gw = byName('Deployment', 'gateway').spec.template.spec.containers[0];
     expect(envValue(gw, 'HOST')).toBe('0.0.0.0');
@@ -589,6 +644,68 @@ describe('Kubernetes (kustomize + KEDA)', () => {
 });
 
 // ── NATS cluster ───────────────────────────────────────────────────────────────────
+
+// ── Grafana ────────────────────────────────────────────────────────────────────────
+
+describe('Grafana dashboard', () => {
+  const dashboard = JSON.parse(read(join(deployDir, 'grafana/reelay-dashboard.json')));
+  const panels = (dashboard.panels as any[]).filter((p) => p.type !== 'row');
+  const exprs = panels.flatMap((p) => (p.targets as { expr: string }[]).map((t) => t.expr));
+
+  it('is a dashboard of Prometheus panels, each with a query, a title and a place on the grid', () => {
+    expect(dashboard.uid).toBeTypeOf('string');
+    expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(36);
+    expect(panels.length).toBeGreaterThanOrEqual(8);
+    const ids = new Set<number>();
+    for (const p of dashboard.panels as any[]) {
+      expect(ids.has(p.id), `panel id ${p.id} is unique`).toBe(false);
+      ids.add(p.id);
+      expect(p.gridPos.w).toBeGreaterThan(0);
+    }
+    for (const p of panels) {
+      expect(p.title, 'title').toBeTypeOf('string');
+      expect(p.datasource.type, p.title).toBe('prometheus');
+      expect(p.targets.length, p.title).toBeGreaterThan(0);
+    }
+  });
+
+  it('charts the task histograms, failures and retries by code, DLQ depth, worker slots and process metrics', () => {
+    const all = exprs.join('\n');
+    for (const needed of [
+      'reelay_task_wait_seconds_bucket',
+      'reelay_task_run_seconds_bucket',
+      'reelay_task_run_seconds_count',
+      'reelay_task_failures_total',
+      'reelay_task_retries_total',
+      'reelay_dlq_depth',
+      'reelay_worker_slots',
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_p99_seconds',
+    ]) {
+      expect(all, needed).toContain(needed);
+    }
+    expect(all).toMatch(/sum by \(task, code\) \(rate\(reelay_task_failures_total/);
+  });
+
+  it('queries only metrics that the services export', async () => {
+    // The runtime's registry (every worker service) and the gateway's metric names.
+    const runtime = (await import(pathToFileURL(fromService.resolve('@reelay/runtime')).href)) as {
+      ServiceMonitor: new (service: string) => { registry: { getMetricsAsJSON(): Promise<{ name: string }[]> }; stop(): void };
+    };
+    const monitor = new runtime.ServiceMonitor('dashboard-check');
+    const exported = new Set((await monitor.registry.getMetricsAsJSON()).map((m) => m.name));
+    monitor.stop();
+    for (const f of listFiles(join(root, 'services/gateway/src/metrics'))) {
+      for (const m of read(f).matchAll(/name: '(\w+)'/g)) exported.add(m[1]!);
+    }
+    const used = new Set(exprs.flatMap((e) => [...e.matchAll(/\b((?:reelay|process|nodejs)_\w+)/g)].map((m) => m[1]!)));
+    for (const name of used) {
+      const base = name.replace(/_(bucket|count|sum)$/, '');
+      expect(exported.has(name) || exported.has(base), `${name} is exported`).toBe(true);
+    }
+  });
+});
 
 describe('NATS cluster config', () => {
   const natsDir = join(deployDir, 'nats');

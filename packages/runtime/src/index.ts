@@ -16,6 +16,7 @@ export {
   contextFromCarrier,
   currentTraceId,
   inSpan,
+  recordFailure,
   SpanKind,
   SpanStatusCode,
   context,
@@ -99,3 +100,8 @@ export {
   colourCardPng,
   stepJobKey,
 } from './workflows/index.js';
+export { HealthEnv } from './health/health-env.js';
+export { ServiceMonitor, type ProbeResult } from './health/service-monitor.js';
+export { startHealthServer, type HealthServer } from './health/health-server.js';
+export type { WorkerObserver, ObservedWorker } from './health/worker-observer.js';
+export { entryPackageVersion } from './telemetry/service-resource.js';

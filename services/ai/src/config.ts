@@ -3,13 +3,14 @@
  * Parsed once in main.ts; nothing else reads process.env. Every provider is optional:
  * with none configured each task runs on its offline engine.
  */
-import { envInt, RuntimeEnv } from '@reelay/runtime';
+import { envInt, HealthEnv, RuntimeEnv } from '@reelay/runtime';
 import { z } from 'zod';
 
 const optionalUrl = () => z.url({ protocol: /^https?$/ }).optional();
 const optionalPrice = () => z.coerce.number().nonnegative().optional();
 
 export const AiEnv = RuntimeEnv.extend({
+  ...HealthEnv.shape,
   AI_CONCURRENCY: envInt(2, 1).describe('Concurrent ai.* jobs in this process (synthesis and recognition are CPU-bound).'),
   AI_BASE_URL: optionalUrl().describe(
     'OpenAI-compatible API base, e.g. https://api.openai.com/v1 or http://localhost:11434/v1 (Ollama). Unset: text tasks run offline.',
@@ -51,6 +52,7 @@ export const AiEnv = RuntimeEnv.extend({
     .string()
     .default('/usr/share/pocketsphinx/model/en-us')
     .describe('pocketsphinx English model directory (en-us/, en-us.lm.bin, cmudict-en-us.dict).'),
+
   AI_IMAGE_PROVIDER: z
     .enum(['offline', 'openai'])
     .default('offline')

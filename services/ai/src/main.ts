@@ -31,24 +31,21 @@ const { handlers, tasks } = workerTasks([
   implementTask(aiTasks['ai.variations'], variationsHandler(deps)),
   implementTask(aiTasks['ai.quality'], qualityHandler(deps)),
   implementTask(aiTasks['ai.tts'], ttsHandler(deps)),
-  implementTask(aiTasks['ai.captions'], captionsHandler()),
+  implementTask(aiTasks['ai.captions'], captionsHandler({ modelDir: config.POCKETSPHINX_MODEL_DIR })),
   implementTask(aiTasks['ai.transcribe'], transcribeHandler(deps)),
   implementTask(aiMediaTasks['ai.image'], imageHandler(deps)),
   implementTask(aiMediaTasks['ai.music'], musicHandler(deps)),
   implementTask(aiMediaTasks['ai.avatar'], avatarHandler(deps)),
 ]);
-const worker = new Worker(
-  { ctx: runtime.ctx, logger: runtime.logger, buckets: runtime.buckets, artifacts: runtime.artifacts, jobs: runtime.jobs },
-  {
-    service: 'ai',
-    queues: ['ai'],
-    concurrency: config.AI_CONCURRENCY,
-    handlers,
-    tasks,
-    ackWaitMs: config.ACK_WAIT_MS,
-    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
-  },
-);
+const worker = new Worker(runtime.workerDeps, {
+  service: 'ai',
+  queues: ['ai'],
+  concurrency: config.AI_CONCURRENCY,
+  handlers,
+  tasks,
+  ackWaitMs: config.ACK_WAIT_MS,
+  shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+});
 await worker.start();
 // Which engines answer, never their keys.
 runtime.logger.info(

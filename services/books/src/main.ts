@@ -61,18 +61,15 @@ const writer = partWriter(runtime.buckets);
 // takes a slot a chapter is waiting for.
 const workers = chosen.map(({ role, queue, concurrency, tasks }) => {
   const { handlers, tasks: definitions } = workerTasks(tasks());
-  return new Worker(
-    { ctx: runtime.ctx, logger: runtime.logger, buckets: runtime.buckets, artifacts: runtime.artifacts, jobs: runtime.jobs },
-    {
-      service: `books-${role}`,
-      queues: [queue],
-      concurrency,
-      handlers,
-      tasks: definitions,
-      ackWaitMs: config.ACK_WAIT_MS,
-      shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
-    },
-  );
+  return new Worker(runtime.workerDeps, {
+    service: `books-${role}`,
+    queues: [queue],
+    concurrency,
+    handlers,
+    tasks: definitions,
+    ackWaitMs: config.ACK_WAIT_MS,
+    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+  });
 });
 for (const worker of workers) await worker.start();
 runtime.logger.info({ roles: config.BOOKS_ROLES, writer: writer.name, model: writer.model }, 'books ready');

@@ -1,4 +1,4 @@
-import { envBool, envInt, RuntimeEnv } from '@reelay/runtime';
+import { envBool, envInt, HealthEnv, RuntimeEnv } from '@reelay/runtime';
 import { z } from 'zod';
 
 const MIB = 1024 * 1024;
@@ -34,6 +34,7 @@ const accountQuotas = z
  * down; nothing else reads process.env.
  */
 export const PublisherEnv = RuntimeEnv.extend({
+  ...HealthEnv.shape,
   PUBLISH_CONCURRENCY: envInt(4, 1).describe('Concurrent publish.* jobs in this process (uploads are I/O-bound).'),
   PUBLISH_CREDENTIALS_FILE: z
     .string()

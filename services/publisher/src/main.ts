@@ -103,18 +103,15 @@ const { handlers, tasks } = workerTasks([
   implementTask(publishTasks['publish.folder'], publishFolderHandler({ publications, roots: config.PUBLISH_FOLDER_ROOTS })),
 ]);
 
-const worker = new Worker(
-  { ctx: runtime.ctx, logger: runtime.logger, buckets: runtime.buckets, artifacts: runtime.artifacts, jobs: runtime.jobs },
-  {
-    service: 'publisher',
-    queues: ['publish'],
-    concurrency: config.PUBLISH_CONCURRENCY,
-    handlers,
-    tasks,
-    ackWaitMs: config.ACK_WAIT_MS,
-    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
-  },
-);
+const worker = new Worker(runtime.workerDeps, {
+  service: 'publisher',
+  queues: ['publish'],
+  concurrency: config.PUBLISH_CONCURRENCY,
+  handlers,
+  tasks,
+  ackWaitMs: config.ACK_WAIT_MS,
+  shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+});
 await worker.start();
 runtime.logger.info({ folder_roots: config.PUBLISH_FOLDER_ROOTS.length }, 'publisher ready');
 onShutdownSignal(runtime.logger, async () => {

@@ -48,20 +48,17 @@ const { handlers, tasks } = workerTasks([
   implementTask(mediaTasks['media.optimize'], optimizeHandler(deps)),
   implementTask(mediaTasks['media.download'], downloadHandler(deps)),
 ]);
-const worker = new Worker(
-  { ctx: runtime.ctx, logger: runtime.logger, buckets: runtime.buckets, artifacts: runtime.artifacts, jobs: runtime.jobs },
-  {
-    service: 'render-gpu',
-    queues: plan.queues,
-    concurrency: plan.concurrency,
-    handlers,
-    tasks,
-    ackWaitMs: config.ACK_WAIT_MS,
-    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
-    gpus: gpuStats(caps.gpus),
-    encoders: advertisedEncoders(caps),
-  },
-);
+const worker = new Worker(runtime.workerDeps, {
+  service: 'render-gpu',
+  queues: plan.queues,
+  concurrency: plan.concurrency,
+  handlers,
+  tasks,
+  ackWaitMs: config.ACK_WAIT_MS,
+  shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+  gpus: gpuStats(caps.gpus),
+  encoders: advertisedEncoders(caps),
+});
 await worker.start();
 runtime.logger.info(
   {

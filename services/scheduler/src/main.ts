@@ -46,18 +46,15 @@ const { handlers, tasks } = workerTasks([
   implementTask(upkeepTasks['system.dlq-summary'], dlqSummary(ctx, events)),
   implementTask(upkeepTasks['system.health-check'], workerHealth(buckets.workers, events)),
 ]);
-const worker = new Worker(
-  { ctx, logger, buckets, artifacts: runtime.artifacts, jobs: runtime.jobs },
-  {
-    service: 'scheduler',
-    queues: ['system'],
-    concurrency: config.SYSTEM_CONCURRENCY,
-    handlers,
-    tasks,
-    ackWaitMs: config.ACK_WAIT_MS,
-    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
-  },
-);
+const worker = new Worker(runtime.workerDeps, {
+  service: 'scheduler',
+  queues: ['system'],
+  concurrency: config.SYSTEM_CONCURRENCY,
+  handlers,
+  tasks,
+  ackWaitMs: config.ACK_WAIT_MS,
+  shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+});
 await worker.start();
 
 const releaser = new DelayedReleaser(ctx, logger, { maxNakMs: config.DELAYED_MAX_NAK_MS, maxPending: config.DELAYED_MAX_PENDING });

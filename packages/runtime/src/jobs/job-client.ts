@@ -197,10 +197,14 @@ export class JobClient {
    */
   async enqueueMany(requests: EnqueueRequest[]): Promise<JobRecord[]> {
     const prepared = await Promise.all(requests.map(async (r) => this.routeGpu(await this.prepare(r), r.queue)));
-    return inSpan('send batch', { kind: SpanKind.PRODUCER, attributes: { [Attr.messagingSystem]: 'nats' } }, async () => {
-      const results = await Promise.all(prepared.map((p, i) => this.submit(p, requests[i] as EnqueueRequest)));
-      return results.map((r) => r.job);
-    });
+    return inSpan(
+      'send batch',
+      { kind: SpanKind.PRODUCER, attributes: { [Attr.messagingSystem]: 'nats', [Attr.messagingOperationName]: 'send' } },
+      async () => {
+        const results = await Promise.all(prepared.map((p, i) => this.submit(p, requests[i] as EnqueueRequest)));
+        return results.map((r) => r.job);
+      },
+    );
   }
 
   /** The one submission path: idempotency, then the queue message and the record. */
@@ -457,3 +461,4 @@ function invalidInput(type: string, issues: { path: string; message: string }[])
 export function idempotencyKvKey(project: string, key: string): string {
   return `${project.replace(/[^A-Za-z0-9_-]/g, '_')}.${createHash('sha256').update(key).digest('hex')}`;
 }
+          [Attr.messagingOperationName]: 'send',

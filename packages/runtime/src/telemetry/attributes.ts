@@ -1,11 +1,29 @@
-/** Span attribute names in one place (OpenTelemetry messaging conventions + ours). */
+/**
+ * Span and resource attribute names in one place: OpenTelemetry semantic conventions
+ * (resource, HTTP server, messaging, exceptions) plus Reelay's own `reelay.*`.
+ */
 export const Attr = {
+  serviceName: 'service.name',
+  serviceVersion: 'service.version',
+  serviceInstanceId: 'service.instance.id',
   messagingSystem: 'messaging.system',
   messagingDestination: 'messaging.destination.name',
   messagingOperationType: 'messaging.operation.type',
   messagingOperationName: 'messaging.operation.name',
   messagingMessageId: 'messaging.message.id',
   messagingConsumerGroup: 'messaging.consumer.group.name',
+  httpRequestMethod: 'http.request.method',
+  httpRoute: 'http.route',
+  httpResponseStatusCode: 'http.response.status_code',
+  urlPath: 'url.path',
+  urlQuery: 'url.query',
+  urlScheme: 'url.scheme',
+  serverAddress: 'server.address',
+  serverPort: 'server.port',
+  clientAddress: 'client.address',
+  userAgentOriginal: 'user_agent.original',
+  networkProtocolVersion: 'network.protocol.version',
+  errorType: 'error.type',
   jobId: 'reelay.job.id',
   jobType: 'reelay.job.type',
   jobAttempt: 'reelay.job.attempt',

@@ -16,9 +16,16 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { WireError } from '@reelay/contracts';
+import { Attr } from './attributes.js';
+import { entryPackageVersion, processInstanceId } from './service-resource.js';
 
 export interface TelemetryOptions {
   serviceName: string;
+  /** `service.version`. @default the version in the entry point's package.json */
+  serviceVersion?: string;
+  /** `service.instance.id`. @default a random UUID for this process */
+  instanceId?: string;
   /** OTLP/HTTP base URL; spans are recorded either way, exported only when set. */
   otlpEndpoint?: string | undefined;
 }
@@ -44,7 +51,11 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   }
   const sdk = new NodeSDK({
     serviceName: options.serviceName,
-    resource: resourceFromAttributes({ 'service.name': options.serviceName }),
+    resource: resourceFromAttributes({
+      [Attr.serviceName]: options.serviceName,
+      [Attr.serviceVersion]: options.serviceVersion ?? entryPackageVersion(),
+      [Attr.serviceInstanceId]: options.instanceId ?? processInstanceId,
+    }),
     autoDetectResources: false,
     spanProcessors,
     metricReaders: [],
@@ -109,6 +120,17 @@ export async function inSpan<T>(
   } finally {
     span.end();
   }
+}
+
+/**
+ * A failure on `span` as the conventions want it: an `exception` event (type = the error
+ * code, message, and `error.type`) and error status. For failures that arrive as a
+ * WireError (a job attempt's outcome) rather than a thrown Error.
+ */
+export function recordFailure(span: Span, error: Pick<WireError, 'code' | 'message'>): void {
+  span.recordException({ name: error.code, message: error.message });
+  span.setAttribute(Attr.errorType, error.code);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
 }
 
 export { SpanKind, SpanStatusCode, context, trace };

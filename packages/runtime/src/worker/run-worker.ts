@@ -1,5 +1,6 @@
 import { RuntimeEnv } from '../config/runtime-config.js';
 import { parseEnvOrExit } from '../config/parse-env.js';
+import { HealthEnv } from '../health/health-env.js';
 import { onShutdownSignal, type ServiceRuntime, startServiceRuntime } from '../service.js';
 import type { TaskImplementation } from './task-implementation.js';
 import { workerTasks } from './task-implementation.js';
@@ -14,7 +15,8 @@ export interface RunWorkerOptions {
   /** Queues to pull, in preference order. @default the tasks' queues */
   queues?: string[];
   /**
-   * NATS_URL, ACK_WAIT_MS, STREAM_REPLICAS… (docs/configuration.md, "every service").
+   * NATS_URL, ACK_WAIT_MS, STREAM_REPLICAS… (docs/configuration.md, "every service"), and
+   * METRICS_PORT for /metrics, /healthz and /readyz.
    * @default process.env
    */
   env?: NodeJS.ProcessEnv;
@@ -43,22 +45,19 @@ export interface RunningWorker {
  * path every built-in service takes.
  */
 export async function runWorker(options: RunWorkerOptions): Promise<RunningWorker> {
-  const config = parseEnvOrExit(RuntimeEnv, options.env ?? process.env, options.service);
+  const config = parseEnvOrExit(RuntimeEnv.extend(HealthEnv.shape), options.env ?? process.env, options.service);
   const { handlers, tasks } = workerTasks(options.tasks);
   const queues = options.queues ?? [...new Set(Object.values(tasks).map((t) => t.queue))];
   const runtime = await startServiceRuntime(options.service, config, queues);
-  const worker = new Worker(
-    { ctx: runtime.ctx, logger: runtime.logger, buckets: runtime.buckets, artifacts: runtime.artifacts, jobs: runtime.jobs },
-    {
-      service: options.service,
-      queues,
-      concurrency: options.concurrency ?? 4,
-      handlers,
-      tasks,
-      ackWaitMs: config.ACK_WAIT_MS,
-      shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
-    },
-  );
+  const worker = new Worker(runtime.workerDeps, {
+    service: options.service,
+    queues,
+    concurrency: options.concurrency ?? 4,
+    handlers,
+    tasks,
+    ackWaitMs: config.ACK_WAIT_MS,
+    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+  });
   try {
     await worker.start();
   } catch (err) {

@@ -18,7 +18,7 @@ import {
   clampPercent,
 } from '@reelay/contracts';
 import type { Subscription } from '@nats-io/transport-node';
-import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, type Span, SpanKind, trace } from '@opentelemetry/api';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { toWireError } from '../errors.js';
 import type { JobClient } from '../jobs/job-client.js';
@@ -34,6 +34,7 @@ import {
 } from '../jobs/job-record.js';
 import { isNatsUnavailable } from '../nats/nats-errors.js';
 import { TaskRegistry } from '../tasks/task-registry.js';
+import type { WorkerObserver } from '../health/worker-observer.js';
 import type { Logger } from '../logging/logger.js';
 import type { NatsContext } from '../nats/connection.js';
 import type { JobMessage } from '../nats/job-message.js';
@@ -41,7 +42,7 @@ import { Puller } from '../nats/puller.js';
 import type { Buckets } from '../nats/topology.js';
 import { ChildProcesses } from '../process/child-processes.js';
 import { Attr } from '../telemetry/attributes.js';
-import { extractTrace, tracer } from '../telemetry/tracing.js';
+import { extractTrace, recordFailure, tracer } from '../telemetry/tracing.js';
 import { CancelledError, HardTimeoutError, ShutdownError, SoftTimeoutError } from './abort-reasons.js';
 import { BandOrder } from './band-order.js';
 import { Cancellations } from './cancellations.js';
@@ -104,6 +105,8 @@ interface ActiveJob {
 
 /**
  * A worker process's job loop: takes jobs from the band consumers of its queues, at
+  /** Told of each attempt's start and outcome (metrics) and reads the worker's state (readiness): ServiceRuntime.monitor. */
+  observer?: WorkerObserver;
  * most as many as it has free slots, runs their handlers, and settles each attempt.
  *
  * Lifecycle: created → starting → running → draining → stopped. It never holds a
@@ -185,6 +188,7 @@ export class Worker {
     await this.pauses.start(() => this.ring());
     for (const queue of this.options.queues) {
       // Publishing to a stream subject also reaches plain subscribers: an idle worker
+    deps.observer?.workerCreated({ ...options, id: this.id, status: () => this.state, busy: () => this.active.size });
       // learns of new work at once instead of polling for it.
       this.doorbells.push(
         this.deps.ctx.nc.subscribe(jobsSubjectWildcard(queue), {
@@ -408,6 +412,7 @@ export class Worker {
     if (attempt > envelope.maxAttempts) {
       if (!errors.some((e) => e.attempt === envelope.maxAttempts)) {
         // The last attempt died before it could even record that it was running.
+          [Attr.messagingOperationName]: 'process',
         errors.push({
           attempt: envelope.maxAttempts,
           at: now(),
@@ -509,7 +514,8 @@ export class Worker {
       }
       case 'dead': {
         const { error } = decision;
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+    this.deps.observer?.attemptStarted(record);
+        recordFailure(span, error);
         await this.deadLetter(message, deadLettered(record, envelope, error, { attempt, workerId: this.id }), decision.reason);
         log.warn({ reason: decision.reason, err_code: error.code, err_message: error.message }, 'job dead-lettered');
         return;
@@ -553,6 +559,7 @@ export class Worker {
 
   private async runHandler(run: AttemptRun): Promise<AttemptOutcome | { kind: 'shutdown' }> {
     const { handler, task, envelope, attempt, entry, message, log, record } = run;
+        if (decision.spendsAttempt) recordFailure(span, error);
     const { abort, children } = entry;
     const store = this.deps.jobs.store;
     const { softMs, hardMs } = timeLimits(task, envelope.timeoutMs);
@@ -588,6 +595,7 @@ export class Worker {
       },
       tempDir: async () => {
         if (!tempDir) {
+          this.deps.observer?.recorded(record);
           tempDir = path.join(this.tmpDir, `${envelope.id}-${attempt}`);
           await mkdir(tempDir, { recursive: true });
         }
