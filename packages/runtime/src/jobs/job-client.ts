@@ -422,6 +422,7 @@ export class JobClient {
         attributes: {
           [Attr.messagingSystem]: 'nats',
           [Attr.messagingOperationType]: 'send',
+          [Attr.messagingOperationName]: 'send',
           [Attr.messagingDestination]: subject,
           [Attr.messagingMessageId]: envelope.id,
           [Attr.jobId]: envelope.id,
@@ -461,4 +462,3 @@ function invalidInput(type: string, issues: { path: string; message: string }[])
 export function idempotencyKvKey(project: string, key: string): string {
   return `${project.replace(/[^A-Za-z0-9_-]/g, '_')}.${createHash('sha256').update(key).digest('hex')}`;
 }
-          [Attr.messagingOperationName]: 'send',

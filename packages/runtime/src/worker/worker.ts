@@ -32,9 +32,9 @@ import {
   succeeded,
   withLostAttempt,
 } from '../jobs/job-record.js';
+import type { WorkerObserver } from '../health/worker-observer.js';
 import { isNatsUnavailable } from '../nats/nats-errors.js';
 import { TaskRegistry } from '../tasks/task-registry.js';
-import type { WorkerObserver } from '../health/worker-observer.js';
 import type { Logger } from '../logging/logger.js';
 import type { NatsContext } from '../nats/connection.js';
 import type { JobMessage } from '../nats/job-message.js';
@@ -92,6 +92,8 @@ export interface WorkerDeps {
   buckets: Buckets;
   artifacts: ArtifactStore;
   jobs: JobClient;
+  /** Told of each attempt's start and outcome (metrics) and reads the worker's state (readiness): ServiceRuntime.monitor. */
+  observer?: WorkerObserver;
 }
 
 type WorkerState = 'created' | 'starting' | 'running' | 'draining' | 'stopped';
@@ -105,8 +107,6 @@ interface ActiveJob {
 
 /**
  * A worker process's job loop: takes jobs from the band consumers of its queues, at
-  /** Told of each attempt's start and outcome (metrics) and reads the worker's state (readiness): ServiceRuntime.monitor. */
-  observer?: WorkerObserver;
  * most as many as it has free slots, runs their handlers, and settles each attempt.
  *
  * Lifecycle: created → starting → running → draining → stopped. It never holds a
@@ -169,6 +169,7 @@ export class Worker {
       },
       options.heartbeatIntervalMs,
     );
+    deps.observer?.workerCreated({ ...options, id: this.id, status: () => this.state, busy: () => this.active.size });
   }
 
   get status(): WorkerState {
@@ -188,7 +189,6 @@ export class Worker {
     await this.pauses.start(() => this.ring());
     for (const queue of this.options.queues) {
       // Publishing to a stream subject also reaches plain subscribers: an idle worker
-    deps.observer?.workerCreated({ ...options, id: this.id, status: () => this.state, busy: () => this.active.size });
       // learns of new work at once instead of polling for it.
       this.doorbells.push(
         this.deps.ctx.nc.subscribe(jobsSubjectWildcard(queue), {
@@ -370,6 +370,7 @@ export class Worker {
         attributes: {
           [Attr.messagingSystem]: 'nats',
           [Attr.messagingOperationType]: 'process',
+          [Attr.messagingOperationName]: 'process',
           [Attr.messagingDestination]: message.subject,
           [Attr.messagingConsumerGroup]: message.delivery.consumer,
           [Attr.messagingMessageId]: envelope.id,
@@ -412,7 +413,6 @@ export class Worker {
     if (attempt > envelope.maxAttempts) {
       if (!errors.some((e) => e.attempt === envelope.maxAttempts)) {
         // The last attempt died before it could even record that it was running.
-          [Attr.messagingOperationName]: 'process',
         errors.push({
           attempt: envelope.maxAttempts,
           at: now(),
@@ -463,6 +463,7 @@ export class Worker {
     }
 
     span.setAttribute(Attr.jobAttempt, attempt);
+    this.deps.observer?.attemptStarted(record);
     record = attemptStarted(record, attempt, this.id, errors);
     const log = this.deps.logger.child({ job_id: envelope.id, task: envelope.type, attempt });
     // Not awaited: later writes on this connection to the same stream land after it.
@@ -507,6 +508,7 @@ export class Worker {
         const next = decision.spendsAttempt
           ? attemptFailed(record, { attempt, error, workerId: this.id, delayMs: decision.delayMs })
           : handedBack(record, { error, delayMs: decision.delayMs });
+        if (decision.spendsAttempt) recordFailure(span, error);
         await this.writeDurably(message, next);
         message.nak(decision.delayMs);
         log.info({ delay_ms: decision.delayMs, err_code: error.code }, 'attempt failed; retrying');
@@ -514,7 +516,6 @@ export class Worker {
       }
       case 'dead': {
         const { error } = decision;
-    this.deps.observer?.attemptStarted(record);
         recordFailure(span, error);
         await this.deadLetter(message, deadLettered(record, envelope, error, { attempt, workerId: this.id }), decision.reason);
         log.warn({ reason: decision.reason, err_code: error.code, err_message: error.message }, 'job dead-lettered');
@@ -543,6 +544,7 @@ export class Worker {
       for (let retry = 0; ; retry++) {
         try {
           await this.deps.jobs.store.write(record, { timeoutMs });
+          this.deps.observer?.recorded(record);
           return;
         } catch (err) {
           if (!isNatsUnavailable(err) || this.state === 'stopped') throw err;
@@ -559,7 +561,6 @@ export class Worker {
 
   private async runHandler(run: AttemptRun): Promise<AttemptOutcome | { kind: 'shutdown' }> {
     const { handler, task, envelope, attempt, entry, message, log, record } = run;
-        if (decision.spendsAttempt) recordFailure(span, error);
     const { abort, children } = entry;
     const store = this.deps.jobs.store;
     const { softMs, hardMs } = timeLimits(task, envelope.timeoutMs);
@@ -595,7 +596,6 @@ export class Worker {
       },
       tempDir: async () => {
         if (!tempDir) {
-          this.deps.observer?.recorded(record);
           tempDir = path.join(this.tmpDir, `${envelope.id}-${attempt}`);
           await mkdir(tempDir, { recursive: true });
         }
