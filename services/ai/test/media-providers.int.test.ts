@@ -230,3 +230,52 @@ describe('ai media tasks against their providers (local servers speaking OpenAI 
     expect(did.requests.length).toBe(before);
   });
 });
+
+describe('ai.image against a dall-e-3 server answering with URLs (local server)', () => {
+  let system: TestSystem;
+  let images: OpenAiImagesServer;
+
+  beforeAll(async () => {
+    images = await startOpenAiImagesServer({ apiKey: IMAGES_KEY });
+    system = await startTestSystem();
+    await system.startService(AI_MAIN, {
+      AI_IMAGE_PROVIDER: 'openai',
+      AI_BASE_URL: images.baseUrl,
+      AI_API_KEY: IMAGES_KEY,
+      AI_IMAGE_MODEL: 'dall-e-3',
+      AI_IMAGE_SIZE: '1024x1792',
+      AI_IMAGE_RESPONSE_FORMAT: 'url',
+    });
+  });
+  afterAll(async () => {
+    await system.close();
+    await images.close();
+  });
+
+  it('sends response_format url, downloads the picture from the returned URL, keeps the revised prompt and crops to 720x1280', async () => {
+    const { job } = await system.client.enqueue({
+      type: 'ai.image',
+      input: { prompt: 'A fox in a snowy forest', width: 720, height: 1280 },
+    });
+    const done = await system.waitForStatus(job.id, ['succeeded', 'failed'], 60_000);
+    expect(done.error, JSON.stringify(done.error)).toBeUndefined();
+    const result = done.result as ImageOutput;
+    expect(images.requests[0]!.body).toEqual({
+      model: 'dall-e-3',
+      prompt: 'A fox in a snowy forest',
+      n: 1,
+      size: '1024x1792',
+      response_format: 'url',
+    });
+    expect(images.downloads).toHaveLength(1);
+    expect(result).toMatchObject({
+      model: 'dall-e-3',
+      width: 720,
+      height: 1280,
+      revisedPrompt: 'A detailed illustration: A fox in a snowy forest',
+    });
+    expect(result.usage).toEqual({ requests: 1 });
+    const { streams } = await probe(await downloadArtifact(system.artifacts, result.image.id, 'image.png'));
+    expect(streams[0]).toMatchObject({ codec_name: 'png', width: 720, height: 1280 });
+  });
+});

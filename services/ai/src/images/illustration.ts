@@ -177,7 +177,7 @@ function skyline(f: Frame): string {
       const bw = r.range(70, 170) * s;
       const bh = r.range(180, row === 0 ? 720 : 520) * s;
       const top = base - bh + row * 60 * s;
-      out += `<rect x="${n(x)}" y="${n(top)}" width="${n(bw)}" height="${n(base - top + 400 * s)}" fill="${color}"/>`;
+      out += `<rect x="${n(x)}" y="${n(top)}" width="${n(bw)}" height="${n(f.h - top)}" fill="${color}"/>`;
       if (r.chance(0.3))
         out += `<rect x="${n(x + bw * 0.4)}" y="${n(top - 50 * s)}" width="${n(6 * s)}" height="${n(50 * s)}" fill="${color}"/>`;
       if (row === 1) {
