@@ -172,6 +172,17 @@ export {
   WsServerMessage,
 } from './http/jobs.js';
 export { SubmitBatchBody, SubmitBatchResponse, BatchView } from './http/batches.js';
+export {
+  JobFilterQuery,
+  JobSortOrder,
+  JobCountsResponse,
+  ListGroupsQuery,
+  JobGroupSummary,
+  ListGroupsResponse,
+  UsageQuery,
+  UsageRow,
+  UsageResponse,
+} from './http/job-queries.js';
 export { QueueBandStats, QueueView, QueueListResponse, QueueNameParams, PurgeResponse } from './http/queues.js';
 export { DlqQuery, DlqListResponse, RequeueBody } from './http/dlq.js';
 export { WorkerListResponse } from './http/workers.js';
@@ -251,6 +262,9 @@ export {
 export {
   ReelTarget,
   ReelPresetBody,
+  PresetResolution,
+  PresetCaptions,
+  AiVideoPresetBody,
   SubmitWorkflowBody,
   SubmitWorkflowResponse,
   WorkflowIdParams,

@@ -1,7 +1,7 @@
+import type { JobStore } from '@reelay/job-store';
 import type { ArtifactStore, Buckets, JobClient, Logger, NatsContext } from '@reelay/runtime';
 import type { ApiKeys } from './auth/api-keys.js';
 import type { GatewayEnv } from './config.js';
-import type { JobIndex } from './jobs/job-index.js';
 import type { GatewayMetrics } from './metrics/gateway-metrics.js';
 import type { QueueStats } from './queues/queue-stats.js';
 
@@ -14,7 +14,8 @@ export interface AppDeps {
   jobs: JobClient;
   artifacts: ArtifactStore;
   keys: ApiKeys;
-  index: JobIndex;
+  /** The job store: lists, counts, groups, usage; write a record here after changing it (read-your-writes). */
+  store: JobStore;
   queueStats: QueueStats;
   metrics: GatewayMetrics;
 }

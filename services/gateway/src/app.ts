@@ -23,6 +23,7 @@ import { jobRoutes } from './routes/jobs.js';
 import { queueRoutes } from './routes/queues.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { taskRoutes } from './routes/tasks.js';
+import { usageRoutes } from './routes/usage.js';
 import { workerRoutes } from './routes/workers.js';
 import { workflowRoutes } from './routes/workflows.js';
 
@@ -86,6 +87,7 @@ export async function buildApp(deps: AppDeps, extraRoutes: ((app: FastifyInstanc
 
   await app.register(healthRoutes(deps));
   await app.register(jobRoutes(deps));
+  await app.register(usageRoutes(deps));
   await app.register(jobEventRoutes(deps));
   await app.register(jobSocketRoutes(deps));
   await app.register(batchRoutes(deps));

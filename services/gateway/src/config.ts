@@ -1,3 +1,4 @@
+import { parseStoreUrl } from '@reelay/job-store';
 import { envBool, envInt, RuntimeEnv } from '@reelay/runtime';
 import { z } from 'zod';
 
@@ -23,6 +24,21 @@ export const GatewayEnv = RuntimeEnv.extend({
     .describe(
       'Whose X-Forwarded-For to believe for the client address (rate limits, failed-auth throttle): `false` (the socket peer is the client), `true` (any hop: only behind a proxy that overwrites the header), or a comma list of proxy addresses/CIDRs.',
     ),
+  JOB_STORE_URL: z
+    .string()
+    .min(1)
+    .default('sqlite::memory:')
+    .superRefine((url, ctx) => {
+      try {
+        parseStoreUrl(url);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    })
+    .describe(
+      'The job store (lists, counts, usage): `postgres://user:password@host:5432/db` in production (shared by every gateway), a SQLite file (`sqlite:.data/jobs.sqlite`, kept across restarts), or `sqlite::memory:` (rebuilt from EVENTS at each start).',
+    ),
+  JOB_STORE_BATCH: envInt(1000, 1).describe('Job events the store projector writes per transaction at most.'),
   PUBLIC_LINK_SECRET: z
     .string()
     .min(16)

@@ -7,7 +7,7 @@ import { onShutdownSignal, parseEnvOrExit, startServiceRuntime } from '@reelay/r
 import { buildApp } from './app.js';
 import { ApiKeys } from './auth/api-keys.js';
 import { GatewayEnv } from './config.js';
-import { JobIndex } from './jobs/job-index.js';
+import { openJobStore, startProjector } from './jobs/job-store-wiring.js';
 import { createMetrics } from './metrics/gateway-metrics.js';
 import { QueueStats } from './queues/queue-stats.js';
 
@@ -33,10 +33,17 @@ if (config.REELAY_API_KEYS_FILE) {
 
 const runtime = await startServiceRuntime('gateway', config);
 const queues = [...new Set([...DEFAULT_QUEUES, ...Object.values(config.QUEUE_ROUTES)])];
-const index = new JobIndex(runtime.ctx, runtime.logger);
-await index.start();
+let store: Awaited<ReturnType<typeof openJobStore>>;
+try {
+  store = await openJobStore(config, runtime.logger);
+} catch (err) {
+  process.stderr.write(`gateway: ${(err as Error).message}\n`);
+  await runtime.close();
+  process.exit(78);
+}
 const queueStats = new QueueStats(runtime.ctx, runtime.buckets, () => queues, runtime.jobs.registry);
-const metrics = createMetrics(index, queueStats);
+const metrics = createMetrics(store, queueStats);
+const projector = await startProjector({ ctx: runtime.ctx, store, log: runtime.logger, metrics }, config.JOB_STORE_BATCH);
 const app = await buildApp({
   config,
   logger: runtime.logger,
@@ -45,16 +52,17 @@ const app = await buildApp({
   jobs: runtime.jobs,
   artifacts: runtime.artifacts,
   keys,
-  index,
+  store,
   queueStats,
   metrics,
 });
 const address = await app.listen({ port: config.PORT, host: config.HOST });
 if (devKey) runtime.logger.warn({ apiKey: undefined }, `development mode: use API key ${devKey}`);
-runtime.logger.info({ address, jobs_indexed: index.size }, `gateway ready on ${address}`);
+runtime.logger.info({ address, store_position: projector.position }, `gateway ready on ${address}`);
 
 onShutdownSignal(runtime.logger, async () => {
   await app.close();
-  index.stop();
+  await projector.stop();
+  await store.close();
   await runtime.close();
 });

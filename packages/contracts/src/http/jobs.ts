@@ -3,6 +3,7 @@ import { JobTimeoutMs, MaxAttempts } from '../envelope.js';
 import { JobId } from '../identifiers.js';
 import { JOB_STATUSES, JobRecord } from '../job-record.js';
 import { Priority } from '../priority.js';
+import { JobFilterQuery, JobSortOrder } from './job-queries.js';
 
 const Labels = z.record(z.string().max(64), z.string().max(256));
 
@@ -45,13 +46,12 @@ export type JobView = z.infer<typeof JobView>;
 
 export const JobIdParams = z.object({ id: JobId });
 
-export const ListJobsQuery = z.object({
-  project: z.string().optional(),
-  status: z.enum(JOB_STATUSES).optional(),
-  type: z.string().optional(),
+/** GET /v1/jobs: the filters of job-queries.ts, a sort order and a page. */
+export const ListJobsQuery = JobFilterQuery.extend({
+  sort: JobSortOrder.default('-createdAt'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  /** The last id of the previous page; jobs older than it come next. */
-  cursor: z.string().optional(),
+  /** The last id of the previous page; the jobs after it in the sort order come next. */
+  cursor: JobId.optional(),
 });
 export type ListJobsQuery = z.infer<typeof ListJobsQuery>;
 

@@ -27,7 +27,13 @@ export interface PostgresServerHandle {
  * PostgreSQL refuses to run as root, so under root initdb and postgres run as the
  * `postgres` system user (setpriv, no intermediate process) and the directory is theirs.
  */
-export async function startPostgresServer(options: { binDir?: string } = {}): Promise<PostgresServerHandle> {
+export async function startPostgresServer(
+  options: {
+    binDir?: string;
+    /** Keep PostgreSQL's durability settings (fsync, synchronous commit): benchmarks. Off for tests. */
+    durable?: boolean;
+  } = {},
+): Promise<PostgresServerHandle> {
   const binDir = postgresBinDir(options.binDir);
   const root = await mkdtemp(path.join(os.tmpdir(), 'reelay-pg-'));
   const dataDir = path.join(root, 'data');
@@ -51,7 +57,8 @@ export async function startPostgresServer(options: { binDir?: string } = {}): Pr
     throw new Error(`initdb failed: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`);
   }
   const port = await freePort();
-  // Durability settings off: a test database, thrown away after.
+  // Durability settings off unless asked for: a test database, thrown away after.
+  const fast = options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
   const [bin, args] = command('postgres', [
     '-D',
     dataDir,
@@ -62,13 +69,8 @@ export async function startPostgresServer(options: { binDir?: string } = {}): Pr
     '-c',
     'listen_addresses=127.0.0.1',
     '-c',
-    'fsync=off',
-    '-c',
-    'synchronous_commit=off',
-    '-c',
-    'full_page_writes=off',
-    '-c',
     'max_connections=100',
+    ...fast,
   ]);
   let proc: ChildProcess;
   try {

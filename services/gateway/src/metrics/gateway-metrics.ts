@@ -1,26 +1,41 @@
-import { isTerminal } from '@reelay/contracts';
+import { isTerminal, type JobEvent } from '@reelay/contracts';
+import type { JobProjector, JobStore } from '@reelay/job-store';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { JobIndex } from '../jobs/job-index.js';
 import type { QueueStats } from '../queues/queue-stats.js';
 
 /**
- * Prometheus metrics: jobs by state and queue (from the job index), queue depth by band
- * (from JetStream consumer info, read at scrape time), job latencies observed as
- * records change, and HTTP request counts.
+ * Prometheus metrics: jobs by state and queue (counted in the job store at scrape time,
+ * so every gateway reports the same figure — aggregate with max, not sum), queue depth
+ * by band (JetStream consumer info, read at scrape time), job latencies observed as the
+ * store's projector applies events, the projector's lag, and HTTP request counts.
  */
-export function createMetrics(index: JobIndex, queueStats: QueueStats) {
+export function createMetrics(store: JobStore, queueStats: QueueStats) {
   const registry = new Registry();
+  let projector: JobProjector | undefined;
   new Gauge({
     name: 'reelay_jobs',
-    help: 'Jobs known to the gateway, by queue and state.',
+    help: 'Jobs in the job store, by queue and state (the same on every gateway: use max, not sum, across replicas).',
     labelNames: ['queue', 'state'],
     registers: [registry],
-    collect() {
+    async collect() {
       this.reset();
-      for (const [key, n] of index.countsBy()) {
-        const [queue, state] = key.split('\u0000');
-        this.set({ queue, state }, n);
-      }
+      for (const { queue, status, n } of await store.countsByQueueAndStatus()) this.set({ queue, state: status }, n);
+    },
+  });
+  new Gauge({
+    name: 'reelay_job_store_lag_events',
+    help: 'Job events in JetStream this gateway’s store projector has not written yet.',
+    registers: [registry],
+    async collect() {
+      this.set(projector ? await projector.lag() : 0);
+    },
+  });
+  new Gauge({
+    name: 'reelay_job_store_position',
+    help: 'EVENTS stream sequence up to which this gateway’s projector has written the store.',
+    registers: [registry],
+    collect() {
+      this.set(projector?.position ?? 0);
     },
   });
   new Gauge({
@@ -53,14 +68,30 @@ export function createMetrics(index: JobIndex, queueStats: QueueStats) {
     labelNames: ['method', 'route', 'status'],
     registers: [registry],
   });
-  index.onChange((job, previous) => {
-    if (job.status === 'running' && job.attempts === 1 && previous?.status !== 'running' && job.startedAt) {
-      wait.observe({ queue: job.queue }, (Date.parse(job.startedAt) - Date.parse(job.createdAt)) / 1000);
+  /**
+   * Fed with the events whose store row this gateway's projector changed: with several
+   * gateways on one PostgreSQL the first to write a state observes it, so the histograms
+   * summed over replicas count each job about once.
+   */
+  const observe = (events: readonly JobEvent[]) => {
+    for (const { kind, job } of events) {
+      if (kind !== 'state') continue;
+      if (job.status === 'running' && job.attempts === 1 && job.startedAt) {
+        wait.observe({ queue: job.queue }, (Date.parse(job.startedAt) - Date.parse(job.createdAt)) / 1000);
+      }
+      if (isTerminal(job.status) && job.finishedAt) {
+        total.observe({ queue: job.queue, state: job.status }, (Date.parse(job.finishedAt) - Date.parse(job.createdAt)) / 1000);
+      }
     }
-    if (isTerminal(job.status) && (!previous || !isTerminal(previous.status)) && job.finishedAt) {
-      total.observe({ queue: job.queue, state: job.status }, (Date.parse(job.finishedAt) - Date.parse(job.createdAt)) / 1000);
-    }
-  });
-  return { registry, requests };
+  };
+  return {
+    registry,
+    requests,
+    observe,
+    /** The projector whose lag and position are reported (it is made after the metrics). */
+    watchProjector(p: JobProjector) {
+      projector = p;
+    },
+  };
 }
 export type GatewayMetrics = ReturnType<typeof createMetrics>;

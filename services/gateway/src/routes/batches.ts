@@ -1,10 +1,19 @@
-import { BatchView, JOB_STATUSES, type JobStatus, SubmitBatchBody, SubmitBatchResponse } from '@reelay/contracts';
+import {
+  BatchView,
+  JOB_STATUSES,
+  type JobStatus,
+  ListGroupsQuery,
+  ListGroupsResponse,
+  SubmitBatchBody,
+  SubmitBatchResponse,
+} from '@reelay/contracts';
 import { newJobId, ReelayError } from '@reelay/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { assertMaySubmit, assertVisible } from '../auth/auth-plugin.js';
 import type { AppDeps } from '../app-deps.js';
 import { HttpError } from '../http/http-error.js';
+import { listableProjects } from '../jobs/job-filter.js';
 import { toEnqueueRequest } from './jobs.js';
 
 const StoredBatch = z.object({ id: z.string(), project: z.string(), createdAt: z.string(), jobIds: z.array(z.string()) });
@@ -50,10 +59,29 @@ export const batchRoutes =
         if (projects.size > 1) throw new HttpError('INVALID_INPUT', 'all items of a batch must belong to one project');
         const project = requests[0]?.project ?? 'default';
         const records = await deps.jobs.enqueueMany(requests);
-        for (const r of records) deps.index.put(r);
+        await deps.store.put(records);
         const stored = { id, project, createdAt: new Date().toISOString(), jobIds: records.map((r) => r.id) };
         await deps.buckets.batches.put(id, JSON.stringify(stored));
         return reply.code(202).send({ id, jobIds: stored.jobIds });
+      },
+    );
+
+    app.get(
+      '/v1/batches',
+      {
+        config: { scope: 'jobs:read' },
+        schema: {
+          tags: ['batches'],
+          operationId: 'listBatches',
+          summary: 'List batches, newest first, with their jobs counted by state',
+          querystring: ListGroupsQuery,
+          response: { 200: ListGroupsResponse },
+        },
+      },
+      async (req) => {
+        const { project, limit, cursor } = req.query;
+        if (project) assertVisible(req.principal, project, `project ${project}`);
+        return deps.store.groups('batch', { projects: listableProjects(req.principal), project }, { limit, cursor });
       },
     );
 

@@ -57,7 +57,7 @@ export const deadLetterRoutes =
           ...(timeoutMs !== undefined ? { timeoutMs } : {}),
           ...(maxAttempts !== undefined ? { maxAttempts } : {}),
         });
-        deps.index.put(job);
+        await deps.store.put([job]);
         return reply.code(202).send(job);
       },
     );

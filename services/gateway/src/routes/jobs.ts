@@ -1,5 +1,7 @@
 import {
   isTerminal,
+  JobCountsResponse,
+  JobFilterQuery,
   JobIdParams,
   type JobRecord,
   JobView,
@@ -16,6 +18,7 @@ import { assertMaySubmit, assertVisible, projectFor } from '../auth/auth-plugin.
 import type { Principal } from '../auth/api-keys.js';
 import type { AppDeps } from '../app-deps.js';
 import { HttpError } from '../http/http-error.js';
+import { toJobFilter } from '../jobs/job-filter.js';
 
 const Cancelled = z.object({ job: JobView });
 
@@ -59,7 +62,8 @@ export const jobRoutes =
         const key = req.headers['idempotency-key'];
         if (typeof key === 'string') request.idempotencyKey = key;
         const { job, created } = await deps.jobs.enqueue(request);
-        deps.index.put(job);
+        // Into the store before the answer: the client's next list shows its job.
+        await deps.store.put([job]);
         return reply.code(created ? 202 : 200).send({ id: job.id, status: job.status, queue: job.queue, priority: job.priority });
       },
     );
@@ -71,17 +75,32 @@ export const jobRoutes =
         schema: {
           tags: ['jobs'],
           operationId: 'listJobs',
-          summary: 'List jobs, newest first',
+          summary: 'List jobs (newest first unless sorted), filtered, a page at a time',
+          description:
+            'Filters by project, type, status, queue, label (key:value), workflow, batch, error code and created/updated time ranges ([after, before)), always within the key’s projects. Pass the previous page’s nextCursor as cursor.',
           querystring: ListJobsQuery,
           response: { 200: ListJobsResponse },
         },
       },
       async (req) => {
-        const { project, status, type, limit, cursor } = req.query;
-        if (project) assertVisible(req.principal, project, `project ${project}`);
-        const projects = req.principal.projects.includes('*') ? '*' : req.principal.projects;
-        return deps.index.list({ projects, project, status, type }, limit, cursor);
+        const { sort, limit, cursor, ...query } = req.query;
+        return deps.store.list(toJobFilter(query, req.principal), { sort, limit, cursor });
       },
+    );
+
+    app.get(
+      '/v1/jobs/counts',
+      {
+        config: { scope: 'jobs:read' },
+        schema: {
+          tags: ['jobs'],
+          operationId: 'countJobs',
+          summary: 'Count jobs by state, with the filters of GET /v1/jobs',
+          querystring: JobFilterQuery,
+          response: { 200: JobCountsResponse },
+        },
+      },
+      async (req) => deps.store.count(toJobFilter(req.query, req.principal)),
     );
 
     app.get(
@@ -102,7 +121,7 @@ export const jobRoutes =
       async (req, reply) => {
         await visibleJob(deps, req.principal, req.params.id);
         const job = await deps.jobs.cancel(req.params.id);
-        deps.index.put(job);
+        await deps.store.put([job]);
         return reply.code(202).send({ job });
       },
     );

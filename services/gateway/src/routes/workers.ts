@@ -7,7 +7,7 @@ import { canAccessProject, type Principal } from '../auth/api-keys.js';
  * Live workers, from the heartbeats in KV `workers` (an entry expires when its worker
  * dies). A worker serves every project, so its running job ids are cut to the jobs the
  * key can see: a heartbeat carries ids only, and each id's project comes from the job
- * index, or from the job's record when the index has not seen it yet.
+ * store, or from the job's record when the store has not seen it yet.
  */
 export const workerRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
@@ -18,7 +18,7 @@ export const workerRoutes =
       const visible = await Promise.all(
         ids.map(async (id) => {
           if (!JobId.safeParse(id).success) return false;
-          const job = deps.index.get(id) ?? (await deps.jobs.get(id).catch(() => undefined));
+          const job = (await deps.store.get(id).catch(() => undefined)) ?? (await deps.jobs.get(id).catch(() => undefined));
           // A job that cannot be found is hidden: fail closed.
           return job !== undefined && canAccessProject(principal, job.project);
         }),

@@ -1,5 +1,8 @@
 import {
+  AiVideoPresetBody,
   BookPresetBody,
+  ListGroupsQuery,
+  ListGroupsResponse,
   ReelPresetBody,
   SubmitWorkflowBody,
   SubmitWorkflowResponse,
@@ -14,6 +17,7 @@ import type { AppDeps } from '../app-deps.js';
 import type { Principal } from '../auth/api-keys.js';
 import { assertMaySubmit, assertVisible, projectFor } from '../auth/auth-plugin.js';
 import { HttpError } from '../http/http-error.js';
+import { listableProjects } from '../jobs/job-filter.js';
 
 /**
  * /v1/workflows: submit a DAG of steps (or a preset), read its state, cancel, retry.
@@ -39,7 +43,7 @@ export const workflowRoutes =
         schema: {
           tags: ['workflows'],
           operationId: 'submitWorkflow',
-          summary: 'Submit a workflow (a DAG of steps) or a preset: {"preset":"reel"} or {"preset":"book"}',
+          summary: 'Submit a workflow (a DAG of steps) or a preset: {"preset":"reel"}, {"preset":"ai-video"} or {"preset":"book"}',
           body: SubmitWorkflowBody,
           response: { 202: SubmitWorkflowResponse },
         },
@@ -56,9 +60,31 @@ export const workflowRoutes =
             ? workflows.submit(body, { project })
             : body.preset === 'book'
               ? workflows.submitBook(BookPresetBody.parse(body), { project })
-              : workflows.submitReel(ReelPresetBody.parse(body), { project }),
+              : body.preset === 'ai-video'
+                ? workflows.submitAiVideo(AiVideoPresetBody.parse(body), { project })
+                : workflows.submitReel(ReelPresetBody.parse(body), { project }),
         );
         return reply.code(202).send({ id: record.id, status: record.status });
+      },
+    );
+
+    app.get(
+      '/v1/workflows',
+      {
+        config: { scope: 'jobs:read' },
+        schema: {
+          tags: ['workflows'],
+          operationId: 'listWorkflows',
+          summary: 'List workflows, newest first, with their step jobs counted by state',
+          description: 'From the job store: a workflow appears once its first step job is queued. GET /v1/workflows/:id gives its steps.',
+          querystring: ListGroupsQuery,
+          response: { 200: ListGroupsResponse },
+        },
+      },
+      async (req) => {
+        const { project, limit, cursor } = req.query;
+        if (project) assertVisible(req.principal, project, `project ${project}`);
+        return deps.store.groups('workflow', { projects: listableProjects(req.principal), project }, { limit, cursor });
       },
     );
 

@@ -1,0 +1,42 @@
+import { JobProjector, JobStore, redactStoreUrl } from '@reelay/job-store';
+import type { Logger, NatsContext } from '@reelay/runtime';
+import type { GatewayEnv } from '../config.js';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
+
+/**
+ * Opens the job store named by JOB_STORE_URL (migrating it) — the gateway's lists,
+ * counts and usage read it. Fails with the store's own message, the URL's password
+ * hidden, so a gateway that cannot reach PostgreSQL says why and exits.
+ */
+export async function openJobStore(config: GatewayEnv, log: Logger): Promise<JobStore> {
+  try {
+    const store = await JobStore.open(config.JOB_STORE_URL);
+    log.info({ store: redactStoreUrl(config.JOB_STORE_URL), dialect: store.dialect }, 'job store open');
+    return store;
+  } catch (err) {
+    throw new Error(`cannot open the job store ${redactStoreUrl(config.JOB_STORE_URL)}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * Starts the projector that keeps the store current from EVENTS and waits until it has
+ * written every event published before the start (from its checkpoint: the events since
+ * the last run, or all of them for a new store), so lists are complete once the gateway
+ * says it is ready.
+ */
+export async function startProjector(
+  deps: { ctx: NatsContext; store: JobStore; log: Logger; metrics: GatewayMetrics },
+  batchSize: number,
+): Promise<JobProjector> {
+  const projector = new JobProjector({
+    ctx: deps.ctx,
+    store: deps.store,
+    log: deps.log,
+    batchSize,
+    onApplied: deps.metrics.observe,
+  });
+  deps.metrics.watchProjector(projector);
+  await projector.start();
+  await projector.caughtUp();
+  return projector;
+}
