@@ -71,6 +71,9 @@ export {
 export { newJobId } from './jobs/new-job-id.js';
 export { followJobEvents, watchJobRecord, type FollowedJob, type JobEventDelivery, type JobWatch } from './jobs/job-watch.js';
 export { ArtifactStore, type ProjectArtifacts, ArtifactNotFoundError, contentTypeFor } from './artifacts/artifact-store.js';
+export type { ArtifactBackend, ByteRange, StoredArtifact, StoredArtifactMeta } from './artifacts/artifact-backend.js';
+export { NatsArtifactBackend } from './artifacts/nats-artifact-backend.js';
+export { openArtifactStore, type ArtifactStoreConfig } from './artifacts/open-artifact-store.js';
 export { ChildProcesses, killGroup } from './process/child-processes.js';
 export { ForbiddenAddressError, isForbiddenAddress, checkLiteralHost, guardedLookup } from './net/address-guard.js';
 export { Worker, type WorkerOptions, type WorkerDeps } from './worker/worker.js';

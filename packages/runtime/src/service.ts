@@ -1,5 +1,6 @@
 import { DEFAULT_QUEUES } from '@reelay/contracts';
-import { ArtifactStore } from './artifacts/artifact-store.js';
+import type { ArtifactStore } from './artifacts/artifact-store.js';
+import { openArtifactStore } from './artifacts/open-artifact-store.js';
 import type { RuntimeEnv } from './config/runtime-config.js';
 import type { HealthEnv } from './health/health-env.js';
 import { type HealthServer, startHealthServer } from './health/health-server.js';
@@ -8,7 +9,7 @@ import { JobClient } from './jobs/job-client.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { connectNats, type NatsConnectOptions, type NatsContext } from './nats/connection.js';
 import { isNatsUnavailable } from './nats/nats-errors.js';
-import { type Buckets, ensureTopology, openArtifacts } from './nats/topology.js';
+import { type Buckets, ensureTopology } from './nats/topology.js';
 import { startTelemetry, type Telemetry } from './telemetry/tracing.js';
 import type { WorkerDeps } from './worker/worker.js';
 
@@ -72,7 +73,7 @@ export async function startServiceRuntime(
     replicas: config.STREAM_REPLICAS,
     eventsMaxAgeMs: config.EVENTS_MAX_AGE_HOURS * 3_600_000,
   });
-  const artifacts = new ArtifactStore(await openArtifacts(ctx, config.STREAM_REPLICAS));
+  const artifacts = await openArtifactStore(ctx, config);
   const jobs = new JobClient(ctx, { buckets, routes: config.QUEUE_ROUTES });
   return {
     service,
@@ -88,6 +89,7 @@ export async function startServiceRuntime(
     workerDeps: { ctx, logger, buckets, artifacts, jobs, observer: monitor },
     async close() {
       await ctx.nc.drain().catch(() => {});
+      artifacts.close();
       await health?.close();
       monitor.stop();
       await telemetry.shutdown().catch(() => {});

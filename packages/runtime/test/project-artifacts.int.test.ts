@@ -3,15 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ArtifactStore } from '../src/artifacts/artifact-store.js';
-import { connectNats, type NatsContext } from '../src/nats/connection.js';
-import { openArtifacts } from '../src/nats/topology.js';
-import { startNatsServer, type NatsServerHandle } from '../src/testing/nats-server.js';
+import type { ArtifactStore } from '../src/artifacts/artifact-store.js';
+import { BACKENDS, type BackendFixture, startBackend } from './artifact-backends.js';
 
-/** The view handlers get as `ctx.artifacts`: one project's artifacts, and nothing else. */
-describe('a project-scoped artifact view', () => {
-  let nats: NatsServerHandle;
-  let ctx: NatsContext;
+/** The view handlers get as `ctx.artifacts`: one project's artifacts, and nothing else — on every backend. */
+describe.each(BACKENDS)('a project-scoped artifact view (%s backend)', (backend) => {
+  let fixture: BackendFixture;
   let store: ArtifactStore;
   let dir: string;
   let betaId: string;
@@ -19,15 +16,13 @@ describe('a project-scoped artifact view', () => {
   const bytes = (text: string) => Readable.from([Buffer.from(text)]);
 
   beforeAll(async () => {
-    nats = await startNatsServer();
-    ctx = await connectNats({ url: nats.url, name: 'project-artifacts-test' });
-    store = new ArtifactStore(await openArtifacts(ctx));
+    fixture = await startBackend(backend);
+    store = fixture.store;
     dir = await mkdtemp(path.join(os.tmpdir(), 'reelay-project-artifacts-'));
     betaId = (await store.putStream(bytes('beta secret'), { name: 'b.txt', contentType: 'text/plain', project: 'beta' })).id;
   });
   afterAll(async () => {
-    await ctx.nc.close();
-    await nats.stop();
+    await fixture.close();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -38,6 +33,7 @@ describe('a project-scoped artifact view', () => {
       await expect(alpha.openStream(id)).rejects.toMatchObject({ code: 'ARTIFACT_NOT_FOUND', retryable: false });
       await expect(alpha.getToFile(id, path.join(dir, 'stolen'))).rejects.toMatchObject({ code: 'ARTIFACT_NOT_FOUND' });
       await expect(alpha.delete(id)).rejects.toMatchObject({ code: 'ARTIFACT_NOT_FOUND' });
+      await expect(alpha.openStream(id, { start: 0, end: 3 })).rejects.toMatchObject({ code: 'ARTIFACT_NOT_FOUND' });
     }
     // Not one byte was written for the refused read, and beta's artifact is untouched.
     await expect(readFile(path.join(dir, 'stolen'))).rejects.toMatchObject({ code: 'ENOENT' });

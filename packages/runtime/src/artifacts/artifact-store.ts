@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ObjectStore } from '@nats-io/obj';
 import { type ArtifactRef, ErrorCode } from '@reelay/contracts';
 import { PermanentError } from '../errors.js';
 import { newJobId } from '../jobs/new-job-id.js';
+import type { ArtifactBackend, ByteRange } from './artifact-backend.js';
+import { NatsArtifactBackend } from './nats-artifact-backend.js';
 
 export class ArtifactNotFoundError extends PermanentError {
   constructor(id: string) {
@@ -17,15 +18,21 @@ export class ArtifactNotFoundError extends PermanentError {
 }
 
 /**
- * Media files in the NATS object store, by id. Production may put an S3 bucket behind
- * the same methods; nothing outside this class knows where bytes live.
+ * Media files by id, over a backend: the NATS object store (the embedded default) or an
+ * S3-compatible bucket (`openArtifactStore` picks by ARTIFACT_STORE). Nothing outside
+ * this class and its backends knows where bytes live.
  *
  * This is the whole store, every project's artifacts: the gateway (which checks the
  * caller's project itself) and operator upkeep use it. Jobs never do: a handler gets
  * `forProject(job.project)` as `ctx.artifacts`.
  */
 export class ArtifactStore {
-  constructor(private readonly os: ObjectStore) {}
+  readonly backend: ArtifactBackend;
+
+  /** A bare ObjectStore means the NATS backend (what tests and older callers pass). */
+  constructor(backend: ArtifactBackend | ObjectStore) {
+    this.backend = isBackend(backend) ? backend : new NatsArtifactBackend(backend);
+  }
 
   /** The one door jobs have to artifacts: a view of `project`'s alone. */
   forProject(project: string): ProjectArtifacts {
@@ -34,40 +41,31 @@ export class ArtifactStore {
 
   async putStream(source: Readable, meta: { name: string; contentType: string; project: string }): Promise<ArtifactRef> {
     const id = newJobId();
-    const hash = createHash('sha256');
+    const hash = this.backend.reportsSha256 ? undefined : createHash('sha256');
     let size = 0;
     const tap = new Transform({
       transform(chunk: Buffer, _enc, cb) {
-        hash.update(chunk);
+        hash?.update(chunk);
         size += chunk.length;
         cb(null, chunk);
       },
     });
-    const web = Readable.toWeb(source.pipe(tap)) as unknown as ReadableStream<Uint8Array>;
+    // A source that fails must fail the put (pipe alone would leave the backend waiting).
+    source.once('error', (err) => tap.destroy(err));
     const createdAt = new Date().toISOString();
-    await this.os.put(
-      {
-        name: id,
-        description: meta.name,
-        metadata: { name: meta.name, contentType: meta.contentType, project: meta.project, createdAt },
-      },
-      web,
-    );
-    const ref: ArtifactRef = {
-      id,
+    const stored = await this.backend.put(id, source.pipe(tap), {
       name: meta.name,
-      size,
       contentType: meta.contentType,
       project: meta.project,
       createdAt,
-      sha256: hash.digest('hex'),
-    };
-    return ref;
+    });
+    const sha256 = stored.sha256 ?? hash?.digest('hex');
+    return { id, name: meta.name, size, contentType: meta.contentType, project: meta.project, createdAt, ...(sha256 ? { sha256 } : {}) };
   }
 
   async putFile(filePath: string, meta: { name?: string; contentType?: string; project: string }): Promise<ArtifactRef> {
     await stat(filePath);
-    return this.putStream(createReadStream(filePath), {
+    return this.putStream(createReadStream(filePath, { highWaterMark: 1024 * 1024 }), {
       name: meta.name ?? path.basename(filePath),
       contentType: meta.contentType ?? contentTypeFor(filePath),
       project: meta.project,
@@ -75,38 +73,19 @@ export class ArtifactStore {
   }
 
   async info(id: string): Promise<ArtifactRef | undefined> {
-    if (!/^[A-Za-z0-9-]+$/.test(id)) return undefined;
-    const info = await this.os.info(id);
-    if (!info || info.deleted) return undefined;
-    const m = info.metadata ?? {};
-    return {
-      id,
-      name: m.name ?? id,
-      size: info.size,
-      contentType: m.contentType ?? 'application/octet-stream',
-      project: m.project ?? 'default',
-      createdAt: m.createdAt ?? info.mtime,
-    };
+    if (!ARTIFACT_ID.test(id)) return undefined;
+    return this.backend.stat(id);
   }
 
-  async list(): Promise<ArtifactRef[]> {
-    const infos = await this.os.list();
-    return infos
-      .filter((i) => !i.deleted)
-      .map((i) => ({
-        id: i.name,
-        name: i.metadata?.name ?? i.name,
-        size: i.size,
-        contentType: i.metadata?.contentType ?? 'application/octet-stream',
-        project: i.metadata?.project ?? 'default',
-        createdAt: i.metadata?.createdAt ?? i.mtime,
-      }));
+  list(): Promise<ArtifactRef[]> {
+    return this.backend.list();
   }
 
-  async openStream(id: string): Promise<Readable> {
-    const result = await this.os.get(id);
-    if (!result) throw new ArtifactNotFoundError(id);
-    return Readable.fromWeb(result.data as unknown as WebReadableStream<Uint8Array>);
+  /** The artifact's bytes, or the inclusive `range` of them. */
+  async openStream(id: string, range?: ByteRange): Promise<Readable> {
+    const stream = ARTIFACT_ID.test(id) ? await this.backend.open(id, range) : undefined;
+    if (!stream) throw new ArtifactNotFoundError(id);
+    return stream;
   }
 
   async getToFile(id: string, filePath: string): Promise<ArtifactRef> {
@@ -116,9 +95,31 @@ export class ArtifactStore {
     return ref;
   }
 
-  async delete(id: string): Promise<void> {
-    await this.os.delete(id);
+  /**
+   * A URL a client can fetch the artifact from directly for `expiresInSec` (S3: a
+   * presigned GET), or undefined when the backend has none and bytes must be proxied.
+   * The caller has already checked the artifact is the client's to read.
+   */
+  async directDownloadUrl(ref: ArtifactRef, expiresInSec: number): Promise<string | undefined> {
+    if (!this.backend.presignedUrl) return undefined;
+    return this.backend.presignedUrl(ref.id, { expiresInSec, fileName: ref.name, contentType: ref.contentType });
   }
+
+  async delete(id: string): Promise<void> {
+    if (!ARTIFACT_ID.test(id)) return;
+    await this.backend.delete(id);
+  }
+
+  close(): void {
+    this.backend.close?.();
+  }
+}
+
+/** Ids are ours (newJobId); anything else is no artifact, and never reaches a backend's key or subject. */
+const ARTIFACT_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+function isBackend(x: ArtifactBackend | ObjectStore): x is ArtifactBackend {
+  return typeof (x as ArtifactBackend).stat === 'function' && typeof (x as ArtifactBackend).reportsSha256 === 'boolean';
 }
 
 /** What a write names; the project comes from the view, never from the caller. */
@@ -157,9 +158,9 @@ export class ProjectArtifacts {
     return (await this.store.list()).filter((ref) => ref.project === this.project);
   }
 
-  async openStream(id: string): Promise<Readable> {
+  async openStream(id: string, range?: ByteRange): Promise<Readable> {
     await this.own(id);
-    return this.store.openStream(id);
+    return this.store.openStream(id, range);
   }
 
   async getToFile(id: string, filePath: string): Promise<ArtifactRef> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envInt } from './parse-env.js';
+import { envBool, envInt } from './parse-env.js';
 
 /**
  * The variables every Reelay service reads. Services extend this with their own and
@@ -16,6 +16,28 @@ export const RuntimeEnv = z.object({
   ACK_WAIT_MS: envInt(30_000, 1_000).describe('JetStream AckWait for job consumers; a dead worker’s job returns after about this long.'),
   EVENTS_MAX_AGE_HOURS: envInt(72, 1).describe('How long job events (and so job records) are kept.'),
   SHUTDOWN_GRACE_MS: envInt(30_000, 0).describe('On SIGTERM, how long running jobs may finish before they are handed back.'),
+  ARTIFACT_STORE: z
+    .enum(['nats', 's3'])
+    .default('nats')
+    .describe('Where artifacts (media files) live: the NATS object store, or an S3-compatible bucket (S3_* below).'),
+  S3_BUCKET: z
+    .string()
+    .optional()
+    .describe(
+      'Bucket for artifacts when ARTIFACT_STORE=s3 (required then). Credentials: the AWS SDK chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, a role).',
+    ),
+  S3_ENDPOINT: z.url().optional().describe('S3-compatible endpoint (MinIO, R2, GCS interop), e.g. http://minio:9000; unset for AWS S3.'),
+  S3_REGION: z.string().default('us-east-1').describe('S3 region (R2: auto).'),
+  S3_FORCE_PATH_STYLE: envBool(false).describe('Path-style URLs (http://host/bucket/key), as MinIO and most self-hosted servers want.'),
+  S3_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9!_.*'()/-]*$/, "letters, digits and !_.*'()/- only")
+    .optional()
+    .describe('Key prefix for artifacts inside the bucket, e.g. reelay/ (shared buckets).'),
+  S3_UPLOAD_PART_BYTES: envInt(8 * 1024 * 1024, 5 * 1024 * 1024).describe(
+    'Multipart upload part size in bytes (at least 5 MiB, S3’s minimum).',
+  ),
+  S3_PRESIGN_EXPIRES_SEC: envInt(300, 1).describe('How long a presigned download link the gateway redirects to stays valid.'),
   QUEUE_ROUTES: z
     .string()
     .optional()

@@ -16,7 +16,8 @@ const DownloadQuery = z.object({ expires: z.string().optional(), sig: z.string()
 /**
  * Artifacts over HTTP. Uploads are streamed into the object store as they arrive (never
  * buffered whole) and cut off with 413 past ARTIFACT_MAX_BYTES; downloads stream back
- * with Range support. A signed link (expires + sig) downloads without an API key.
+ * with Range support, or — on the S3 backend — redirect to a presigned link to the bucket.
+ * A signed link (expires + sig) downloads without an API key.
  */
 export function artifactRoutes(deps: AppDeps) {
   return async (app: FastifyInstance) => {
@@ -53,7 +54,14 @@ export function artifactRoutes(deps: AppDeps) {
         });
         const body = req.body as Readable;
         body.on('error', (err) => limiter.destroy(err));
-        const ref = await deps.artifacts.putStream(body.pipe(limiter), { name: query.name ?? 'upload', contentType, project });
+        const tooLarge = () => new HttpError('PAYLOAD_TOO_LARGE', `artifact larger than ${max} bytes`);
+        // Past the limit the limiter fails the stream and the backend's put with it (an S3
+        // multipart upload is aborted); the client hears 413 whichever error the put gives.
+        const ref = await deps.artifacts
+          .putStream(body.pipe(limiter), { name: query.name ?? 'upload', contentType, project })
+          .catch((err: unknown) => {
+            throw seen > max ? tooLarge() : err;
+          });
         if (seen > max) {
           await deps.artifacts.delete(ref.id).catch(() => {});
           throw new HttpError('PAYLOAD_TOO_LARGE', `artifact larger than ${max} bytes`);
@@ -92,6 +100,10 @@ export function artifactRoutes(deps: AppDeps) {
         // Looked up only once the caller is known; another project's artifact is not found.
         const ref = await deps.artifacts.info(id);
         if (!ref || (principal && !canAccessProject(principal, ref.project))) throw new HttpError('NOT_FOUND', `artifact ${id} not found`);
+        // On S3 the bucket serves the bytes (Range included): a short-lived presigned GET,
+        // handed out only past the checks above.
+        const direct = await deps.artifacts.directDownloadUrl(ref, deps.config.S3_PRESIGN_EXPIRES_SEC);
+        if (direct) return reply.header('cache-control', 'no-store').redirect(direct, 302);
         const range = parseByteRange(req.headers.range, ref.size);
         if (range === 'unsatisfiable') {
           reply.header('content-range', `bytes */${ref.size}`);
