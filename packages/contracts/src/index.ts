@@ -262,9 +262,6 @@ export {
 export {
   ReelTarget,
   ReelPresetBody,
-  PresetResolution,
-  PresetCaptions,
-  AiVideoPresetBody,
   SubmitWorkflowBody,
   SubmitWorkflowResponse,
   WorkflowIdParams,
