@@ -12,6 +12,7 @@ import { frameworkErrorHandler, installErrorHandler, unavailable } from './http/
 import { HttpError } from './http/http-error.js';
 import { installJsonBodyParser } from './http/json-body.js';
 import { openapiOptions } from './http/openapi.js';
+import { tracingPlugin } from './http/tracing-plugin.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { batchRoutes } from './routes/batches.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
@@ -48,6 +49,8 @@ export async function buildApp(deps: AppDeps, extraRoutes: ((app: FastifyInstanc
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   installJsonBodyParser(app);
+  // First, so that every route registered after it runs inside its request's server span.
+  await app.register(tracingPlugin);
 
   await app.register(swagger, openapiOptions());
   // The OpenAPI document and its UI are public: their routes are marked so as they register.
