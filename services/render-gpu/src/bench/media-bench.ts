@@ -5,9 +5,13 @@
  * command directly on the same input, in the same run. Prints wall times, the ratio and
  * encode fps as a markdown table.
  *
- *   pnpm --filter @reelay/render-gpu bench:media [-- --seconds 30 --preset veryfast --runs 3]
+ *   pnpm --filter @reelay/render-gpu bench:media [-- --seconds 30 --preset veryfast --runs 3 --source faststart|tail --jobs transcode,render]
+ *
+ * Besides wall times it reports CPU seconds (from /proc): the direct side's ffmpeg, and
+ * the queued side's worker + its children + nats-server.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +36,14 @@ const { values } = parseArgs({
     preset: { type: 'string', default: 'veryfast' },
     /** Repeat each pair, alternating which side goes first, and report medians: shared machines are noisy. */
     runs: { type: 'string', default: '1' },
+    /**
+     * The source clip's layout: `faststart` (index up front, as Reelay's own outputs and
+     * most web uploads are: the worker streams it from the store) or `tail` (index at the
+     * end, ffmpeg's and many cameras' default: the worker downloads it first).
+     */
+    source: { type: 'string', default: 'faststart' },
+    /** Which jobs to measure, comma-separated. */
+    jobs: { type: 'string', default: 'transcode,render' },
   },
 });
 const seconds = Number(values.seconds);
@@ -39,6 +51,8 @@ const width = Number(values.width);
 const height = Number(values.height);
 const preset = values.preset as EncodePreset;
 const runs = Math.max(1, Number(values.runs));
+const sourceLayout = values.source === 'tail' ? 'tail' : 'faststart';
+const jobs = new Set(values.jobs.split(','));
 const fps = 30;
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -63,10 +77,39 @@ function exec(args: string[], cwd: string, bin = 'ffmpeg'): Promise<string> {
 }
 const probe = async (file: string, cwd: string): Promise<MediaInfo> =>
   toMediaInfo(JSON.parse(await exec(['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], cwd, 'ffprobe')));
-const timed = async (fn: () => Promise<unknown>) => {
+/**
+ * CPU seconds from /proc (Linux): a process's own, plus its reaped children's when asked.
+ * Wall time on a shared 2-core machine moves with the neighbours' load; CPU time spent
+ * on the job barely does, so both are reported.
+ */
+const CLOCK_TICKS = 100;
+function cpuSeconds(pid: number, children: 'own' | 'with-children' | 'children-only'): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name: state is field 3, utime 14, stime 15, cutime 16, cstime 17.
+  const f = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+  const own = (f[11] ?? 0) + (f[12] ?? 0);
+  const kids = (f[13] ?? 0) + (f[14] ?? 0);
+  return (children === 'own' ? own : children === 'children-only' ? kids : own + kids) / CLOCK_TICKS;
+}
+function pidOf(needle: string): number {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) return Number(entry);
+    } catch {
+      // gone while we looked
+    }
+  }
+  throw new Error(`no process with ${needle} in its command line`);
+}
+const timed = async (fn: () => Promise<unknown>, cpu: () => number) => {
+  const c0 = cpu();
   const t0 = performance.now();
   await fn();
-  return (performance.now() - t0) / 1000;
+  return { wall: (performance.now() - t0) / 1000, cpu: cpu() - c0 };
 };
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'reelay-media-bench-'));
@@ -98,6 +141,7 @@ try {
       '-c:a',
       'aac',
       '-shortest',
+      ...(sourceLayout === 'faststart' ? ['-movflags', '+faststart'] : []),
       'clip.mp4',
     ],
     dir,
@@ -110,7 +154,14 @@ try {
   const source = await probe('clip.mp4', dir);
   const up = async (f: string) => (await system.artifacts.putFile(path.join(dir, f), { project: 'bench' })).id;
   const ids = { clip: await up('clip.mp4'), music: await up('music.wav'), subs: await up('subs.srt') };
-  await system.startService(path.resolve(import.meta.dirname, '../main.js'), { MEDIA_CONCURRENCY: '1' }, /ready/);
+  const worker = await system.startService(path.resolve(import.meta.dirname, '../main.js'), { MEDIA_CONCURRENCY: '1' }, /ready/);
+  const workerPid = worker.proc.pid ?? 0;
+  const natsPid = pidOf(system.nats.storeDir);
+  // Direct: the ffmpeg children this process reaps. Queued: the worker with its ffmpeg and
+  // ffprobe children, and nats-server (the object store's side of every byte).
+  const directCpu = () => cpuSeconds(process.pid, 'children-only');
+  const queuedCpu = () => cpuSeconds(workerPid, 'with-children') + cpuSeconds(natsPid, 'own');
+  const loadAtStart = os.loadavg()[0] ?? 0;
   const caps = await probeCapabilities('ffmpeg');
 
   // ---- transcode: H.264 + AAC, crf 23 ----
@@ -148,21 +199,35 @@ try {
 
   const rows: string[] = [];
   const measure = async (name: string, frames: number, direct: () => Promise<unknown>, queued: () => Promise<unknown>) => {
+    if (!jobs.has(name)) return;
     const ds: number[] = [];
     const qs: number[] = [];
+    const dc: number[] = [];
+    const qc: number[] = [];
     for (let i = 0; i < runs; i++) {
       // Alternate the order so neither side always gets the warmer cache.
       const order = i % 2 === 0 ? (['direct', 'queue'] as const) : (['queue', 'direct'] as const);
       for (const side of order) {
         process.stderr.write(`${name} run ${i + 1}/${runs}: ${side}…\n`);
-        if (side === 'direct') ds.push(await timed(direct));
-        else qs.push(await timed(queued));
+        if (side === 'direct') {
+          const t = await timed(direct, directCpu);
+          ds.push(t.wall);
+          dc.push(t.cpu);
+        } else {
+          const t = await timed(queued, queuedCpu);
+          qs.push(t.wall);
+          qc.push(t.cpu);
+        }
       }
     }
     const d = median(ds);
     const q = median(qs);
+    const ratios = ds.map((x, i) => (qs[i] ?? 0) / x);
     rows.push(
-      `| ${name} | ${d.toFixed(2)} | ${q.toFixed(2)} | ${(q / d).toFixed(3)} | ${(frames / d).toFixed(1)} | ${(frames / q).toFixed(1)} |`,
+      `| ${name} | ${d.toFixed(2)} | ${q.toFixed(2)} | ${(q / d).toFixed(3)} | ${median(ratios).toFixed(3)} | ${median(dc).toFixed(2)} | ${median(qc).toFixed(2)} | ${(median(qc) / median(dc)).toFixed(3)} | ${(frames / d).toFixed(1)} | ${(frames / q).toFixed(1)} |`,
+    );
+    process.stderr.write(
+      `${name}: direct ${ds.map((x) => x.toFixed(2)).join(' ')} s; queued ${qs.map((x) => x.toFixed(2)).join(' ')} s; cpu direct ${dc.map((x) => x.toFixed(2)).join(' ')}; cpu queued ${qc.map((x) => x.toFixed(2)).join(' ')}\n`,
     );
   };
   await measure(
@@ -193,10 +258,12 @@ try {
 
   const quote = (a: string) => (/^[\w.,:=/+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
   console.log(
-    `## ${seconds} s ${width}x${height} @ ${fps} fps, x264 preset ${preset}, ${os.cpus().length} cores, ${video.encoder}, median of ${runs}, load avg ${os.loadavg()[0]?.toFixed(1)}\n`,
+    `## ${seconds} s ${width}x${height} @ ${fps} fps, ${sourceLayout} source, x264 preset ${preset}, ${os.cpus().length} cores, ${video.encoder}, median of ${runs}, load avg ${loadAtStart.toFixed(1)} → ${os.loadavg()[0]?.toFixed(1)}\n`,
   );
-  console.log('| job | direct ffmpeg (s) | through the queue (s) | ratio | encode fps direct | encode fps queued |');
-  console.log('|---|---|---|---|---|---|');
+  console.log(
+    '| job | direct ffmpeg (s) | through the queue (s) | ratio of medians | median of paired ratios | CPU direct (s) | CPU queued (s) | CPU ratio | encode fps direct | encode fps queued |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
   console.log(`\ntranscode command:\n\n    ffmpeg ${tArgs.map(quote).join(' ')}\n`);
   console.log(`render command:\n\n    ffmpeg ${rArgs.map(quote).join(' ')}\n`);

@@ -1,20 +1,43 @@
 import path from 'node:path';
 import type { ArtifactRef } from '@reelay/contracts';
 import { contentTypeFor, type JobContext } from '@reelay/runtime';
+import { artifactInputUrl } from '../ffmpeg/artifact-input-server.js';
+import { readsSequentially } from '../ffmpeg/streamable-input.js';
 
 /**
- * Artifacts in and out of a job's temp directory. Inputs keep a sanitised extension (a
- * hint for ffmpeg's format probing); every name is ours, never the artifact's, so a
- * hostile name cannot reach a path or an ffmpeg argument.
+ * Artifacts in and out of a job: downloaded into its temp directory, or streamed from the
+ * store as a local URL where the caller and the container allow it. Inputs keep a
+ * sanitised extension (a hint for ffmpeg's format probing); every name is ours, never
+ * the artifact's, so a hostile name cannot reach a path or an ffmpeg argument.
  */
 
-export async function fetchArtifact(ctx: JobContext, artifactId: string, baseName: string): Promise<{ file: string; ref: ArtifactRef }> {
+export interface FetchOptions {
+  /**
+   * The caller only reads the input front to back (transcode, optimize, probe): a
+   * container that allows it is streamed from the store while ffmpeg works, and `file`
+   * is a local URL (see ffmpeg/artifact-input-server.ts); anything else is downloaded.
+   * Leave unset for inputs ffmpeg seeks in or loops (stills, thumbnails, subtitles).
+   */
+  stream?: boolean;
+}
+
+export async function fetchArtifact(
+  ctx: JobContext,
+  artifactId: string,
+  baseName: string,
+  options: FetchOptions = {},
+): Promise<{ file: string; ref: ArtifactRef; streamed: boolean }> {
   const dir = await ctx.tempDir();
   const info = await ctx.artifacts.info(artifactId);
   const ext = safeExtension(info?.name ?? '');
   const file = `${baseName}${ext}`;
+  if (options.stream && info && (await readsSequentially(ctx.artifacts, info))) {
+    ctx.log.debug({ artifactId, streamed: true }, 'input streamed from the store');
+    return { file: await artifactInputUrl(ctx.artifacts, info, dir, file), ref: info, streamed: true };
+  }
   const ref = await ctx.artifacts.getToFile(artifactId, path.join(dir, file));
-  return { file, ref };
+  ctx.log.debug({ artifactId, streamed: false }, 'input downloaded');
+  return { file, ref, streamed: false };
 }
 
 export async function storeArtifact(ctx: JobContext, file: string, name: string): Promise<ArtifactRef> {

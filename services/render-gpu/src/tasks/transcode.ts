@@ -10,7 +10,8 @@ export function transcodeHandler(deps: MediaDeps): TaskHandler<(typeof mediaTask
   return async (input, ctx) => {
     const dir = await ctx.tempDir();
     ctx.progress(1, 'download');
-    const { file, ref } = await fetchArtifact(ctx, input.artifactId, 'source');
+    // Streamed from the store while ffmpeg encodes, where the container allows it.
+    const { file, ref } = await fetchArtifact(ctx, input.artifactId, 'source', { stream: true });
     const source = await deps.ffmpeg.probe(ctx, file, dir);
     if (!source.streams.some((s) => s.type === 'video')) {
       throw new PermanentError(`artifact ${input.artifactId} has no video stream to transcode`, { code: ErrorCode.INVALID_INPUT });
@@ -43,9 +44,12 @@ export function transcodeHandler(deps: MediaDeps): TaskHandler<(typeof mediaTask
       source,
     );
     await deps.ffmpeg.run(ctx, args, { cwd: dir, expectedDurationSec: source.durationSec, stage: 'transcode', span: [2, 95] });
-    const info = await deps.ffmpeg.probe(ctx, output, dir);
     ctx.progress(96, 'upload');
-    const artifact = await storeArtifact(ctx, output, input.name ?? `${stem(ref.name)}.${ext}`);
+    // The output's probe and its upload both only read the finished file: side by side.
+    const [info, artifact] = await Promise.all([
+      deps.ffmpeg.probe(ctx, output, dir),
+      storeArtifact(ctx, output, input.name ?? `${stem(ref.name)}.${ext}`),
+    ]);
     return { artifact, info, encoder: video.encoder };
   };
 }

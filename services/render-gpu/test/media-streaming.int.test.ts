@@ -1,0 +1,104 @@
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { JobRecord } from '@reelay/contracts';
+import { type ServiceProcess, startTestSystem, type TestSystem } from '@reelay/runtime/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { moovBeforeMdat } from '../src/ffmpeg/streamable-input.js';
+import { ffmpeg, ffprobe, makeClip, SERVICE_ENTRY, scratchDir, topLevelBoxes } from './media-fixtures.js';
+
+/**
+ * Inputs read from the store while ffmpeg works (issue 14 item 8): a container that
+ * carries its index up front is streamed through the worker's local input server, one
+ * with its index at the end is downloaded first, and an input URL dies with its job.
+ */
+describe('media inputs streamed from the artifact store', () => {
+  let system: TestSystem;
+  let worker: ServiceProcess;
+  let dir: string;
+  const ids: Record<string, string> = {};
+
+  async function run(type: string, input: unknown): Promise<JobRecord> {
+    const { job } = await system.client.enqueue({ type, input });
+    const done = await system.waitForStatus(job.id, ['succeeded', 'failed'], 110_000);
+    if (done.status !== 'succeeded') throw new Error(`${type} ${done.status}: ${JSON.stringify(done.error)}`);
+    return done;
+  }
+  /** The worker's JSON log lines for one job. */
+  function jobLog(jobId: string): Record<string, unknown>[] {
+    return worker
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{') && l.includes(jobId))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+    worker = await system.startService(SERVICE_ENTRY, { MEDIA_CONCURRENCY: '1', LOG_LEVEL: 'debug' });
+    dir = await scratchDir();
+    const tail = await makeClip(path.join(dir, 'tail-index.mp4'), { width: 320, height: 180, seconds: 2 });
+    const front = path.join(dir, 'front-index.mp4');
+    await ffmpeg(['-i', tail, '-c', 'copy', '-movflags', '+faststart', front]);
+    for (const [key, file] of Object.entries({ tail, front })) ids[key] = (await system.artifacts.putFile(file, { project: 'default' })).id;
+  });
+  afterAll(async () => {
+    await system?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('tells an MP4 with its index up front from one with its index at the end', async () => {
+    const tail = await readFile(path.join(dir, 'tail-index.mp4'));
+    const front = await readFile(path.join(dir, 'front-index.mp4'));
+    expect(topLevelBoxes(tail).indexOf('mdat')).toBeLessThan(topLevelBoxes(tail).indexOf('moov'));
+    expect(moovBeforeMdat(tail.subarray(0, 64 * 1024))).toBe(false);
+    expect(moovBeforeMdat(front.subarray(0, 64 * 1024))).toBe(true);
+    // A head cut before either box says nothing.
+    expect(moovBeforeMdat(front.subarray(0, 20))).toBeUndefined();
+  });
+
+  it('transcodes a faststart MP4 read from the store as it encodes, into a whole output; its input URL dies with the job', async () => {
+    const done = await run('media.transcode', {
+      artifactId: ids.front,
+      videoCodec: 'h264',
+      audioCodec: 'aac',
+      crf: 30,
+      preset: 'ultrafast',
+    });
+    const log = jobLog(done.id);
+    expect(log.find((l) => l.msg === 'input streamed from the store')).toMatchObject({ artifactId: ids.front, streamed: true });
+    const started = log.find((l) => l.msg === 'ffmpeg starting') as { args: string[] } | undefined;
+    const url = started?.args[started.args.indexOf('-i') + 1] ?? '';
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}\/source\.mp4$/);
+    const result = done.result as { artifact: { id: string }; info: { durationSec: number } };
+    expect(result.info.durationSec).toBeGreaterThan(1.9);
+    const out = path.join(dir, 'out-front.mp4');
+    await system.artifacts.getToFile(result.artifact.id, out);
+    const probed = await ffprobe(out);
+    expect(probed.streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'video']);
+    expect(Number(probed.format.duration)).toBeGreaterThan(1.9);
+    // The job is over, its temp directory gone: the token no longer reads anything.
+    expect((await fetch(url)).status).toBe(404);
+  });
+
+  it('downloads an MP4 whose index is at the end before transcoding it (ffmpeg would read it twice from a stream)', async () => {
+    const done = await run('media.transcode', {
+      artifactId: ids.tail,
+      videoCodec: 'h264',
+      audioCodec: 'aac',
+      crf: 30,
+      preset: 'ultrafast',
+    });
+    expect(jobLog(done.id).find((l) => l.msg === 'input downloaded')).toMatchObject({ artifactId: ids.tail, streamed: false });
+    expect((done.result as { info: { durationSec: number } }).info.durationSec).toBeGreaterThan(1.9);
+  });
+
+  it('probes a streamed input as it probes a downloaded one', async () => {
+    const [front, tail] = await Promise.all([run('media.probe', { artifactId: ids.front }), run('media.probe', { artifactId: ids.tail })]);
+    const shape = (r: unknown) => {
+      const info = r as { durationSec: number; streams: { type: string; codec: string }[] };
+      return { duration: Math.round(info.durationSec * 10), streams: info.streams.map((s) => `${s.type}:${s.codec}`) };
+    };
+    expect(shape(front.result)).toEqual(shape(tail.result));
+    expect(jobLog(front.id).some((l) => l.msg === 'input streamed from the store')).toBe(true);
+  });
+});
