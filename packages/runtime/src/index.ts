@@ -35,6 +35,7 @@ export {
   isNatsUnavailable,
   isWrongLastSequence,
   isNatsNotFound,
+  isNoResponders,
   isAlreadyExists,
 } from './nats/nats-errors.js';
 export { DeliverPolicy } from '@nats-io/jetstream';
@@ -61,6 +62,7 @@ export {
   type EnqueueResult,
   type JobClientOptions,
   type DeadLetterPatch,
+  type BulkDeadLetterRequest,
   NotFoundError,
   ConflictError,
   InvalidInputError,
@@ -69,6 +71,16 @@ export {
   idempotencyKvKey,
 } from './jobs/job-client.js';
 export { newJobId } from './jobs/new-job-id.js';
+export {
+  InputCipher,
+  type InputCipherKeys,
+  EncryptionKeyMissingError,
+  DecryptionError,
+  containsSealed,
+  isEncryptionKey,
+} from './crypto/input-cipher.js';
+export { AuditLog, type AuditLogOptions } from './audit/audit-log.js';
+export { selectDeadLetters, matchesDeadLetter, type DeadLetterSelection, type SelectedDeadLetters } from './jobs/dead-letter-bulk.js';
 export { followJobEvents, watchJobRecord, type FollowedJob, type JobEventDelivery, type JobWatch } from './jobs/job-watch.js';
 export { ArtifactStore, type ProjectArtifacts, ArtifactNotFoundError, contentTypeFor } from './artifacts/artifact-store.js';
 export type { ArtifactBackend, ByteRange, StoredArtifact, StoredArtifactMeta } from './artifacts/artifact-backend.js';
@@ -80,6 +92,9 @@ export { Worker, type WorkerOptions, type WorkerDeps } from './worker/worker.js'
 export { timeLimits } from './worker/time-limits.js';
 export { implementTask, workerTasks, type TaskImplementation, type TaskHandler } from './worker/task-implementation.js';
 export { runWorker, type RunWorkerOptions, type RunningWorker } from './worker/run-worker.js';
+export { RecycleEnv, recycleOptions } from './worker/recycle-env.js';
+export { Recycler, type RecycleLimits } from './worker/recycle.js';
+export { controlWorker, WorkerControl, type ControlledWorker } from './worker/worker-control.js';
 /** The contract side of a task, re-exported so a worker package needs one import. */
 export { defineTask, type TaskDefinition } from '@reelay/contracts';
 export { TaskRegistry, TaskConflictError, declareTask, type TaskDeclaration } from './tasks/task-registry.js';

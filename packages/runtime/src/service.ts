@@ -5,6 +5,7 @@ import type { RuntimeEnv } from './config/runtime-config.js';
 import type { HealthEnv } from './health/health-env.js';
 import { type HealthServer, startHealthServer } from './health/health-server.js';
 import { ServiceMonitor } from './health/service-monitor.js';
+import { InputCipher } from './crypto/input-cipher.js';
 import { JobClient } from './jobs/job-client.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { connectNats, type NatsConnectOptions, type NatsContext } from './nats/connection.js';
@@ -74,7 +75,8 @@ export async function startServiceRuntime(
     eventsMaxAgeMs: config.EVENTS_MAX_AGE_HOURS * 3_600_000,
   });
   const artifacts = await openArtifactStore(ctx, config);
-  const jobs = new JobClient(ctx, { buckets, routes: config.QUEUE_ROUTES });
+  const cipher = InputCipher.fromKeys({ key: config.REELAY_ENCRYPTION_KEY, previousKeys: config.REELAY_ENCRYPTION_PREVIOUS_KEYS });
+  const jobs = new JobClient(ctx, { buckets, routes: config.QUEUE_ROUTES, cipher });
   return {
     service,
     config,

@@ -3,17 +3,21 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
+import { AuditLog } from '@reelay/runtime';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './app-deps.js';
+import { auditPlugin } from './audit/audit-plugin.js';
 import { authPlugin } from './auth/auth-plugin.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { frameworkErrorHandler, installErrorHandler, unavailable } from './http/error-handler.js';
 import { HttpError } from './http/http-error.js';
 import { installJsonBodyParser } from './http/json-body.js';
 import { openapiOptions } from './http/openapi.js';
+import { redactionPlugin } from './http/redaction-plugin.js';
 import { tracingPlugin } from './http/tracing-plugin.js';
 import { artifactRoutes } from './routes/artifacts.js';
+import { auditRoutes } from './routes/audit.js';
 import { batchRoutes } from './routes/batches.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import { delayedJobRoutes } from './routes/delayed-jobs.js';
@@ -88,6 +92,11 @@ export async function buildApp(deps: AppDeps, extraRoutes: ((app: FastifyInstanc
     deps.metrics.requests.inc({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
   });
 
+  // Before the routes: its hooks record every audited request (audit/audit-actions.ts).
+  const audit = new AuditLog(deps.ctx);
+  await app.register(auditPlugin, { deps, log: audit });
+  await app.register(redactionPlugin);
+
   await app.register(healthRoutes(deps));
   await app.register(jobRoutes(deps));
   await app.register(usageRoutes(deps));
@@ -103,6 +112,7 @@ export async function buildApp(deps: AppDeps, extraRoutes: ((app: FastifyInstanc
   await app.register(delayedJobRoutes(deps));
   await app.register(scheduleRoutes(deps));
   await app.register(taskRoutes(deps));
+  await app.register(auditRoutes(audit));
   for (const routes of extraRoutes) await app.register(routes as never);
   return app;
 }

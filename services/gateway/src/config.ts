@@ -39,6 +39,9 @@ export const GatewayEnv = RuntimeEnv.extend({
       'The job store (lists, counts, usage): `postgres://user:password@host:5432/db` in production (shared by every gateway), a SQLite file (`sqlite:.data/jobs.sqlite`, kept across restarts), or `sqlite::memory:` (rebuilt from EVENTS at each start).',
     ),
   JOB_STORE_BATCH: envInt(1000, 1).describe('Job events the store projector writes per transaction at most.'),
+  AUDIT_MAX_AGE_DAYS: envInt(90, 1).describe(
+    'How long audit records (stream AUDIT: who submitted, cancelled, requeued, purged…) are kept.',
+  ),
   PUBLIC_LINK_SECRET: z
     .string()
     .min(16)

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envBool, envInt } from './parse-env.js';
+import { isEncryptionKey } from '../crypto/input-cipher.js';
 
 /**
  * The variables every Reelay service reads. Services extend this with their own and
@@ -38,6 +39,25 @@ export const RuntimeEnv = z.object({
     'Multipart upload part size in bytes (at least 5 MiB, S3’s minimum).',
   ),
   S3_PRESIGN_EXPIRES_SEC: envInt(300, 1).describe('How long a presigned download link the gateway redirects to stays valid.'),
+  REELAY_ENCRYPTION_KEY: z
+    .string()
+    .refine(isEncryptionKey, 'must be 32 bytes, as base64 (44 characters) or hex (64 characters)')
+    .optional()
+    .describe(
+      'Encrypts the input fields tasks mark sensitive (AES-256-GCM): 32 bytes as base64 or hex, e.g. `openssl rand -base64 32`. The gateway and every worker that runs such tasks need it.',
+    ),
+  REELAY_ENCRYPTION_PREVIOUS_KEYS: z
+    .string()
+    .optional()
+    .transform((raw) =>
+      raw
+        ? raw
+            .split(',')
+            .map((k) => k.trim())
+            .filter(Boolean)
+        : [],
+    )
+    .describe('Comma-separated keys retired by a rotation: they still decrypt values sealed before it, never encrypt.'),
   QUEUE_ROUTES: z
     .string()
     .optional()

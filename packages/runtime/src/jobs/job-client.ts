@@ -12,6 +12,8 @@ import {
   isTerminal,
   type RegisteredTask,
   type ApiScope,
+  type BulkDlqItem,
+  type BulkDlqResponse,
   type JobEnvelope,
   type JobRecord,
   jobsSubject,
@@ -28,7 +30,9 @@ import { isNatsUnavailable, isWrongLastSequence } from '../nats/nats-errors.js';
 import { cancelled, initialRecord, requeued } from './job-record.js';
 import { JsonSchemaValidator } from '../tasks/json-schema-validator.js';
 import { TaskRegistry } from '../tasks/task-registry.js';
+import { bulkItem, type DeadLetterSelection, selectDeadLetters } from './dead-letter-bulk.js';
 import { JobStore } from './job-store.js';
+import { containsSealed, DecryptionError, EncryptionKeyMissingError, type InputCipher } from '../crypto/input-cipher.js';
 import { newJobId } from './new-job-id.js';
 
 export interface EnqueueRequest {
@@ -49,6 +53,17 @@ export interface EnqueueRequest {
   batchId?: string;
 }
 
+/** A bulk requeue or discard: which dead letters, for whom, and whether to act. */
+export interface BulkDeadLetterRequest extends DeadLetterSelection {
+  dryRun: boolean;
+  /** Whether the caller may submit this task type (admin-only maintenance tasks). */
+  mayRequeue?: (type: string) => Promise<boolean>;
+}
+
+/** Dead letters read at once by a scan, and acted on at once by a bulk call. */
+const DLQ_READ_SLICE = 64;
+const DLQ_ACT_SLICE = 16;
+
 /** What a requeue from the DLQ may change; each field validated as at submit. */
 export interface DeadLetterPatch {
   input?: unknown;
@@ -59,6 +74,8 @@ export interface DeadLetterPatch {
 interface Prepared {
   envelope: JobEnvelope;
   subject: string;
+  /** Input paths the task marks sensitive: sealed right before the job is written. */
+  sensitive?: readonly string[] | undefined;
 }
 
 export interface EnqueueResult {
@@ -99,6 +116,8 @@ export interface SubmittableTask {
   /** `local`: a zod definition this process holds; `registry`: a worker's registered JSON Schema. */
   source: 'local' | 'registry';
   registered?: RegisteredTask;
+  /** Input paths encrypted at rest (the definition's `sensitive`). */
+  sensitive?: readonly string[];
 }
 
 export interface JobClientOptions {
@@ -108,6 +127,11 @@ export interface JobClientOptions {
   /** Task types beyond the catalogue (custom workers). */
   tasks?: Record<string, TaskDefinition>;
   defaultProject?: string;
+  /**
+   * Seals the input fields tasks mark sensitive before anything is written, and opens
+   * them for a worker's handler. Without one, a submit of such a task is refused.
+   */
+  cipher?: InputCipher;
 }
 
 const encoder = new TextEncoder();
@@ -148,6 +172,7 @@ export class JobClient {
         priority: local.priority,
         maxAttempts: local.retry.maxAttempts,
         ...(local.requiresScope ? { requiresScope: local.requiresScope } : {}),
+        ...(local.sensitive?.length ? { sensitive: local.sensitive } : {}),
         source: 'local',
       };
     }
@@ -158,6 +183,7 @@ export class JobClient {
       priority: registered.priority,
       maxAttempts: registered.retry.maxAttempts,
       ...(registered.requiresScope ? { requiresScope: registered.requiresScope } : {}),
+      ...(registered.sensitive?.length ? { sensitive: registered.sensitive } : {}),
       source: 'registry',
       registered,
     };
@@ -298,10 +324,15 @@ export class JobClient {
     if (patch.timeoutMs !== undefined) envelope.timeoutMs = patch.timeoutMs;
     if (patch.maxAttempts !== undefined) envelope.maxAttempts = patch.maxAttempts;
     const current = await this.store.getWithSeq(id);
-    const job = await this.publish({ envelope, subject: jobsSubject(envelope.queue, bandFor(envelope.priority)) }, requeued(envelope), {
-      dedupeSuffix: `requeue:${Date.now()}`,
-      expectSeq: current?.seq ?? 0,
-    });
+    const sensitive = (await this.resolveTask(envelope.type))?.sensitive;
+    const job = await this.publish(
+      { envelope, subject: jobsSubject(envelope.queue, bandFor(envelope.priority)), sensitive },
+      requeued(envelope),
+      {
+        dedupeSuffix: `requeue:${Date.now()}`,
+        expectSeq: current?.seq ?? 0,
+      },
+    );
     // Only the dead letter read above (and older ones) go: a requeued job that failed
     // again at once may already have a new dead letter on the same subject.
     await this.ctx.jsm.streams.purge(DLQ_STREAM, { filter: subject, seq: seq + 1 });
@@ -312,6 +343,61 @@ export class JobClient {
     const subject = await this.deadLetterSubject(id);
     if (!subject) throw new NotFoundError(`dead letter ${id}`);
     await this.ctx.jsm.streams.purge(DLQ_STREAM, { filter: subject });
+  }
+
+  /** Every dead letter (of one queue, when given) with its DLQ stream sequence. */
+  async scanDeadLetters(queue?: string): Promise<{ dead: DeadLetter; seq: number }[]> {
+    const filter = queue ? `dlq.${queue}.*` : 'dlq.>';
+    const info = await this.ctx.jsm.streams.info(DLQ_STREAM, { subjects_filter: filter });
+    const subjects = Object.keys(info.state.subjects ?? {});
+    const stored: { dead: DeadLetter; seq: number }[] = [];
+    // Direct gets in slices, pipelined on the connection: one round trip per slice.
+    for (let i = 0; i < subjects.length; i += DLQ_READ_SLICE) {
+      const slice = await Promise.all(subjects.slice(i, i + DLQ_READ_SLICE).map((s) => this.readDeadLetterWithSeq(s)));
+      for (const s of slice) if (s) stored.push(s);
+    }
+    return stored;
+  }
+
+  /**
+   * Requeues or discards every dead letter the selection matches (oldest first, at most
+   * `limit`), or with `dryRun` only says which would go. A requeue goes through
+   * `requeueDeadLetter` (so it removes only the dead letter it read); a discard removes
+   * the letter read and older ones on its subject, never one that arrived after.
+   * `mayRequeue` refuses task types the caller may not submit (their items fail FORBIDDEN).
+   */
+  async bulkDeadLetters(action: 'requeue' | 'discard', request: BulkDeadLetterRequest): Promise<BulkDlqResponse> {
+    const { letters, truncated } = selectDeadLetters(await this.scanDeadLetters(request.filter.queue), request);
+    const response: BulkDlqResponse = { action, dryRun: request.dryRun, matched: letters.length, done: 0, failed: 0, truncated, items: [] };
+    const allowed = new Map<string, boolean>();
+    for (const type of new Set(letters.map((l) => l.dead.job.type))) {
+      allowed.set(type, action === 'discard' || !request.mayRequeue || (await request.mayRequeue(type)));
+    }
+    const act = async ({ dead, seq }: { dead: DeadLetter; seq: number }): Promise<BulkDlqItem> => {
+      if (!allowed.get(dead.job.type)) {
+        return {
+          ...bulkItem(dead, 'failed'),
+          error: { code: 'FORBIDDEN', message: `task type ${dead.job.type} needs a scope this key lacks` },
+        };
+      }
+      if (request.dryRun) return bulkItem(dead, 'matched');
+      try {
+        if (action === 'requeue') await this.requeueDeadLetter(dead.job.id);
+        else await this.ctx.jsm.streams.purge(DLQ_STREAM, { filter: dlqSubject(dead.job.queue, dead.job.id), seq: seq + 1 });
+        return bulkItem(dead, action === 'requeue' ? 'requeued' : 'discarded');
+      } catch (err) {
+        if (isNatsUnavailable(err)) throw err;
+        return bulkItem(dead, 'failed', err);
+      }
+    };
+    for (let i = 0; i < letters.length; i += DLQ_ACT_SLICE) {
+      response.items.push(...(await Promise.all(letters.slice(i, i + DLQ_ACT_SLICE).map(act))));
+    }
+    for (const item of response.items) {
+      if (item.outcome === 'failed') response.failed += 1;
+      else if (item.outcome !== 'matched') response.done += 1;
+    }
+    return response;
   }
 
   // ---- internals ----
@@ -329,6 +415,24 @@ export class JobClient {
   private async readDeadLetterWithSeq(subject: string): Promise<{ dead: DeadLetter; seq: number } | undefined> {
     const stored = await this.ctx.jsm.direct.getMessage(DLQ_STREAM, { last_by_subj: subject });
     return stored ? { dead: DeadLetter.parse(stored.json()), seq: stored.seq } : undefined;
+  }
+
+  // ---- sensitive inputs ----
+
+  private sealInput(envelope: JobEnvelope, paths: readonly string[]): unknown {
+    if (!this.options.cipher) throw new EncryptionKeyMissingError(envelope.type);
+    return this.options.cipher.seal(envelope.input, paths, { jobId: envelope.id, type: envelope.type });
+  }
+
+  /**
+   * The job's input with its sealed fields opened: what a worker hands its handler, and
+   * nothing else should see. Throws DecryptionError (permanent) when a key is missing
+   * or a ciphertext was altered; input without sealed fields comes back as it is.
+   */
+  openInput(envelope: JobEnvelope): unknown {
+    if (!containsSealed(envelope.input)) return envelope.input;
+    if (!this.options.cipher) throw new DecryptionError('the job has encrypted input fields and this worker has no REELAY_ENCRYPTION_KEY');
+    return this.options.cipher.open(envelope.input, envelope.id);
   }
 
   /** Checks input against the zod definition this process holds (sync; see `validate` for every type). */
@@ -370,7 +474,7 @@ export class JobClient {
     if (request.workflowId !== undefined) envelope.workflowId = request.workflowId;
     if (request.stepId !== undefined) envelope.stepId = request.stepId;
     if (request.batchId !== undefined) envelope.batchId = request.batchId;
-    return { envelope, subject: jobsSubject(queue, bandFor(priority)) };
+    return { envelope, subject: jobsSubject(queue, bandFor(priority)), sensitive: task.sensitive };
   }
 
   /**
@@ -385,7 +489,7 @@ export class JobClient {
     const useGpu = gpu === 'required' || (gpu === 'preferred' && (await this.gpuWorkerAlive()));
     if (!useGpu) return prepared;
     prepared.envelope.queue = 'media-gpu';
-    return { envelope: prepared.envelope, subject: jobsSubject('media-gpu', bandFor(prepared.envelope.priority)) };
+    return { ...prepared, subject: jobsSubject('media-gpu', bandFor(prepared.envelope.priority)) };
   }
 
   private gpuCheck: { at: number; alive: boolean } | undefined;
@@ -414,6 +518,12 @@ export class JobClient {
     opts: { dedupeSuffix?: string; expectSeq?: number } = {},
   ): Promise<JobRecord> {
     const { envelope } = prepared;
+    if (prepared.sensitive?.length) {
+      // Sealed here, once the id is final (an idempotency key may have swapped it): the
+      // id is part of each ciphertext's authenticated data.
+      envelope.input = this.sealInput(envelope, prepared.sensitive);
+      record.input = envelope.input;
+    }
     const subject = record.status === 'scheduled' ? delayedSubject(envelope.id) : prepared.subject;
     return inSpan(
       `send ${envelope.queue}`,

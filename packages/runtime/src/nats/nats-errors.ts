@@ -77,4 +77,10 @@ function classifyOne(err: Error): NatsErrorKind {
 export const isNatsUnavailable = (err: unknown): boolean => classifyNatsError(err) === 'unavailable';
 export const isWrongLastSequence = (err: unknown): boolean => classifyNatsError(err) === 'wrong-last-sequence';
 export const isNatsNotFound = (err: unknown): boolean => classifyNatsError(err) === 'not-found';
+/**
+ * A core request nobody is subscribed to answer: for a request to one named party (a
+ * worker's control subject) that party is gone, not the server unavailable.
+ */
+export const isNoResponders = (err: unknown): boolean =>
+  err instanceof coreErrors.NoRespondersError || (err instanceof coreErrors.RequestError && err.isNoResponders());
 export const isAlreadyExists = (err: unknown): boolean => classifyNatsError(err) === 'already-exists';

@@ -120,7 +120,7 @@ export async function ensureQueue(jsm: JetStreamManager, queue: string, options:
   }
 }
 
-async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+export async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
   try {
     const info = await jsm.streams.info(config.name);
     const wanted = { ...info.config, ...config };

@@ -43,11 +43,18 @@ export function declareTask(definition: TaskDefinition): TaskDeclaration {
     hardTimeoutMs: definition.hardTimeoutMs,
     inputSchema,
     outputSchema,
-    schemaHash: hashOf({ inputSchema, outputSchema, queue: definition.queue }),
+    // Sensitive paths are part of the contract (the gateway encrypts by them); absent, the hash is as before.
+    schemaHash: hashOf({
+      inputSchema,
+      outputSchema,
+      queue: definition.queue,
+      ...(definition.sensitive?.length ? { sensitive: [...definition.sensitive].sort() } : {}),
+    }),
     builtIn: isKnownTask(definition.type),
   };
   if (definition.rateLimit) declaration.rateLimit = definition.rateLimit;
   if (definition.requiresScope) declaration.requiresScope = definition.requiresScope;
+  if (definition.sensitive?.length) declaration.sensitive = [...definition.sensitive];
   return declaration;
 }
 

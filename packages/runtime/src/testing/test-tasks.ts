@@ -53,6 +53,15 @@ export const testTasks: Record<string, TaskDefinition> = {
     output: anything,
     rateLimit: { max: 5, perMs: 1_000 },
   }),
+  'test.secret': defineTask({
+    type: 'test.secret',
+    description: 'takes a token and a password marked sensitive; returns their hash and length, never them',
+    queue: 'test',
+    input: z.object({ token: z.string().min(1), account: z.object({ password: z.string() }), label: z.string() }),
+    output: z.object({ tokenSha256: z.string(), passwordLength: z.number().int(), label: z.string() }),
+    sensitive: ['token', 'account.password'],
+    retry: { ...fast, maxAttempts: 1 },
+  }),
   'test.progress': defineTask({
     type: 'test.progress',
     description: 'reports progress 1..100 as fast as it can',

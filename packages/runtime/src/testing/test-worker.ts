@@ -1,8 +1,9 @@
 /**
  * A worker process for the runtime's integration tests (and a template for a custom
  * worker): it serves `system.*` and the `test.*` tasks on queues `test` and `system`.
- * Env: NATS_URL, WORKER_CONCURRENCY, ACK_WAIT_MS, SHUTDOWN_GRACE_MS, LOG_LEVEL.
+ * Env: NATS_URL, WORKER_CONCURRENCY, WORKER_MAX_JOBS, WORKER_MAX_RSS_MB, REELAY_ENCRYPTION_KEY, ACK_WAIT_MS, SHUTDOWN_GRACE_MS, LOG_LEVEL.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { parseEnvOrExit, envInt } from '../config/parse-env.js';
 import { RuntimeEnv } from '../config/runtime-config.js';
@@ -10,10 +11,11 @@ import { PermanentError, TransientError } from '../errors.js';
 import { startServiceRuntime, onShutdownSignal } from '../service.js';
 import type { Handler } from '../worker/job-context.js';
 import { systemHandlers } from '../worker/system-handlers.js';
+import { RecycleEnv, recycleOptions } from '../worker/recycle-env.js';
 import { Worker } from '../worker/worker.js';
 import { testTasks } from './test-tasks.js';
 
-const Env = RuntimeEnv.extend({ WORKER_CONCURRENCY: envInt(4, 1), WORKER_QUEUES: z.string().default('test,system') });
+const Env = RuntimeEnv.extend({ ...RecycleEnv.shape, WORKER_CONCURRENCY: envInt(4, 1), WORKER_QUEUES: z.string().default('test,system') });
 const config = parseEnvOrExit(Env, process.env, 'test-worker');
 
 const until = (signal: AbortSignal, ms?: number) =>
@@ -54,6 +56,12 @@ const handlers: Record<string, Handler> = {
     return { ranMs: Date.now() - started, worker: process.pid };
   },
   'test.limited': async () => ({ at: Date.now() }),
+  // Proves the handler got the plaintext without putting it in the output (which is stored).
+  'test.secret': async (input: { token: string; account: { password: string }; label: string }) => ({
+    tokenSha256: createHash('sha256').update(input.token).digest('hex'),
+    passwordLength: input.account.password.length,
+    label: input.label,
+  }),
   'test.progress': async (_input, ctx) => {
     for (let i = 1; i <= 100; i++) ctx.progress(i, `step ${i}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -82,6 +90,7 @@ const worker = new Worker(
     tasks: testTasks,
     ackWaitMs: config.ACK_WAIT_MS,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+    ...recycleOptions(config),
     heartbeatIntervalMs: 1_000,
   },
 );

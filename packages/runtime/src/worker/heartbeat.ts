@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { KV } from '@nats-io/kv';
-import type { GpuInfo, WorkerHeartbeat } from '@reelay/contracts';
+import type { GpuInfo, WorkerHeartbeat, WorkerState } from '@reelay/contracts';
 import { cpuLoad1, diskFreeBytes } from './host-stats.js';
 
 export interface HeartbeatSource {
@@ -18,6 +18,8 @@ export interface HeartbeatSource {
   gpus: GpuInfo[] | (() => GpuInfo[] | Promise<GpuInfo[]>);
   encoders?: string[];
   tmpDir: string;
+  /** Shown in the heartbeat: `draining` once it takes no new jobs. */
+  state?: () => WorkerState;
 }
 
 /**
@@ -80,6 +82,7 @@ export class Heartbeat {
     const disk = await diskFreeBytes(s.tmpDir);
     if (disk !== undefined) hb.diskFreeBytes = disk;
     if (s.encoders) hb.encoders = s.encoders;
+    if (s.state) hb.state = s.state();
     if (this.stopped) return; // stop() has removed the entry: do not bring it back
     await this.kv.put(s.id, JSON.stringify(hb));
   }

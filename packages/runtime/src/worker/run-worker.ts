@@ -4,6 +4,7 @@ import { HealthEnv } from '../health/health-env.js';
 import { onShutdownSignal, type ServiceRuntime, startServiceRuntime } from '../service.js';
 import type { TaskImplementation } from './task-implementation.js';
 import { workerTasks } from './task-implementation.js';
+import { RecycleEnv, recycleOptions } from './recycle-env.js';
 import { Worker } from './worker.js';
 
 export interface RunWorkerOptions {
@@ -15,7 +16,8 @@ export interface RunWorkerOptions {
   /** Queues to pull, in preference order. @default the tasks' queues */
   queues?: string[];
   /**
-   * NATS_URL, ACK_WAIT_MS, STREAM_REPLICAS… (docs/configuration.md, "every service"), and
+   * NATS_URL, ACK_WAIT_MS, STREAM_REPLICAS… (docs/configuration.md, "every service"),
+   * WORKER_MAX_JOBS and WORKER_MAX_RSS_MB to recycle the process, and
    * METRICS_PORT for /metrics, /healthz and /readyz.
    * @default process.env
    */
@@ -45,7 +47,7 @@ export interface RunningWorker {
  * path every built-in service takes.
  */
 export async function runWorker(options: RunWorkerOptions): Promise<RunningWorker> {
-  const config = parseEnvOrExit(RuntimeEnv.extend(HealthEnv.shape), options.env ?? process.env, options.service);
+  const config = parseEnvOrExit(RuntimeEnv.extend(HealthEnv.shape).extend(RecycleEnv.shape), options.env ?? process.env, options.service);
   const { handlers, tasks } = workerTasks(options.tasks);
   const queues = options.queues ?? [...new Set(Object.values(tasks).map((t) => t.queue))];
   const runtime = await startServiceRuntime(options.service, config, queues);
@@ -57,6 +59,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<RunningWorke
     tasks,
     ackWaitMs: config.ACK_WAIT_MS,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+    ...recycleOptions(config),
   });
   try {
     await worker.start();

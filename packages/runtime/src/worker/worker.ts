@@ -15,6 +15,8 @@ import {
   jobsSubjectWildcard,
   type TaskDefinition,
   type WireError,
+  type WorkerRecycleReason,
+  type WorkerState as ReportedWorkerState,
   clampPercent,
 } from '@reelay/contracts';
 import type { Subscription } from '@nats-io/transport-node';
@@ -49,6 +51,8 @@ import { Cancellations } from './cancellations.js';
 import { Heartbeat } from './heartbeat.js';
 import type { Handler, JobContext } from './job-context.js';
 import { QueuePauses } from './queue-pauses.js';
+import { Recycler } from './recycle.js';
+import { WorkerControl } from './worker-control.js';
 import { RateLimiter } from './rate-limiter.js';
 import { type AttemptOutcome, settle } from './settle.js';
 import { timeLimits } from './time-limits.js';
@@ -84,6 +88,15 @@ export interface WorkerOptions {
   encoders?: string[];
   /** Where attempts' temp dirs live. @default os.tmpdir()/reelay */
   tmpRoot?: string;
+  /** Recycle: exit cleanly after this many jobs (WORKER_MAX_JOBS; Celery's worker_max_tasks_per_child). */
+  maxJobs?: number | undefined;
+  /** Recycle: exit cleanly once RSS is above this many MiB after a job (WORKER_MAX_RSS_MB). */
+  maxRssMb?: number | undefined;
+  /**
+   * How the worker leaves on a recycle or a `shutdown` command. @default a SIGTERM to its
+   * own process, so the service's shutdown path (onShutdownSignal) drains it and exits 0
+   */
+  requestExit?: (reason: WorkerRecycleReason) => void;
 }
 
 export interface WorkerDeps {
@@ -142,6 +155,11 @@ export class Worker {
   private wake: (() => void) | undefined;
   private loopDone: Promise<void> = Promise.resolve();
   private readonly tmpDir: string;
+  /** Taking no jobs: a drain command, or a recycle on its way out (worker/recycle.ts). */
+  private holding = false;
+  private exiting = false;
+  private readonly recycler: Recycler;
+  private readonly control: WorkerControl;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -166,8 +184,32 @@ export class Worker {
         gpus: options.gpus ?? [],
         ...(options.encoders ? { encoders: options.encoders } : {}),
         tmpDir: os.tmpdir(),
+        state: () => this.reportedState(),
       },
       options.heartbeatIntervalMs,
+    );
+    this.recycler = new Recycler(
+      { maxJobs: options.maxJobs, maxRssBytes: options.maxRssMb === undefined ? undefined : options.maxRssMb * 1024 * 1024 },
+      (reason, detail) => {
+        this.deps.logger.info({ worker: this.id, reason, ...detail }, 'recycling: this worker takes no more jobs and exits');
+        this.exit(reason);
+      },
+    );
+    this.control = new WorkerControl(
+      ctx,
+      {
+        id: this.id,
+        state: () => this.reportedState(),
+        running: () => this.active.size,
+        drain: () => this.setHolding(true),
+        resume: () => {
+          if (this.exiting || this.state !== 'running') return false;
+          this.setHolding(false);
+          return true;
+        },
+        exit: (reason) => this.exit(reason),
+      },
+      deps.logger,
     );
     deps.observer?.workerCreated({ ...options, id: this.id, status: () => this.state, busy: () => this.active.size });
   }
@@ -201,6 +243,7 @@ export class Worker {
       );
     }
     await this.heartbeat.start();
+    this.control.start();
     this.state = 'running';
     this.loopDone = this.loop();
     this.deps.logger.info({ worker: this.id, queues: this.options.queues, concurrency: this.options.concurrency }, 'worker started');
@@ -226,6 +269,7 @@ export class Worker {
       await Promise.race([all(), sleep(this.options.forceDeadlineMs ?? 5_000)]);
     }
     this.puller.close();
+    this.control.stop();
     this.cancellations.stop();
     this.pauses.stop();
     await this.heartbeat.stop();
@@ -268,7 +312,7 @@ export class Worker {
   private async loop(): Promise<void> {
     const idlePollMs = this.options.idlePollMs ?? 500;
     while (this.state === 'running') {
-      const free = this.options.concurrency - this.active.size;
+      const free = Math.min(this.options.concurrency - this.active.size, this.holding ? 0 : this.recycler.remaining());
       const seen = this.rings;
       if (free <= 0) {
         await this.waitForRing(idlePollMs, seen);
@@ -353,10 +397,12 @@ export class Worker {
     const children = new ChildProcesses();
     const entry: ActiveJob = { id: envelope.id, abort, children, done: Promise.resolve() };
     this.active.set(envelope.id, entry);
+    this.recycler.jobTaken();
     entry.done = this.process(message, envelope, entry)
       .catch((err) => this.deps.logger.error({ err, job_id: envelope.id }, 'settling the job failed; it will be redelivered'))
       .finally(() => {
         this.active.delete(envelope.id);
+        this.recycler.jobSettled(this.active.size);
         this.ring();
       });
   }
@@ -442,7 +488,16 @@ export class Worker {
     }
     // Input is parsed once, here, for every task: a handler gets the typed value, and
     // input that breaks the contract is a permanent failure, never a retried one.
-    const input = task.input.safeParse(envelope.input);
+    // Sensitive fields are opened here, for the handler alone: records keep the ciphertext.
+    let opened: unknown;
+    try {
+      opened = this.deps.jobs.openInput(envelope);
+    } catch (err) {
+      const failed = deadLettered({ ...record, errors, attempts: attempt }, envelope, toWireError(err), { attempt, workerId: this.id });
+      await this.deadLetter(message, failed, 'permanent');
+      return;
+    }
+    const input = task.input.safeParse(opened);
     if (!input.success) {
       const error: WireError = {
         code: ErrorCode.INVALID_INPUT,
@@ -664,6 +719,29 @@ export class Worker {
       children.killAll();
       if (tempDir) await rm(tempDir, { recursive: true, force: true }).catch(() => {});
     }
+  }
+
+  // ---- drain, resume, recycle (worker-control.ts, recycle.ts) ----
+
+  private setHolding(holding: boolean): void {
+    this.holding = holding;
+    this.ring();
+    void this.heartbeat.beat().catch(() => {});
+  }
+
+  /** Once: take nothing more, and leave through the process's shutdown path. */
+  private exit(reason: WorkerRecycleReason): void {
+    if (this.exiting) return;
+    this.exiting = true;
+    this.setHolding(true);
+    (this.options.requestExit ?? (() => process.kill(process.pid, 'SIGTERM')))(reason);
+  }
+
+  private reportedState(): ReportedWorkerState {
+    if (this.state === 'created') return 'starting';
+    if (this.state === 'draining') return 'stopping';
+    if (this.state === 'running' && this.holding) return 'draining';
+    return this.state;
   }
 
   private cancelRunning(id: string): void {

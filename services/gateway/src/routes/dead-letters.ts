@@ -1,7 +1,17 @@
-import { DlqListResponse, DlqQuery, JobIdParams, JobView, RequeueBody } from '@reelay/contracts';
+import {
+  BulkDlqBody,
+  BulkDlqResponse,
+  DlqListResponse,
+  DlqQuery,
+  ErrorResponse,
+  JobIdParams,
+  JobView,
+  RequeueBody,
+} from '@reelay/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { canAccessProject } from '../auth/api-keys.js';
 import { assertMaySubmit, assertVisible } from '../auth/auth-plugin.js';
+import type { Principal } from '../auth/api-keys.js';
 import type { AppDeps } from '../app-deps.js';
 import { HttpError } from '../http/http-error.js';
 
@@ -61,6 +71,48 @@ export const deadLetterRoutes =
         return reply.code(202).send(job);
       },
     );
+
+    /**
+     * Bulk requeue and discard by filter, with a dry run. Project-bounded: the key's
+     * projects cut the selection, so a filter can never reach another project's letters.
+     */
+    const bulk = (action: 'requeue' | 'discard') => async (principal: Principal, body: BulkDlqBody | null | undefined) => {
+      const { dryRun, limit, ...filter } = BulkDlqBody.parse(body ?? {});
+      if (filter.project !== undefined && !canAccessProject(principal, filter.project)) {
+        throw new HttpError('FORBIDDEN', `this key may not use project "${filter.project}"`);
+      }
+      return deps.jobs.bulkDeadLetters(action, {
+        filter,
+        limit,
+        dryRun,
+        projects: principal.projects.includes('*') ? '*' : principal.projects,
+        mayRequeue: (type) =>
+          assertMaySubmit(deps.jobs, principal, [type]).then(
+            () => true,
+            () => false,
+          ),
+      });
+    };
+    for (const action of ['requeue', 'discard'] as const) {
+      app.post(
+        `/v1/dlq/${action}`,
+        {
+          config: { scope: 'jobs:write' },
+          schema: {
+            tags: ['dlq'],
+            operationId: action === 'requeue' ? 'requeueDeadLetters' : 'discardDeadLetters',
+            summary:
+              action === 'requeue'
+                ? 'Requeue every dead job a filter matches (queue, type, error code, reason, project, age); dryRun counts only'
+                : 'Discard every dead job a filter matches (queue, type, error code, reason, project, age); dryRun counts only',
+            // No body arrives as null: no filter, every dead letter of the key's projects.
+            body: BulkDlqBody.nullish(),
+            response: { 200: BulkDlqResponse, 403: ErrorResponse },
+          },
+        },
+        async (req) => bulk(action)(req.principal, req.body),
+      );
+    }
 
     app.delete(
       '/v1/dlq/:id',

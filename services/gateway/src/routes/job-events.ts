@@ -1,4 +1,4 @@
-import { isTerminal, JobEventsHeaders, JobIdParams } from '@reelay/contracts';
+import { isTerminal, JobEventsHeaders, JobIdParams, redactEncrypted } from '@reelay/contracts';
 import { type FollowedJob, followJobEvents } from '@reelay/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../app-deps.js';
@@ -52,7 +52,7 @@ export const jobEventRoutes =
           { afterSeq: lastId === undefined ? undefined : Number(lastId) },
           ({ event, seq, pending }) => {
             if (closed) return;
-            const chunk = `id: ${seq}\nevent: ${event.kind}\ndata: ${JSON.stringify(event)}\n\n`;
+            const chunk = `id: ${seq}\nevent: ${event.kind}\ndata: ${JSON.stringify(redactEncrypted(event))}\n\n`;
             const ends = event.kind === 'state' && isTerminal(event.job.status) && pending === 0;
             if (!started) {
               early.push(chunk);

@@ -1,4 +1,4 @@
-import { WsClientMessage, type WsServerMessage } from '@reelay/contracts';
+import { WsClientMessage, type WsServerMessage, redactEncrypted } from '@reelay/contracts';
 import { isNatsUnavailable, type JobWatch, watchJobRecord } from '@reelay/runtime';
 import type { FastifyInstance } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
@@ -36,7 +36,7 @@ export function jobSocketRoutes(deps: AppDeps) {
         let chain = Promise.resolve();
 
         const send = (m: WsServerMessage) => {
-          if (!closed && socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
+          if (!closed && socket.readyState === socket.OPEN) socket.send(JSON.stringify(redactEncrypted(m)));
         };
         const fail = (code: string, message: string) => send({ type: 'error', error: { code, message } });
 

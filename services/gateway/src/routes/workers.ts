@@ -1,7 +1,17 @@
-import { JobId, type WorkerHeartbeat, WorkerListResponse } from '@reelay/contracts';
+import {
+  ErrorResponse,
+  JobId,
+  WORKER_CONTROL_ACTIONS,
+  WorkerControlResponse,
+  type WorkerHeartbeat,
+  WorkerIdParams,
+  WorkerListResponse,
+} from '@reelay/contracts';
+import { controlWorker, isNatsUnavailable } from '@reelay/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../app-deps.js';
 import { canAccessProject, type Principal } from '../auth/api-keys.js';
+import { HttpError } from '../http/http-error.js';
 
 /**
  * Live workers, from the heartbeats in KV `workers` (an entry expires when its worker
@@ -46,4 +56,41 @@ export const workerRoutes =
         return { items };
       },
     );
+
+    /**
+     * Worker control (admin: a worker serves every project). The named worker answers
+     * once it has acted; one that is gone answers 404, one that does not answer in time 503.
+     */
+    const summaries = {
+      drain: 'Drain a worker: it takes no new jobs and lets running ones finish; it stays up (resume undoes it)',
+      resume: 'Resume a drained worker: it takes jobs again',
+      shutdown: 'Shut a worker down as on SIGTERM: running jobs get the grace period, then are handed back; the process exits 0',
+    } as const;
+    for (const action of WORKER_CONTROL_ACTIONS) {
+      app.post(
+        `/v1/workers/:id/${action}`,
+        {
+          config: { scope: 'admin' },
+          schema: {
+            tags: ['workers'],
+            operationId: `${action}Worker`,
+            summary: summaries[action],
+            params: WorkerIdParams,
+            response: { 202: WorkerControlResponse, 404: ErrorResponse, 409: ErrorResponse },
+          },
+        },
+        async (req, reply) => {
+          let answer: Awaited<ReturnType<typeof controlWorker>>;
+          try {
+            answer = await controlWorker(deps.ctx, { workerId: req.params.id, action, requestedBy: req.principal.name });
+          } catch (err) {
+            if (isNatsUnavailable(err)) throw new HttpError('UNAVAILABLE', `worker ${req.params.id} did not answer in time; try again`);
+            throw err;
+          }
+          if (!answer) throw new HttpError('NOT_FOUND', `no live worker ${req.params.id}`);
+          if (!answer.accepted) throw new HttpError('CONFLICT', answer.message ?? `worker ${req.params.id} refused ${action}`);
+          return reply.code(202).send(answer);
+        },
+      );
+    }
   };

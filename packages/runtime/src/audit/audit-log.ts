@@ -1,0 +1,102 @@
+import {
+  AUDIT_STREAM,
+  AUDIT_SUBJECTS,
+  type AuditEntry,
+  type AuditListResponse,
+  type AuditQuery,
+  AuditRecord,
+  auditFilterSubject,
+  auditSubject,
+} from '@reelay/contracts';
+import { StorageType, type StoredMsg } from '@nats-io/jetstream';
+import type { NatsContext } from '../nats/connection.js';
+import { isNatsNotFound } from '../nats/nats-errors.js';
+import { ensureStream } from '../nats/topology.js';
+
+/**
+ * The audit log's store: stream `AUDIT` (file storage, limits retention, a max age),
+ * one message per record on `audit.<project token>.<resource>.<verb>`. Writes are one
+ * publish; a query walks the stream forward with direct gets filtered by subject on the
+ * server (project, action) and by field here (key, target, outcome, until).
+ *
+ * Not the job store: when a SQL store holds visibility this log can be fed into it too;
+ * until then the stream is the log, and its sequence is the record's id and cursor.
+ */
+export interface AuditLogOptions {
+  maxAgeMs: number;
+  replicas?: number;
+}
+
+/** A query reads at most this many records per call (matching or not); `nextCursor` resumes. */
+const MAX_SCANNED_PER_QUERY = 5_000;
+const encoder = new TextEncoder();
+
+export class AuditLog {
+  constructor(private readonly ctx: NatsContext) {}
+
+  async ensure(options: AuditLogOptions): Promise<void> {
+    await ensureStream(this.ctx.jsm, {
+      name: AUDIT_STREAM,
+      subjects: AUDIT_SUBJECTS,
+      storage: StorageType.File,
+      max_age: options.maxAgeMs * 1_000_000,
+      num_replicas: options.replicas ?? 1,
+      allow_direct: true,
+    });
+  }
+
+  async write(entry: AuditEntry): Promise<number> {
+    const ack = await this.ctx.js.publish(auditSubject(entry.project, entry.action), encoder.encode(JSON.stringify(entry)));
+    return ack.seq;
+  }
+
+  async query(query: AuditQuery): Promise<AuditListResponse> {
+    const filter = auditFilterSubject(query.project, query.action);
+    const until = query.until ? Date.parse(query.until) : undefined;
+    let seq = query.cursor !== undefined ? Number(query.cursor) + 1 : query.since ? await this.firstSeqAt(new Date(query.since)) : 1;
+    const items: AuditRecord[] = [];
+    for (let scanned = 0; scanned < MAX_SCANNED_PER_QUERY; scanned++) {
+      const msg = await this.next(seq, filter);
+      if (!msg) return { items };
+      seq = msg.seq + 1;
+      const parsed = AuditRecord.safeParse({ ...(msg.json() as object), seq: msg.seq });
+      // A record this version cannot read is skipped, not fatal to the query.
+      if (!parsed.success) continue;
+      const record = parsed.data;
+      if (until !== undefined && Date.parse(record.at) > until) return { items };
+      if (query.key !== undefined && record.key?.name !== query.key) continue;
+      if (query.target !== undefined && record.target !== query.target) continue;
+      if (query.outcome !== undefined && record.outcome !== query.outcome) continue;
+      items.push(record);
+      if (items.length >= query.limit) return { items, nextCursor: String(msg.seq) };
+    }
+    return { items, nextCursor: String(seq - 1) };
+  }
+
+  private async next(seq: number, filter: string): Promise<StoredMsg | null> {
+    try {
+      return await this.ctx.jsm.direct.getMessage(AUDIT_STREAM, { seq, next_by_subj: filter });
+    } catch (err) {
+      if (isNatsNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * The first sequence written at or after `at`: a binary search over the stream by the
+   * messages' own times (nats-server before 2.11 has no direct get by start time).
+   */
+  private async firstSeqAt(at: Date): Promise<number> {
+    const info = await this.ctx.jsm.streams.info(AUDIT_STREAM);
+    let lo = info.state.first_seq;
+    let hi = info.state.last_seq + 1;
+    const target = at.getTime();
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const msg = await this.next(mid, AUDIT_SUBJECTS[0] as string);
+      if (!msg || msg.time.getTime() >= target) hi = mid;
+      else lo = msg.seq + 1;
+    }
+    return lo;
+  }
+}

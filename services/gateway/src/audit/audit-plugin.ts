@@ -1,0 +1,95 @@
+import { type AuditEntry, auditOutcome } from '@reelay/contracts';
+import { AuditLog } from '@reelay/runtime';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { ApiKeys, Principal } from '../auth/api-keys.js';
+import type { AppDeps } from '../app-deps.js';
+import { auditedAction } from './audit-actions.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** What the audit hooks learnt from the response body (a created job's id and project). */
+    auditFacts?: { target?: string; project?: string; errorCode?: string };
+  }
+}
+
+/** Bodies larger than this are not parsed for a target id (a created resource's body is small). */
+const MAX_PARSED_PAYLOAD = 256 * 1024;
+
+/**
+ * The audit log, from one place: an onSend hook notes what the response says (the id and
+ * project of what was created, the error code of a refusal) and an onResponse hook
+ * writes one record per audited request (audit-actions.ts), after the answer went out,
+ * so auditing adds no latency. Too many requests (429) are not recorded: the failed-auth
+ * and rate limits already bound them, and a flood would only bury the log.
+ *
+ * Not awaited by the request: a record that cannot be written (NATS down) is logged in
+ * full at error level, so the process log still has it.
+ */
+export interface AuditPluginOptions {
+  deps: AppDeps;
+  log?: AuditLog;
+}
+
+export const auditPlugin: FastifyPluginAsync<AuditPluginOptions> = fp(async (app: FastifyInstance, opts: AuditPluginOptions) => {
+  const { deps } = opts;
+  const log = opts.log ?? new AuditLog(deps.ctx);
+  await log.ensure({ maxAgeMs: deps.config.AUDIT_MAX_AGE_DAYS * 86_400_000, replicas: deps.config.STREAM_REPLICAS });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (!auditedAction(req.method, req.routeOptions.url) || typeof payload !== 'string' || payload.length > MAX_PARSED_PAYLOAD)
+      return payload;
+    try {
+      const body = JSON.parse(payload) as { id?: unknown; project?: unknown; error?: { code?: unknown } };
+      req.auditFacts = {
+        ...(typeof body.id === 'string' ? { target: body.id } : {}),
+        ...(typeof body.project === 'string' ? { project: body.project } : {}),
+        ...(reply.statusCode >= 400 && typeof body.error?.code === 'string' ? { errorCode: body.error.code } : {}),
+      };
+    } catch {
+      // Not JSON: nothing to learn from it.
+    }
+    return payload;
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const action = auditedAction(req.method, req.routeOptions.url);
+    if (!action || reply.statusCode === 429) return;
+    const entry = auditEntry(req, action, reply.statusCode, deps.keys);
+    log.write(entry).catch((err) => req.log.error({ err, audit: entry }, 'audit record not written'));
+  });
+});
+
+/**
+ * The key of a refused request: the auth hook throws before it sets `req.principal`
+ * when a valid key lacks the scope, and who was refused is what the log is for.
+ */
+function refusedKey(req: FastifyRequest, keys: ApiKeys): Principal | undefined {
+  const header = req.headers.authorization;
+  return header?.startsWith('Bearer ') ? keys.authenticate(header.slice('Bearer '.length).trim()) : undefined;
+}
+
+function auditEntry(req: FastifyRequest, action: AuditEntry['action'], status: number, keys: ApiKeys): AuditEntry {
+  const principal = (req.principal as Principal | undefined) ?? (status === 403 ? refusedKey(req, keys) : undefined);
+  const params = (req.params ?? {}) as Record<string, unknown>;
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const facts = req.auditFacts ?? {};
+  const paramTarget = typeof params.id === 'string' ? params.id : typeof params.name === 'string' ? params.name : undefined;
+  const onlyProject = principal && principal.projects.length === 1 && principal.projects[0] !== '*' ? principal.projects[0] : undefined;
+  const project = facts.project ?? (typeof body.project === 'string' ? body.project : undefined) ?? onlyProject;
+  const target = paramTarget ?? facts.target;
+  return {
+    at: new Date().toISOString(),
+    action,
+    outcome: auditOutcome(status),
+    status,
+    ...(principal ? { key: { name: principal.name, id: principal.keyId } } : {}),
+    ...(project !== undefined ? { project } : {}),
+    ...(target !== undefined ? { target } : {}),
+    method: req.method,
+    route: req.routeOptions.url ?? req.url,
+    requestId: req.id,
+    ip: req.ip,
+    ...(facts.errorCode !== undefined ? { errorCode: facts.errorCode } : {}),
+  };
+}
