@@ -262,6 +262,9 @@ export {
 export {
   ReelTarget,
   ReelPresetBody,
+  PresetResolution,
+  PresetCaptions,
+  AiVideoPresetBody,
   SubmitWorkflowBody,
   SubmitWorkflowResponse,
   WorkflowIdParams,

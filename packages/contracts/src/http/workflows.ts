@@ -41,9 +41,18 @@ export const ReelTarget = z.discriminatedUnion('type', [
 ]);
 export type ReelTarget = z.input<typeof ReelTarget>;
 
+/** The short side of a preset's video: 1080p is 1080 × 1920 upright, 480p keeps tests quick. */
+export const PresetResolution = z.enum(['480p', '720p', '1080p']);
+export type PresetResolution = z.infer<typeof PresetResolution>;
+/** What a preset burns in: word captions (the word being said highlighted), sentence subtitles, or nothing. */
+export const PresetCaptions = z.enum(['words', 'sentences', 'none']);
+export type PresetCaptions = z.infer<typeof PresetCaptions>;
+
 /**
- * `{"preset":"reel", topic, targets}`: script → voice → captions → render → thumbnails
- * and one optimize per platform → one publish per target.
+ * `{"preset":"reel", topic, targets}`: script → a picture per scene (ai.image), voice,
+ * music bed (ai.music) → word captions → render (Ken Burns stills, transitions, title
+ * card, outro, music ducked under the voice) → thumbnails and one optimize per platform
+ * → one publish per target.
  */
 export const ReelPresetBody = z
   .object({
@@ -61,19 +70,55 @@ export const ReelPresetBody = z
       .optional(),
     /** Platforms to optimize for; the first one's cut is what the targets publish. */
     platforms: z.array(Platform).min(1).max(5).default(['tiktok']),
-    /** A still image for the picture; a solid colour card of `colour` is made when left out. */
+    /** One still for every scene instead of a drawn picture per scene (ai.image). */
     backgroundArtifactId: ArtifactId.optional(),
+    /** The title and outro cards' colour, where they have no picture behind them. */
     colour: z
       .string()
       .regex(/^#[0-9A-Fa-f]{6}$/, 'must be a colour like #1E2A44')
       .default('#1E2A44'),
     thumbnails: z.number().int().min(1).max(20).default(3),
+    resolution: PresetResolution.default('1080p'),
+    captions: PresetCaptions.default('words'),
+    /** A music bed (ai.music) under the voice, ducked while it speaks. */
+    music: z.boolean().default(true),
+    /** The title card before the first scene and the outro after the last. */
+    cards: z.boolean().default(true),
   })
   .strict();
 export type ReelPresetBody = z.input<typeof ReelPresetBody>;
 
+/**
+ * `{"preset":"ai-video", topic}`: the AI video generation pipeline — script parser →
+ * image generation (a picture per scene) → audio generation (narration and a music bed)
+ * → animated scenes (Ken Burns motion, transitions, title and outro) → video, landscape
+ * by default, published as rendered (no per-platform cut).
+ */
+export const AiVideoPresetBody = z
+  .object({
+    preset: z.literal('ai-video'),
+    topic: z.string().trim().min(3).max(500),
+    targets: z.array(ReelTarget).max(20).default([]),
+    name: z.string().min(1).max(200).optional(),
+    project: Project,
+    audience: z.string().trim().min(1).max(200).optional(),
+    tone: z.enum(['friendly', 'energetic', 'informative', 'serious', 'humorous']).optional(),
+    targetSeconds: z.number().int().min(10).max(600).default(30),
+    voice: z
+      .string()
+      .regex(/^[A-Za-z0-9_+.-]{1,64}$/)
+      .optional(),
+    aspect: z.enum(['16:9', '9:16', '1:1']).default('16:9'),
+    resolution: PresetResolution.default('1080p'),
+    captions: PresetCaptions.default('sentences'),
+    music: z.boolean().default(true),
+    thumbnails: z.number().int().min(1).max(20).default(3),
+  })
+  .strict();
+export type AiVideoPresetBody = z.input<typeof AiVideoPresetBody>;
+
 /** POST /v1/workflows: a workflow spec, or a preset that expands into one. */
-export const SubmitWorkflowBody = z.union([ReelPresetBody, BookPresetBody, WorkflowSpec]);
+export const SubmitWorkflowBody = z.union([ReelPresetBody, AiVideoPresetBody, BookPresetBody, WorkflowSpec]);
 export type SubmitWorkflowBody = z.infer<typeof SubmitWorkflowBody>;
 
 export const SubmitWorkflowResponse = z.object({

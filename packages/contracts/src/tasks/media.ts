@@ -268,7 +268,8 @@ export type SubtitleStyle = z.input<typeof SubtitleStyle>;
  * copy of the neighbouring scene's picture, or over a flat colour.
  */
 export const TextCard = z.object({
-  text: z.string().trim().min(1).max(200),
+  /** Long text is set smaller (down to five lines). */
+  text: z.string().trim().min(1).max(600),
   /** A smaller line under the text. */
   subtitle: z.string().trim().min(1).max(200).optional(),
   durationSec: z.number().min(0.5).max(10).default(2),

@@ -1,12 +1,20 @@
 import { Readable } from 'node:stream';
-import type { BookPresetBody, JobRecord, ReelPresetBody, WorkflowRecord, WorkflowSpec, WorkflowView } from '@reelay/contracts';
+import type {
+  AiVideoPresetBody,
+  BookPresetBody,
+  JobRecord,
+  ReelPresetBody,
+  WorkflowRecord,
+  WorkflowSpec,
+  WorkflowView,
+} from '@reelay/contracts';
 import type { KV } from '@nats-io/kv';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { ConflictError, InvalidInputError, type JobClient, NotFoundError } from '../jobs/job-client.js';
 import { newJobId } from '../jobs/new-job-id.js';
 import { currentTraceId, inSpan, SpanKind, traceCarrier } from '../telemetry/tracing.js';
+import { expandAiVideoPreset } from './ai-video-preset.js';
 import { expandBookPreset } from './book-preset.js';
-import { colourCardPng } from './colour-card.js';
 import { expandReelPreset } from './reel-preset.js';
 import { WorkflowDriver } from './workflow-driver.js';
 import { cancelRecord, newRecord, retryRecord } from './workflow-plan.js';
@@ -15,7 +23,7 @@ import { workflowIssues } from './workflow-validation.js';
 import { workflowView } from './workflow-view.js';
 
 export interface WorkflowClientOptions {
-  /** Where the reel preset stores the colour card it makes; presets are refused without it. */
+  /** Where the book preset stores inline source texts; that preset is refused without it. */
   artifacts?: ArtifactStore;
   defaultProject?: string;
 }
@@ -83,20 +91,16 @@ export class WorkflowClient {
     );
   }
 
-  /** Expands the reel preset (making its colour card when no background is given) and submits it. */
+  /** Expands the reel preset (a picture per scene is drawn by ai.image unless backgroundArtifactId is given) and submits it. */
   async submitReel(body: ReelPresetBody, options: { project?: string } = {}): Promise<WorkflowRecord> {
     const project = options.project ?? body.project ?? this.options.defaultProject ?? 'default';
-    let background = body.backgroundArtifactId;
-    if (!background) {
-      if (!this.options.artifacts) throw new InvalidInputError('the reel preset needs backgroundArtifactId here');
-      const card = await this.options.artifacts.putStream(Readable.from([colourCardPng(body.colour ?? '#1E2A44')]), {
-        name: 'background.png',
-        contentType: 'image/png',
-        project,
-      });
-      background = card.id;
-    }
-    return this.submit(expandReelPreset(body, background), { project });
+    return this.submit(expandReelPreset(body), { project });
+  }
+
+  /** Expands the ai-video preset and submits it. */
+  async submitAiVideo(body: AiVideoPresetBody, options: { project?: string } = {}): Promise<WorkflowRecord> {
+    const project = options.project ?? body.project ?? this.options.defaultProject ?? 'default';
+    return this.submit(expandAiVideoPreset(body), { project });
   }
 
   /**

@@ -1,4 +1,5 @@
 import {
+  AiVideoPresetBody,
   BookPresetBody,
   ListGroupsQuery,
   ListGroupsResponse,
@@ -42,7 +43,7 @@ export const workflowRoutes =
         schema: {
           tags: ['workflows'],
           operationId: 'submitWorkflow',
-          summary: 'Submit a workflow (a DAG of steps) or a preset: {"preset":"reel"} or {"preset":"book"}',
+          summary: 'Submit a workflow (a DAG of steps) or a preset: {"preset":"reel"}, {"preset":"ai-video"} or {"preset":"book"}',
           body: SubmitWorkflowBody,
           response: { 202: SubmitWorkflowResponse },
         },
@@ -59,7 +60,9 @@ export const workflowRoutes =
             ? workflows.submit(body, { project })
             : body.preset === 'book'
               ? workflows.submitBook(BookPresetBody.parse(body), { project })
-              : workflows.submitReel(ReelPresetBody.parse(body), { project }),
+              : body.preset === 'ai-video'
+                ? workflows.submitAiVideo(AiVideoPresetBody.parse(body), { project })
+                : workflows.submitReel(ReelPresetBody.parse(body), { project }),
         );
         return reply.code(202).send({ id: record.id, status: record.status });
       },
