@@ -1,12 +1,13 @@
 /**
  * A worker process for the runtime's integration tests (and a template for a custom
  * worker): it serves `system.*` and the `test.*` tasks on queues `test` and `system`.
- * Env: NATS_URL, WORKER_CONCURRENCY, WORKER_MAX_JOBS, WORKER_MAX_RSS_MB, REELAY_ENCRYPTION_KEY, ACK_WAIT_MS, SHUTDOWN_GRACE_MS, LOG_LEVEL.
+ * Env: NATS_URL, WORKER_CONCURRENCY, WORKER_MAX_JOBS, WORKER_MAX_RSS_MB, REELAY_ENCRYPTION_KEY, ACK_WAIT_MS, SHUTDOWN_GRACE_MS, LOG_LEVEL, METRICS_PORT.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { parseEnvOrExit, envInt } from '../config/parse-env.js';
 import { RuntimeEnv } from '../config/runtime-config.js';
+import { HealthEnv } from '../health/health-env.js';
 import { PermanentError, TransientError } from '../errors.js';
 import { startServiceRuntime, onShutdownSignal } from '../service.js';
 import type { Handler } from '../worker/job-context.js';
@@ -15,7 +16,12 @@ import { RecycleEnv, recycleOptions } from '../worker/recycle-env.js';
 import { Worker } from '../worker/worker.js';
 import { testTasks } from './test-tasks.js';
 
-const Env = RuntimeEnv.extend({ ...RecycleEnv.shape, WORKER_CONCURRENCY: envInt(4, 1), WORKER_QUEUES: z.string().default('test,system') });
+const Env = RuntimeEnv.extend({
+  ...HealthEnv.shape,
+  ...RecycleEnv.shape,
+  WORKER_CONCURRENCY: envInt(4, 1),
+  WORKER_QUEUES: z.string().default('test,system'),
+});
 const config = parseEnvOrExit(Env, process.env, 'test-worker');
 
 const until = (signal: AbortSignal, ms?: number) =>
@@ -80,20 +86,17 @@ const handlers: Record<string, Handler> = {
 };
 
 const runtime = await startServiceRuntime('test-worker', config, ['test']);
-const worker = new Worker(
-  { ctx: runtime.ctx, logger: runtime.logger, buckets: runtime.buckets, artifacts: runtime.artifacts, jobs: runtime.jobs },
-  {
-    service: 'test-worker',
-    queues: config.WORKER_QUEUES.split(','),
-    concurrency: config.WORKER_CONCURRENCY,
-    handlers,
-    tasks: testTasks,
-    ackWaitMs: config.ACK_WAIT_MS,
-    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
-    ...recycleOptions(config),
-    heartbeatIntervalMs: 1_000,
-  },
-);
+const worker = new Worker(runtime.workerDeps, {
+  service: 'test-worker',
+  queues: config.WORKER_QUEUES.split(','),
+  concurrency: config.WORKER_CONCURRENCY,
+  handlers,
+  tasks: testTasks,
+  ackWaitMs: config.ACK_WAIT_MS,
+  shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+  ...recycleOptions(config),
+  heartbeatIntervalMs: 1_000,
+});
 await worker.start();
 runtime.logger.info({ worker: worker.id }, 'test worker ready');
 onShutdownSignal(runtime.logger, async () => {
