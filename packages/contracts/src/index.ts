@@ -231,7 +231,7 @@ export {
   redactEncrypted,
 } from './sensitive-input.js';
 export { ApiScope, ApiKeyEntry, ApiKeysFile } from './http/auth.js';
-export { SESSION_COOKIE, CSRF_HEADER, CreateSessionBody, SessionView } from './http/session.js';
+export { SESSION_COOKIE, CSRF_HEADER, CreateSessionBody, SessionView, SessionStatus } from './http/session.js';
 export { ThroughputQuery, ThroughputBucket, ThroughputResponse } from './http/dashboard.js';
 // -- workflows (services/scheduler) --
 export {

@@ -1,21 +1,24 @@
 import { createHash } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
-import { AuditLog } from '@reelay/runtime';
+import { AuditLog, type Logger } from '@reelay/runtime';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './app-deps.js';
 import { auditPlugin } from './audit/audit-plugin.js';
 import { authPlugin } from './auth/auth-plugin.js';
+import { sessionRoutes } from './auth/session-routes.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
+import { throughputRoutes } from './dashboard/throughput-routes.js';
 import { frameworkErrorHandler, installErrorHandler, unavailable } from './http/error-handler.js';
 import { HttpError } from './http/http-error.js';
 import { installJsonBodyParser } from './http/json-body.js';
 import { openapiOptions } from './http/openapi.js';
-import { redactionPlugin } from './http/redaction-plugin.js';
 import { tracingPlugin } from './http/tracing-plugin.js';
+import { redactionPlugin } from './http/redaction-plugin.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { auditRoutes } from './routes/audit.js';
 import { batchRoutes } from './routes/batches.js';
@@ -41,7 +44,10 @@ const WS_MAX_FRAME_BYTES = 64 * 1024;
  * at /docs (/docs/json) is generated from the same schemas (see http/openapi.ts). Every route after the auth plugin declares
  * a scope or `public: true` (see auth-plugin.ts).
  */
-export async function buildApp(deps: AppDeps, extraRoutes: ((app: FastifyInstance) => Promise<void>)[] = []) {
+/** The app buildApp makes: its logger is the runtime's pino, its routes typed by zod. */
+export type GatewayApp = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger, ZodTypeProvider>;
+
+export async function buildApp(deps: AppDeps, extraRoutes: ((app: FastifyInstance) => Promise<void>)[] = []): Promise<GatewayApp> {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.config.BODY_LIMIT_BYTES,
@@ -81,7 +87,12 @@ export async function buildApp(deps: AppDeps, extraRoutes: ((app: FastifyInstanc
       ),
   });
   await app.register(websocket, { options: { maxPayload: WS_MAX_FRAME_BYTES } });
-  await app.register(authPlugin, { keys: deps.keys, failuresPerMinute: deps.config.AUTH_FAILURES_PER_MINUTE });
+  await app.register(authPlugin, {
+    keys: deps.keys,
+    failuresPerMinute: deps.config.AUTH_FAILURES_PER_MINUTE,
+    sessionSecret: deps.config.SESSION_SECRET,
+    sessionTtlMs: deps.config.SESSION_TTL_MS,
+  });
   // While NATS is disconnected every call would wait out its 10 s timeout before failing:
   // a request to the API is answered 503 (with Retry-After) at once instead.
   app.addHook('preHandler', async (req, reply) => {
@@ -107,7 +118,9 @@ export async function buildApp(deps: AppDeps, extraRoutes: ((app: FastifyInstanc
   await app.register(workerRoutes(deps));
   await app.register(deadLetterRoutes(deps));
   await app.register(artifactRoutes(deps));
-  await app.register(dashboardRoutes);
+  await app.register(dashboardRoutes());
+  await app.register(sessionRoutes({ traceUrlTemplate: deps.config.DASHBOARD_TRACE_URL_TEMPLATE }));
+  await app.register(throughputRoutes(deps));
   await app.register(workflowRoutes(deps));
   await app.register(delayedJobRoutes(deps));
   await app.register(scheduleRoutes(deps));

@@ -39,14 +39,26 @@ export const GatewayEnv = RuntimeEnv.extend({
       'The job store (lists, counts, usage): `postgres://user:password@host:5432/db` in production (shared by every gateway), a SQLite file (`sqlite:.data/jobs.sqlite`, kept across restarts), or `sqlite::memory:` (rebuilt from EVENTS at each start).',
     ),
   JOB_STORE_BATCH: envInt(1000, 1).describe('Job events the store projector writes per transaction at most.'),
-  AUDIT_MAX_AGE_DAYS: envInt(90, 1).describe(
-    'How long audit records (stream AUDIT: who submitted, cancelled, requeued, purged…) are kept.',
-  ),
   PUBLIC_LINK_SECRET: z
     .string()
     .min(16)
     .optional()
     .describe('HMAC secret for signed, expiring artifact links (Instagram fetches video from them).'),
+  SESSION_SECRET: z
+    .string()
+    .min(32)
+    .optional()
+    .describe(
+      'Signs dashboard session cookies; give every replica the same one. Without it each process makes a random one and sessions end when it restarts.',
+    ),
+  AUDIT_MAX_AGE_DAYS: envInt(90, 1).describe(
+    'How long audit records (stream AUDIT: who submitted, cancelled, requeued, purged…) are kept.',
+  ),
+  SESSION_TTL_MS: envInt(12 * 3_600_000, 60_000).describe('How long a dashboard sign-in lasts.'),
+  DASHBOARD_TRACE_URL_TEMPLATE: z
+    .string()
+    .optional()
+    .describe("A job's trace link in the dashboard, `{traceId}` replaced: e.g. `http://localhost:16686/trace/{traceId}` for Jaeger."),
 });
 export type GatewayEnv = z.output<typeof GatewayEnv>;
 

@@ -57,6 +57,11 @@ export class ApiKeys {
     return { key, keys: ApiKeys.fromEntries([{ name: 'dev', key, scopes: ['jobs:write', 'jobs:read', 'admin'], projects: ['*'] }]) };
   }
 
+  /** The principal of a key by its id (a dashboard session names its key so). */
+  byKeyId(keyId: string): Principal | undefined {
+    return this.keys.find((k) => k.principal.keyId === keyId)?.principal;
+  }
+
   authenticate(presented: string): Principal | undefined {
     const hash = Buffer.from(sha256(presented), 'hex');
     return this.keys.find((k) => timingSafeEqual(k.hash, hash))?.principal;

@@ -56,3 +56,56 @@ describe('authPlugin', () => {
     expect(good.json()).toMatchObject({ error: { code: 'RATE_LIMITED' } });
   });
 });
+
+describe('authPlugin with a dashboard session cookie', () => {
+  async function sessionApp() {
+    const app = await appWith((a) => {
+      a.get('/read', { config: { scope: 'jobs:read' } }, async (req) => req.principal.name);
+      a.post('/change', { config: { scope: 'jobs:read' } }, async () => 'changed');
+      a.post('/write', { config: { scope: 'jobs:write' } }, async () => 'written');
+    });
+    await app.ready();
+    const principal = keys.authenticate(READER);
+    if (!principal) throw new Error('reader key not loaded');
+    const { value, session } = app.sessions.issue(principal);
+    const cookie = `reelay_session=${app.signCookie(value)}`;
+    return { app, cookie, csrf: session.csrfToken, value };
+  }
+
+  it('a signed session cookie reads like its key; a change needs the session’s CSRF token as x-csrf-token', async () => {
+    const { app, cookie, csrf } = await sessionApp();
+    const read = await app.inject({ url: '/read', headers: { cookie } });
+    expect({ status: read.statusCode, body: read.body }).toEqual({ status: 200, body: 'reader' });
+    const bare = await app.inject({ method: 'POST', url: '/change', headers: { cookie } });
+    expect(bare.statusCode).toBe(403);
+    expect(bare.json()).toMatchObject({ error: { code: 'FORBIDDEN', message: expect.stringContaining('CSRF') } });
+    expect((await app.inject({ method: 'POST', url: '/change', headers: { cookie, 'x-csrf-token': 'forged' } })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'POST', url: '/change', headers: { cookie, 'x-csrf-token': csrf } })).statusCode).toBe(200);
+    // The session has its key's scopes, no more.
+    expect((await app.inject({ method: 'POST', url: '/write', headers: { cookie, 'x-csrf-token': csrf } })).statusCode).toBe(403);
+  });
+
+  it('refuses a cookie from another origin, an unsigned or tampered cookie, and an expired session', async () => {
+    const { app, cookie, csrf, value } = await sessionApp();
+    const foreign = await app.inject({ url: '/read', headers: { cookie, origin: 'https://evil.example', host: 'gateway.test' } });
+    expect(foreign.statusCode).toBe(403);
+    const same = await app.inject({ url: '/read', headers: { cookie, origin: 'http://gateway.test', host: 'gateway.test' } });
+    expect(same.statusCode).toBe(200);
+    expect((await app.inject({ url: '/read', headers: { cookie: `reelay_session=${value}` } })).statusCode).toBe(401);
+    const tampered = cookie.replace(/.(?=\.)/, (c) => (c === 'A' ? 'B' : 'A'));
+    expect((await app.inject({ url: '/read', headers: { cookie: tampered } })).statusCode).toBe(401);
+    const principal = keys.authenticate(READER);
+    if (!principal) throw new Error('reader key not loaded');
+    const old = app.sessions.issue(principal, Date.now() - app.sessions.ttlMs - 1);
+    const expired = await app.inject({ url: '/read', headers: { cookie: `reelay_session=${app.signCookie(old.value)}` } });
+    expect(expired.statusCode).toBe(401);
+    expect(expired.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
+    expect(csrf).not.toBe(old.session.csrfToken);
+  });
+
+  it('a key in the Authorization header wins over a cookie and needs no CSRF token', async () => {
+    const { app, cookie } = await sessionApp();
+    const res = await app.inject({ method: 'POST', url: '/change', headers: { cookie, authorization: `Bearer ${READER}` } });
+    expect(res.statusCode).toBe(200);
+  });
+});

@@ -1,23 +1,58 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import { dashboardAssetsDir } from '@reelay/dashboard-ui';
 import type { FastifyInstance } from 'fastify';
 
 /**
- * The dashboard: one static page (Flower's queues, workers, jobs and dead letters) that
- * talks to the gateway's own REST and WebSocket API with the key typed into it. The page
- * itself is public; everything it shows needs the key.
+ * The dashboard: the single-page app of @reelay/dashboard-ui (Preact, built by Vite),
+ * served as static files at /dashboard/. Every path under /dashboard/ that is not a file
+ * answers index.html, so a reload on /dashboard/jobs/<id> works. The files are public; all
+ * the app shows comes from the API, behind the session cookie it signs in for
+ * (auth/session-routes.ts). Hashed assets are cached for a year, index.html never.
  */
-const page = readFileSync(new URL('./dashboard.html', import.meta.url), 'utf8');
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "connect-src 'self' ws: wss:",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
 
-export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
-  for (const path of ['/', '/dashboard']) {
-    app.get(path, { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>
-      reply
-        .header('content-type', 'text/html; charset=utf-8')
-        .header(
-          'content-security-policy',
-          "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:",
-        )
-        .send(page),
-    );
-  }
+/** The dashboard's routes are the way in: public to the auth hook, hidden from the OpenAPI document. */
+const OPEN = { config: { public: true }, schema: { hide: true } } as const;
+
+export function dashboardRoutes(root: string = dashboardAssetsDir) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.addHook('onSend', async (_req, reply, payload) => {
+      reply.header('content-security-policy', CSP);
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('referrer-policy', 'no-referrer');
+      return payload;
+    });
+    for (const url of ['/', '/dashboard']) app.get(url, OPEN, async (_req, reply) => reply.redirect('/dashboard/'));
+
+    if (!existsSync(path.join(root, 'index.html'))) {
+      app.get('/dashboard/*', OPEN, async (_req, reply) =>
+        reply
+          .code(404)
+          .type('text/plain; charset=utf-8')
+          .send('the dashboard is not built: run pnpm turbo run build --filter @reelay/dashboard-ui'),
+      );
+      return;
+    }
+    // @fastify/static only sends files here (serve: false): the one route below decides
+    // which, so it can carry the route config the auth plugin asks of every route.
+    await app.register(fastifyStatic, { root, serve: false });
+    app.get('/dashboard/*', OPEN, async (req, reply) => {
+      const file = (req.params as { '*': string })['*'];
+      const asset = file.startsWith('assets/') && !file.includes('..') && existsSync(path.join(root, file));
+      if (asset) return reply.header('cache-control', 'public, max-age=31536000, immutable').sendFile(file);
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    });
+  };
 }

@@ -76,6 +76,11 @@ const TAGS = [
   { name: 'dlq', description: 'The dead-letter queue: jobs that failed for good; requeue (optionally corrected) or discard them.' },
   { name: 'artifacts', description: 'Media files in the object store: streamed uploads, byte-range downloads, signed links.' },
   { name: 'health', description: 'Liveness, readiness and Prometheus metrics for probes and scrapers; no key needed.' },
+  {
+    name: 'session',
+    description:
+      'Dashboard sign-in: an API key exchanged for an HttpOnly, SameSite=Strict session cookie; mutating requests on it carry the x-csrf-token it gives.',
+  },
 ];
 
 const SECURITY_SCHEMES = {

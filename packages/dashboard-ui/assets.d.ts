@@ -1,0 +1,2 @@
+/** The folder of the built dashboard (index.html and hashed assets/), absolute. */
+export declare const dashboardAssetsDir: string;
