@@ -115,6 +115,16 @@ describe('ai media tasks on their offline engines (no provider configured)', () 
     expect(result.truePeakDb).toBeLessThanOrEqual(-1);
   });
 
+  it('a target too loud for the peak ceiling is approached by limiting, and the result reports the loudness reached', async () => {
+    const result = await succeed<MusicOutput>('ai.music', { durationSec: 6, mood: 'dramatic', targetLufs: -9, seed: 3 });
+    const file = await downloadArtifact(system.artifacts, result.audio.id, 'loud.wav');
+    const measured = await integratedLufs(file);
+    expect(Math.abs(measured - result.loudnessLufs)).toBeLessThan(0.5);
+    // The synthesised bed sits near -21 LUFS with peaks near -11 dBTP: far louder now, peaks held under the ceiling.
+    expect(measured).toBeGreaterThan(-13);
+    expect(result.truePeakDb).toBeLessThanOrEqual(-1);
+  });
+
   it('ai.music plays the same chords for the same seed and mood, and other chords for another mood', async () => {
     const [a, b, c] = await Promise.all([
       succeed<MusicOutput>('ai.music', { durationSec: 4, mood: 'calm', seed: 11 }),

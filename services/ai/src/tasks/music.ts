@@ -22,10 +22,10 @@ export function musicHandler(deps: Pick<AiDeps, 'music'>): TaskHandler<(typeof a
     const engine = deps.music;
     const raw = await engine.compose({ ...input, seed }, dir, ctx);
     ctx.progress(70, 'normalising loudness');
-    const measured = await measureLoudness(ctx, raw.file, input.targetLufs);
+    const measured = await measureLoudness(ctx, raw.file);
     const file = path.join(dir, `${input.name}.wav`);
     await normalizeLoudness(ctx, raw.file, file, input.targetLufs, measured);
-    const [probe, stored] = await Promise.all([probeAudio(ctx, file), measureLoudness(ctx, file, input.targetLufs)]);
+    const [probe, stored] = await Promise.all([probeAudio(ctx, file), measureLoudness(ctx, file)]);
     if (Math.abs(probe.durationSec - input.durationSec) > input.durationSec * DURATION_TOLERANCE)
       throw new TransientError(`the bed came out ${probe.durationSec.toFixed(2)} s long, not ${input.durationSec} s`);
     ctx.progress(92, 'storing the music bed');
