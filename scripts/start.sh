@@ -57,7 +57,8 @@ start_service ai
 start_service render-gpu
 start_service publisher PUBLISH_FOLDER_ROOTS="$DATA/published"
 start_service books # generation, validation and export workers (BOOKS_ROLES)
-start_service gateway PORT="$GATEWAY_PORT" REELAY_API_KEYS_FILE="$KEYS"
+# The job store in a SQLite file: lists and counts survive a restart without a replay.
+start_service gateway PORT="$GATEWAY_PORT" REELAY_API_KEYS_FILE="$KEYS" JOB_STORE_URL="sqlite:$DATA/jobs.sqlite"
 
 URL="http://127.0.0.1:$GATEWAY_PORT"
 for _ in $(seq 150); do curl_ok=$(node -e "fetch('$URL/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" && echo yes); [ "$curl_ok" = yes ] && break; sleep 0.2; done

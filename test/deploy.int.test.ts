@@ -371,7 +371,7 @@ describe('docker compose', () => {
   const services = compose.services as Record<string, any>;
 
   it('runs nats, jaeger and every service, each pointed at nats and at jaeger for traces', () => {
-    expect(Object.keys(services).sort()).toEqual([...Object.keys(WORKLOADS), 'nats', 'jaeger'].sort());
+    expect(Object.keys(services).sort()).toEqual([...Object.keys(WORKLOADS), 'nats', 'jaeger', 'postgres'].sort());
     for (const name of Object.keys(WORKLOADS)) {
       const env = services[name].environment;
       expect(env.NATS_URL, `${name} NATS_URL`).toBe('nats://nats:4222');
@@ -412,6 +412,19 @@ describe('docker compose', () => {
       expect(existsSync(join(root, build.dockerfile))).toBe(true);
       expect(services[name].image, `${name} image`).toMatch(/^reelay\/[a-z-]+:[\w.-]+$/);
     }
+  });
+
+
+  it('the gateway keeps its job store in the compose PostgreSQL and starts once that is healthy', () => {
+    const gw = services.gateway;
+    const url = new URL(gw.environment.JOB_STORE_URL.replace('${POSTGRES_PASSWORD:-reelay-dev}', 'x'));
+    expect(url.protocol).toBe('postgres:');
+    expect(url.hostname).toBe('postgres');
+    expect(url.pathname).toBe(`/${services.postgres.environment.POSTGRES_DB}`);
+    expect(url.username).toBe(services.postgres.environment.POSTGRES_USER);
+    expect(gw.depends_on.postgres.condition).toBe('service_healthy');
+    expect(gw.depends_on.nats.condition).toBe('service_healthy');
+    expect(services.postgres.healthcheck.test).toContain('pg_isready');
   });
 
   it('the gateway publishes 8080 on all interfaces and mounts an API keys file the contracts accept', () => {
@@ -572,6 +585,12 @@ describe('Kubernetes (kustomize + KEDA)', () => {
     expect(gw.livenessProbe.httpGet.port).toBe('http');
     const keysMount = gw.volumeMounts.find((m: any) => envValue(gw, 'REELAY_API_KEYS_FILE')!.startsWith(`${m.mountPath}/`));
     expect(keysMount, 'REELAY_API_KEYS_FILE is on a mounted volume').toBeDefined();
+
+    // The job store: a PostgreSQL URL from a Secret the example secrets define.
+    const store = gw.env.find((e: any) => e.name === 'JOB_STORE_URL').valueFrom.secretKeyRef;
+    const secret = byName('Secret', store.name) as any;
+    expect(secret, `Secret ${store.name}`).toBeDefined();
+    expect(secret.stringData[store.key]).toMatch(/^postgres:\/\//);
 
     const svc = byName('Service', 'gateway');
     expect(svc.spec.selector).toEqual(byName('Deployment', 'gateway').spec.template.metadata.labels);
