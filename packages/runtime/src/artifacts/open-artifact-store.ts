@@ -22,14 +22,17 @@ export type ArtifactStoreConfig = Pick<
 /**
  * The artifact store a service runs on, by ARTIFACT_STORE: `nats` (the JetStream object
  * store, nothing else to run) or `s3` (an S3-compatible bucket). The S3 backend is its
- * own package, imported here only when chosen, so a service on NATS never loads the AWS
- * SDK. S3 credentials come from the SDK's standard chain (AWS_ACCESS_KEY_ID and
+ * own package, an optional peer of the runtime imported here only when chosen: a service
+ * on NATS never loads the AWS SDK, and a custom worker need not install it. S3 credentials come from the SDK's standard chain (AWS_ACCESS_KEY_ID and
  * AWS_SECRET_ACCESS_KEY, AWS_PROFILE, web identity or an instance role).
  */
 export async function openArtifactStore(ctx: NatsContext, config: ArtifactStoreConfig): Promise<ArtifactStore> {
   if (config.ARTIFACT_STORE === 'nats') return new ArtifactStore(new NatsArtifactBackend(await openArtifacts(ctx, config.STREAM_REPLICAS)));
   if (!config.S3_BUCKET) throw new ConfigError(['S3_BUCKET: required when ARTIFACT_STORE=s3 (not set)']);
-  const { S3ArtifactBackend } = await import('@reelay/artifacts-s3');
+  const { S3ArtifactBackend } = await import('@reelay/artifacts-s3').catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new ConfigError(['ARTIFACT_STORE: s3 needs the @reelay/artifacts-s3 package installed beside @reelay/runtime']);
+  });
   // Typed against the runtime's interface here: the S3 package does not import the runtime.
   const backend: ArtifactBackend = new S3ArtifactBackend({
     bucket: config.S3_BUCKET,
