@@ -105,4 +105,17 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  // Measured by bench:store: a created-at window and the project-bound workflow and
+  // batch lists scanned the id indexes; these serve them directly.
+  '0002_created_and_group_indexes': {
+    async up(db: Kysely<unknown>) {
+      const indexes: [string, string[]][] = [
+        ['jobs_project_created', ['project', 'created_ms']],
+        ['jobs_created', ['created_ms']],
+        ['jobs_project_workflow', ['project', 'workflow_id']],
+        ['jobs_project_batch', ['project', 'batch_id']],
+      ];
+      for (const [name, columns] of indexes) await db.schema.createIndex(name).on('jobs').columns(columns).execute();
+    },
+  },
 };
