@@ -1,6 +1,8 @@
-// The sample pipeline the start command runs: the `reel` preset — script, voice,
-// captions, render, thumbnails, optimize, publish to a local folder — followed step by
-// step through the SDK, ending with the path of the published video.
+// The sample pipeline the start command runs: the `reel` preset — script, a picture per
+// scene, voice, music, word captions, a render with motion, title card and outro,
+// thumbnails, optimize, publish to a local folder — followed step by step through the
+// SDK, ending with the path of the published video. docs/images/sample-reel-contact-sheet.png
+// is a contact sheet of what it makes (docs/workflows.md, "The reel preset").
 import { createClient } from '../packages/sdk/dist/index.js';
 
 // Usage: node scripts/run-sample.mjs <publish dir> <gateway url> <api key>
@@ -12,7 +14,7 @@ const started = Date.now();
 const { id } = await client.submitWorkflow({
   preset: 'reel',
   topic: 'three habits that make mornings easier',
-  targetSeconds: 15,
+  targetSeconds: 20,
   targets: [{ type: 'folder', dir: outDir }],
 });
 console.log(`sample: reel workflow ${id} submitted`);

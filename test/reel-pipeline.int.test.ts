@@ -1,9 +1,10 @@
 /**
  * The whole product, end to end: nats-server and every service as its own process
  * (gateway, scheduler, ai, render-gpu, publisher), the `reel` preset submitted through
- * the SDK, and what comes out checked from the outside — a real vertical MP4 with a
- * voice, thumbnails, the file in the published folder — plus one trace, exported over
- * OTLP by every service, that covers every step.
+ * the SDK, and what comes out checked from the outside — a real vertical MP4 of the
+ * length asked for, with a voice, pictures that change from scene to scene and move
+ * within one, thumbnails, the file in the published folder — plus one trace, exported
+ * over OTLP by every service, that covers every step. Small (480p, 12 s) to stay quick.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
@@ -65,10 +66,35 @@ function startOtlpReceiver(): Promise<{ server: Server; url: string; spans: Otlp
   );
 }
 
-function ffprobe(file: string): { streams: { codec_type: string; codec_name: string; width?: number; height?: number }[] } {
-  const out = spawnSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', file], { encoding: 'utf8' });
+function ffprobe(file: string): {
+  streams: { codec_type: string; codec_name: string; width?: number; height?: number }[];
+  format: { duration: number };
+} {
+  const out = spawnSync('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file], { encoding: 'utf8' });
   expect(out.status, out.stderr).toBe(0);
-  return JSON.parse(out.stdout);
+  const parsed = JSON.parse(out.stdout);
+  return { ...parsed, format: { duration: Number(parsed.format.duration) } };
+}
+
+/** One frame at `sec`, as 54x96 grey pixels. */
+function greyFrame(file: string, sec: number): Buffer {
+  const out = spawnSync(
+    'ffmpeg',
+    ['-v', 'error', '-ss', String(sec), '-i', file, '-frames:v', '1', '-vf', 'scale=54:96,format=gray', '-f', 'rawvideo', '-'],
+    {
+      maxBuffer: 1 << 20,
+    },
+  );
+  expect(out.status, out.stderr?.toString()).toBe(0);
+  expect(out.stdout.length).toBe(54 * 96);
+  return out.stdout;
+}
+
+/** Mean absolute difference of two grey frames, 0–255. */
+function frameDifference(a: Buffer, b: Buffer): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs((a[i] ?? 0) - (b[i] ?? 0));
+  return sum / a.length;
 }
 
 /** ffmpeg's volumedetect mean volume of the audio track, in dB (-91 is digital silence). */
@@ -116,11 +142,13 @@ describe('the reel pipeline', () => {
     otlp?.server.close();
   });
 
-  it('a reel preset turns a topic into a published vertical video with captions, voice and thumbnails, in one trace', async () => {
+  it('a reel preset turns a topic into a published vertical video — a picture per scene in motion, word captions, voice over music, title and outro — in one trace', async () => {
+    const targetSeconds = 12;
     const { id } = await client.submitWorkflow({
       preset: 'reel',
       topic: 'why octopuses have three hearts',
-      targetSeconds: 10,
+      targetSeconds,
+      resolution: '480p',
       targets: [{ type: 'folder', dir: publishRoot }],
     });
     const done = await testing
@@ -137,16 +165,44 @@ describe('the reel pipeline', () => {
         throw new Error(`${err}\n${JSON.stringify(await client.getWorkflow(id), null, 1).slice(0, 6000)}`);
       });
     const steps = new Map(done.steps.map((s) => [s.id, s]));
-    expect([...steps.keys()]).toEqual(['script', 'tts', 'captions', 'render', 'thumbnails', 'optimize-tiktok', 'publish-1-folder']);
+    expect([...steps.keys()]).toEqual([
+      'script',
+      'image-1',
+      'image-2',
+      'image-3',
+      'tts',
+      'music',
+      'captions',
+      'render',
+      'thumbnails',
+      'optimize-tiktok',
+      'publish-1-folder',
+    ]);
 
-    // The rendered master: 1080x1920 H.264 + AAC, and the voice is really in it.
+    // The rendered master: 480x854 H.264 + AAC, within 10% of the length asked for, and the voice is really in it.
     const render = await client.get(steps.get('render')?.jobId as string);
+    const rendered = render.result as { artifact: { id: string }; expectedDurationSec: number; bodyStartSec: number };
     const videoFile = join(work, 'reel.mp4');
-    await writeFile(videoFile, await (await client.downloadArtifact((render.result as { artifact: { id: string } }).artifact.id)).bytes());
-    const streams = ffprobe(videoFile).streams;
-    expect(streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 1080, height: 1920 });
-    expect(streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe('aac');
+    await writeFile(videoFile, await (await client.downloadArtifact(rendered.artifact.id)).bytes());
+    const probed = ffprobe(videoFile);
+    expect(probed.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 480, height: 854 });
+    expect(probed.streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe('aac');
+    expect(Math.abs(probed.format.duration - targetSeconds) / targetSeconds).toBeLessThanOrEqual(0.1);
     expect(meanVolumeDb(videoFile)).toBeGreaterThan(-60);
+
+    // Scenes differ from each other and from the title card, and each still moves (Ken Burns).
+    const captions = await client.get(steps.get('captions')?.jobId as string);
+    const spans = (captions.result as { scenes: { startSec: number; endSec: number }[]; alignment: { aligned: number } }).scenes;
+    expect(spans).toHaveLength(3);
+    const at = (scene: number, part: number) =>
+      rendered.bodyStartSec + spans[scene]!.startSec + part * (spans[scene]!.endSec - spans[scene]!.startSec);
+    const title = greyFrame(videoFile, 0.8);
+    const scene1 = greyFrame(videoFile, at(0, 0.5));
+    const scene2 = greyFrame(videoFile, at(1, 0.5));
+    expect(frameDifference(scene1, scene2)).toBeGreaterThan(8);
+    expect(frameDifference(title, scene1)).toBeGreaterThan(8);
+    expect(frameDifference(greyFrame(videoFile, at(1, 0.3)), greyFrame(videoFile, at(1, 0.9)))).toBeGreaterThan(1);
+    expect((captions.result as { alignment: { aligned: number } }).alignment.aligned).toBeGreaterThan(0);
 
     const thumbnails = await client.get(steps.get('thumbnails')?.jobId as string);
     const frames = (thumbnails.result as { thumbnails: { artifact: { id: string } }[] }).thumbnails;
