@@ -51,8 +51,9 @@ export function dashboardRoutes(root: string = dashboardAssetsDir) {
     app.get('/dashboard/*', OPEN, async (req, reply) => {
       const file = (req.params as { '*': string })['*'];
       const asset = file.startsWith('assets/') && !file.includes('..') && existsSync(path.join(root, file));
-      if (asset) return reply.header('cache-control', 'public, max-age=31536000, immutable').sendFile(file);
-      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      // cacheControl: false, or send's own header (max-age=0) replaces these.
+      if (asset) return reply.header('cache-control', 'public, max-age=31536000, immutable').sendFile(file, { cacheControl: false });
+      return reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
     });
   };
 }
