@@ -30,6 +30,11 @@ export interface ProviderRequest {
   contentType?: string;
   accept?: string;
   signal: AbortSignal;
+  /**
+   * Leave the rate budget alone: for status polls of work the provider is already doing,
+   * so a full window never abandons a render half way (its redelivery would pay again).
+   */
+  outsideBudget?: boolean;
   /** Extra span attributes (model, voice…). */
   attributes?: Record<string, string | number | boolean>;
 }
@@ -70,7 +75,7 @@ export class ProviderHttp {
         },
       },
       async (span) => {
-        await this.options.budget?.take();
+        if (!request.outsideBudget) await this.options.budget?.take();
         const headers: Record<string, string> = {};
         if (request.contentType) headers['content-type'] = request.contentType;
         if (request.accept) headers.accept = request.accept;

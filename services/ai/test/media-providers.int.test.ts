@@ -231,12 +231,13 @@ describe('ai media tasks against their providers (local servers speaking OpenAI 
   });
 });
 
-describe('ai.image against a dall-e-3 server answering with URLs (local server)', () => {
+describe('a second configuration: dall-e-3 answering with URLs, D-ID under 3 requests a minute (local servers)', () => {
   let system: TestSystem;
   let images: OpenAiImagesServer;
+  let did: DidServer;
 
   beforeAll(async () => {
-    images = await startOpenAiImagesServer({ apiKey: IMAGES_KEY });
+    [images, did] = await Promise.all([startOpenAiImagesServer({ apiKey: IMAGES_KEY }), startDidServer({ apiKey: DID_KEY })]);
     system = await startTestSystem();
     await system.startService(AI_MAIN, {
       AI_IMAGE_PROVIDER: 'openai',
@@ -245,11 +246,30 @@ describe('ai.image against a dall-e-3 server answering with URLs (local server)'
       AI_IMAGE_MODEL: 'dall-e-3',
       AI_IMAGE_SIZE: '1024x1792',
       AI_IMAGE_RESPONSE_FORMAT: 'url',
+      AI_AVATAR_PROVIDER: 'd-id',
+      DID_BASE_URL: did.baseUrl,
+      DID_API_KEY: DID_KEY,
+      AI_AVATAR_POLL_MS: '100',
+      AI_REQUESTS_PER_MINUTE: '3',
     });
   });
   afterAll(async () => {
     await system.close();
-    await images.close();
+    await Promise.all([images.close(), did.close()]);
+  });
+
+  it('status polls do not spend the rate budget: a talk polled three times finishes in one attempt under a 3-per-minute limit', async () => {
+    const portrait = await system.artifacts.putStream(Readable.from([testPng(128, 128)]), {
+      name: 'host.png',
+      contentType: 'image/png',
+      project: 'default',
+    });
+    const { job } = await system.client.enqueue({ type: 'ai.avatar', input: { image: portrait.id, text: 'Three polls and done.' } });
+    const done = await system.waitForStatus(job.id, ['succeeded', 'failed'], 60_000);
+    expect(done.error, JSON.stringify(done.error)).toBeUndefined();
+    expect(done).toMatchObject({ status: 'succeeded', attempts: 1, freeRedeliveries: 0 });
+    const calls = did.requests.map((r) => `${r.method} ${r.path.replace(/tlk_[\w-]+/, '{id}')}`);
+    expect(calls).toEqual(['POST /images', 'POST /talks', 'GET /talks/{id}', 'GET /talks/{id}', 'GET /talks/{id}']);
   });
 
   it('sends response_format url, downloads the picture from the returned URL, keeps the revised prompt and crops to 720x1280', async () => {

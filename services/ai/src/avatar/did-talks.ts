@@ -102,7 +102,12 @@ export class DidTalks implements AvatarEngine {
     let talk: z.infer<typeof Talk>;
     for (let polls = 0; ; polls++) {
       talk = await json(
-        await this.http.get({ path: `/talks/${encodeURIComponent(created.id)}`, accept: 'application/json', signal: ctx.signal }),
+        await this.http.get({
+          path: `/talks/${encodeURIComponent(created.id)}`,
+          accept: 'application/json',
+          signal: ctx.signal,
+          outsideBudget: true,
+        }),
         Talk,
         'talk status',
       );
