@@ -48,8 +48,23 @@ port_busy "$NATS_PORT" || die "nats-server did not start (log: .data/logs/nats.l
 export NATS_URL="nats://127.0.0.1:$NATS_PORT"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
 start_service() { # name, extra env...
+  # The supervisor of the local start: a process that exits 0 on its own (a worker recycling
+  # after WORKER_MAX_JOBS or WORKER_MAX_RSS_MB, or shut down over the API) is started again;
+  # any other exit ends it. SIGTERM (Ctrl-C, cleanup) is passed on to the running process.
   local name="$1"; shift
-  env "$@" node "services/$name/dist/main.js" >"$DATA/logs/$name.log" 2>&1 &
+  : >"$DATA/logs/$name.log"
+  (
+    child=
+    trap 'kill -TERM "$child" 2>/dev/null; wait "$child"; exit 0' TERM INT
+    while :; do
+      env "$@" node "services/$name/dist/main.js" >>"$DATA/logs/$name.log" 2>&1 &
+      child=$!
+      wait "$child"
+      code=$?
+      [ "$code" -eq 0 ] || exit "$code"
+      echo "start.sh: $name exited 0 (recycled); starting a fresh one" >>"$DATA/logs/$name.log"
+    done
+  ) &
   PIDS+=($!)
 }
 start_service scheduler

@@ -105,6 +105,16 @@ const jobCodeMeaning = {
   FORBIDDEN_ADDRESS: ['A URL pointed at a loopback, link-local or private address.', 'no', ''],
   NOT_FOUND: ['No such job, artifact, queue, workflow or dead letter (or not in your projects).', 'no', 404],
   CONFLICT: ['The request conflicts with the current state (cancel a finished job).', 'no', 409],
+  ENCRYPTION_KEY_MISSING: [
+    'A task marks input fields sensitive and this process has no REELAY_ENCRYPTION_KEY: the submit is refused rather than stored in clear (the gateway answers 500 INTERNAL; its log says why).',
+    'no',
+    500,
+  ],
+  DECRYPTION_FAILED: [
+    'A sensitive input field did not decrypt in the worker (its key id is not configured there, or the ciphertext was altered); dead-lettered: requeue once the key is in place.',
+    'no',
+    '',
+  ],
   UNAVAILABLE: ['NATS is unreachable.', 'yes', 503],
 };
 

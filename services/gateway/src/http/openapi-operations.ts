@@ -193,6 +193,45 @@ export const operationDocs: Record<string, OperationDocs> = {
   listDeadLetters: { answers: { 200: 'Dead jobs, newest first, with their last errors' } },
   requeueDeadLetter: { answers: { 202: 'The job, queued again under the same id with its attempts reset' } },
   deleteDeadLetter: { responses: { 204: { description: 'Discarded' } } },
+  requeueDeadLetters: {
+    description:
+      'Every filter given must match; none given matches every dead letter of the key’s projects. At most `limit` (oldest first) per call: `truncated` says more matched. A key only ever reaches its own projects’ dead letters. `dryRun: true` answers with the same items and changes nothing.',
+    answers: { 200: 'What matched, and what happened to each (`matched` in a dry run)' },
+    errors: { 403: 'The filter names a project this key may not use (FORBIDDEN).' },
+    examples: {
+      lastDay: { summary: 'The reels system’s requeue?max_age_hours=24, counted first', value: { maxAgeHours: 24, dryRun: true } },
+      providerErrors: { summary: 'AI jobs that died of a provider error', value: { queue: 'ai', errorCode: 'PROVIDER_ERROR' } },
+    },
+  },
+  discardDeadLetters: {
+    description: 'The same filter as requeueDeadLetters. A dead letter that arrives for a job after it was read is kept.',
+    answers: { 200: 'What matched, and what was discarded' },
+    errors: { 403: 'The filter names a project this key may not use (FORBIDDEN).' },
+    examples: { oldPermanent: { summary: 'Permanent failures older than a week', value: { reason: 'permanent', minAgeHours: 168 } } },
+  },
+  drainWorker: {
+    answers: { 202: 'The worker’s answer: it takes no new jobs; `running` are finishing' },
+    errors: { 404: 'No live worker has this id (NOT_FOUND).', 503: 'The worker did not answer in time (UNAVAILABLE).' },
+  },
+  resumeWorker: {
+    answers: { 202: 'The worker’s answer: it takes jobs again' },
+    errors: {
+      404: 'No live worker has this id (NOT_FOUND).',
+      409: 'The worker is shutting down and cannot resume (CONFLICT).',
+      503: 'The worker did not answer in time (UNAVAILABLE).',
+    },
+  },
+  shutdownWorker: {
+    description:
+      'As on SIGTERM: running jobs get SHUTDOWN_GRACE_MS, then are handed back without spending an attempt; the process exits 0 and its supervisor (Kubernetes, compose, the start script) starts a fresh one.',
+    answers: { 202: 'The worker’s answer, sent before it leaves' },
+    errors: { 404: 'No live worker has this id (NOT_FOUND).', 503: 'The worker did not answer in time (UNAVAILABLE).' },
+  },
+  listAuditRecords: {
+    description:
+      'One record per state-changing request (and per refused one): action, outcome, key name, project, target, time. Oldest first from `since` (or the start of the log); pass `nextCursor` back as `cursor` for the next page.',
+    answers: { 200: 'Audit records and the cursor of the next page' },
+  },
 
   uploadArtifact: {
     requestBody: {
