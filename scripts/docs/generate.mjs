@@ -116,6 +116,11 @@ const jobCodeMeaning = {
     '',
   ],
   UNAVAILABLE: ['NATS is unreachable.', 'yes', 503],
+  PROVIDER_NOT_CONFIGURED: [
+    'The task needs an outside provider this worker has no configuration for (ai.avatar without AI_AVATAR_PROVIDER; there is no offline avatar).',
+    'no',
+    '',
+  ],
 };
 
 export function errorsMd() {
