@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1.7
-# @reelay/ai — script, TTS (flite, espeak-ng), captions and transcription (pocketsphinx) worker (queue ai).
+# @reelay/ai — script, TTS (flite, espeak-ng), captions, transcription (pocketsphinx), images
+# (resvg and DejaVu fonts come with npm), music beds (ffmpeg) and D-ID avatars worker (queue ai).
 #
 # Build from the repository root (the context must hold the whole workspace; turbo prune
 # cuts it down to this service and the workspace packages it depends on):
