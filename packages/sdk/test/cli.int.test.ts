@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { waitUntil } from '@reelay/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../src/index.js';
-import { ADMIN_KEY, CLI_ENTRY, type GatewaySystem, startGatewaySystem } from './gateway-system.js';
+import { ADMIN_KEY, CLI_ENTRY, type GatewaySystem, READER_KEY, startGatewaySystem } from './gateway-system.js';
 
 /** `reelay` as a real process (node packages/sdk/dist/cli/main.js) against the real gateway. */
 
@@ -378,6 +378,120 @@ describe('reelay workflow wait', () => {
     expect(timedOut.stderr).toContain('TIMEOUT');
     expect((await reelay(['-q', 'workflow', 'cancel', slowId])).stdout).toBe(`${slowId}\n`);
     expect((await reelay(['workflow', 'wait', slowId])).code).toBe(1);
+  });
+});
+
+describe('reelay lists and counts', () => {
+  it('ls filters by label and status, --count counts the same filter by state, and a bad time is exit 2', async () => {
+    const ok = await submitted(['system.noop', '--project', 'cli-filters']);
+    const bad = await submitted([
+      'system.sleep',
+      '--input',
+      '{"ms":10,"failAttempts":3}',
+      '--max-attempts',
+      '1',
+      '--project',
+      'cli-filters',
+    ]);
+    expect((await reelay(['watch', ok, bad])).code).toBe(1);
+    const failed = await reelay(['-q', 'ls', '--project', 'cli-filters', '--status', 'failed', '--type', 'system.sleep']);
+    expect(failed.stdout).toBe(`${bad}\n`);
+    const oldestFirst = await reelay(['-q', 'ls', '--project', 'cli-filters', '--sort', 'createdAt']);
+    expect(oldestFirst.stdout.trim().split('\n')).toEqual([ok, bad]);
+    const counts = await reelay(['ls', '--count', '--project', 'cli-filters']);
+    expect(counts.code).toBe(0);
+    expect(counts.stdout).toMatch(/^total:\s+2$/m);
+    expect(counts.stdout).toMatch(/^succeeded:\s+1$/m);
+    expect(counts.stdout).toMatch(/^failed:\s+1$/m);
+    expect((await reelay(['ls', '--created-after', 'yesterday'])).code).toBe(2);
+  });
+
+  it('workflow ls and batches ls list the newest first with their jobs counted; -q prints their ids', async () => {
+    const file = path.join(dir, 'listed.json');
+    await writeFile(file, JSON.stringify({ project: 'cli-groups', steps: [{ id: 'one', type: 'system.noop', input: {} }] }));
+    const wf = (await reelay(['-q', 'workflow', 'submit', file])).stdout.trim();
+    expect((await reelay(['workflow', 'wait', wf])).code).toBe(0);
+    const batch = await createClient({ baseUrl: sys.url, apiKey: ADMIN_KEY }).submitBatch([
+      { type: 'system.noop', input: {}, project: 'cli-groups' },
+    ]);
+
+    const workflows = await waitUntil(
+      async () => {
+        const run = await reelay(['workflow', 'ls', '--project', 'cli-groups']);
+        return /succeeded 1/.test(run.stdout) ? run.stdout : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'the workflow to be listed as done' },
+    );
+    expect(workflows).toMatch(/^ID\s+PROJECT\s+JOBS\s+STATES\s+DONE/);
+    expect(workflows).toMatch(new RegExp(`^${wf}\\s+cli-groups\\s+1\\s+succeeded 1\\s+yes`, 'm'));
+    expect((await reelay(['-q', 'batches', 'ls', '--project', 'cli-groups'])).stdout).toBe(`${batch.id}\n`);
+    expect((await reelay(['batches', 'ls', '--limit', '0'])).code).toBe(2);
+  });
+});
+
+describe('reelay dlq by filter', () => {
+  it('requeue --dry-run lists the matches and changes nothing; discard needs --yes, then discards exactly them', async () => {
+    const dead = [
+      await submitted(['system.sleep', '--input', '{"ms":5,"failAttempts":3}', '--max-attempts', '1', '--project', 'cli-bulk']),
+      await submitted(['system.sleep', '--input', '{"ms":5,"failAttempts":3}', '--max-attempts', '1', '--project', 'cli-bulk']),
+    ];
+    const bystander = await submitted([
+      'system.sleep',
+      '--input',
+      '{"ms":5,"failAttempts":3}',
+      '--max-attempts',
+      '1',
+      '--project',
+      'cli-bulk-other',
+    ]);
+    await reelay(['watch', ...dead, bystander]);
+    const client = createClient({ baseUrl: sys.url, apiKey: ADMIN_KEY });
+    await waitUntil(async () => {
+      const ids = (await client.listDeadLetters({ queue: 'system', limit: 500 })).map((d) => d.job.id);
+      return [...dead, bystander].every((id) => ids.includes(id)) ? true : undefined;
+    });
+
+    const dry = await reelay(['dlq', 'requeue', '--project', 'cli-bulk', '--max-age-hours', '1', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('dry run: 2 dead letters would be requeued; nothing changed');
+    for (const id of dead) expect(dry.stdout).toContain(id);
+    expect(dry.stdout).not.toContain(bystander);
+
+    expect((await reelay(['dlq', 'requeue'])).code).toBe(2);
+    expect((await reelay(['dlq', 'requeue', dead[0]!, '--project', 'cli-bulk'])).code).toBe(2);
+    const unconfirmed = await reelay(['dlq', 'discard', '--project', 'cli-bulk']);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toContain('--yes');
+
+    const discarded = await reelay(['-q', 'dlq', 'discard', '--project', 'cli-bulk', '--yes']);
+    expect(discarded.code).toBe(0);
+    expect(discarded.stdout.trim().split('\n').sort()).toEqual([...dead].sort());
+    const left = (await client.listDeadLetters({ queue: 'system', limit: 500 })).map((d) => d.job.id);
+    expect(left).toContain(bystander);
+    expect(left.some((id) => dead.includes(id))).toBe(false);
+  });
+});
+
+describe('reelay audit', () => {
+  it('audit shows who submitted a job, filtered by action and target; a key without admin exits 4', async () => {
+    const id = await submitted(['system.noop', '--project', 'cli-audit']);
+    const text = await waitUntil(
+      async () => {
+        const run = await reelay(['audit', '--action', 'job.submit', '--project', 'cli-audit']);
+        return run.stdout.includes('admin') ? run.stdout : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'the submit to be audited' },
+    );
+    expect(text).toMatch(/^\s*SEQ\s+AT\s+KEY\s+ACTION\s+OUTCOME/);
+    expect(text).toMatch(/admin\s+job\.submit\s+ok\s+202\s+cli-audit/);
+    const json = JSON.parse((await reelay(['--json', 'audit', '--action', 'job.submit', '--project', 'cli-audit'])).stdout) as {
+      items: Array<{ target?: string; key?: { name: string } }>;
+    };
+    expect(json.items.map((r) => r.target)).toContain(id);
+    expect((await reelay(['audit', '--action', 'job.frobnicate'])).code).toBe(2);
+    const reader = await reelay(['audit'], { REELAY_API_KEY: READER_KEY });
+    expect(reader.code).toBe(4);
+    expect(reader.stderr).toContain('FORBIDDEN');
   });
 });
 

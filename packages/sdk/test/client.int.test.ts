@@ -289,6 +289,69 @@ describe('workflows', () => {
   });
 });
 
+describe('lists and counts', () => {
+  it('lists jobs by label, queue and status, counts them by state, and pages workflows and batches newest first', async () => {
+    const ok = await client.submit('system.noop', {}, { project: 'sdk-lists', labels: { run: 'l1' } });
+    const bad = await client.submit(
+      'system.sleep',
+      { ms: 5, failAttempts: 3 },
+      { project: 'sdk-lists', labels: { run: 'l1' }, maxAttempts: 1 },
+    );
+    await client.submit('system.noop', {}, { project: 'sdk-lists', labels: { run: 'other' } });
+    await ok.wait({ timeoutMs: 30_000 });
+    await bad.wait({ timeoutMs: 30_000 });
+    const failed = await client.list({ project: 'sdk-lists', label: 'run:l1', queue: 'system', status: 'failed' });
+    expect(failed.items.map((j) => j.id)).toEqual([bad.id]);
+    const counts = await waitUntil(async () => {
+      const c = await client.countJobs({ project: 'sdk-lists', label: 'run:l1' });
+      return c.byStatus.succeeded === 1 && c.byStatus.failed === 1 ? c : undefined;
+    });
+    expect(counts.total).toBe(2);
+
+    const batches = [await client.submitBatch([{ type: 'system.noop', input: {}, project: 'sdk-groups' }])];
+    batches.push(await client.submitBatch([{ type: 'system.noop', input: {}, project: 'sdk-groups' }]));
+    const first = await client.listBatches({ project: 'sdk-groups', limit: 1 });
+    expect(first.items.map((b) => b.id)).toEqual([batches[1]!.id]);
+    const second = await client.listBatches({ project: 'sdk-groups', limit: 1, cursor: first.nextCursor });
+    expect(second.items.map((b) => b.id)).toEqual([batches[0]!.id]);
+
+    const { id } = await client.submitWorkflow({ project: 'sdk-groups', steps: [{ id: 'x', type: 'system.noop', input: {} }] });
+    await client.waitWorkflow(id, { timeoutMs: 30_000, intervalMs: 100 });
+    const workflows = await client.listWorkflows({ project: 'sdk-groups' });
+    expect(workflows.items.map((w) => w.id)).toEqual([id]);
+  });
+
+  it('rejects a filter the contracts refuse with 400 INVALID_INPUT', async () => {
+    await expect(client.list({ label: 'no-colon' })).rejects.toMatchObject({ status: 400, code: 'INVALID_INPUT' });
+    await expect(client.countJobs({ createdAfter: 'yesterday' })).rejects.toMatchObject({ status: 400, code: 'INVALID_INPUT' });
+  });
+});
+
+describe('dead letters by filter and the audit log', () => {
+  it('requeueDeadLetters with dryRun only counts; without it requeues exactly the matches, and the audit log records who did it', async () => {
+    const dead = await client.submit('system.sleep', { ms: 5, failAttempts: 1 }, { project: 'sdk-bulk', maxAttempts: 1 });
+    await dead.wait({ timeoutMs: 30_000 });
+    await waitUntil(async () => (await client.listDeadLetters({ queue: 'system', limit: 500 })).some((d) => d.job.id === dead.id));
+    const dry = await client.requeueDeadLetters({ project: 'sdk-bulk', dryRun: true });
+    expect(dry).toMatchObject({ action: 'requeue', dryRun: true, matched: 1, done: 0 });
+    expect(dry.items).toMatchObject([{ id: dead.id, outcome: 'matched', project: 'sdk-bulk' }]);
+    expect((await client.listDeadLetters({ queue: 'system', limit: 500 })).some((d) => d.job.id === dead.id)).toBe(true);
+
+    // failAttempts 1 with one attempt: it fails again and comes back to the DLQ, now as the requeued run.
+    const done = await client.requeueDeadLetters({ project: 'sdk-bulk' });
+    expect(done).toMatchObject({ dryRun: false, matched: 1, done: 1, failed: 0 });
+    expect(done.items[0]).toMatchObject({ id: dead.id, outcome: 'requeued' });
+
+    const audited = await waitUntil(async () => {
+      const page = await client.listAudit({ action: 'dlq.bulk-requeue' });
+      return page.items.find((r) => r.outcome === 'ok') ? page.items : undefined;
+    });
+    expect(audited.at(-1)).toMatchObject({ action: 'dlq.bulk-requeue', outcome: 'ok', key: { name: 'admin' } });
+    const reader = createClient({ baseUrl: sys.url, apiKey: READER_KEY });
+    await expect(reader.listAudit()).rejects.toMatchObject({ status: 403, code: 'FORBIDDEN' });
+  });
+});
+
 describe('artifacts', () => {
   it('uploads a Node stream and downloads it whole and by byte range', async () => {
     const bytes = randomBytes(300_000);

@@ -8,8 +8,13 @@ import {
   type CreateScheduleBody,
   DlqListResponse,
   type DeadLetter,
+  JobCountsResponse,
+  type JobFilterQuery,
   type JobStatus,
   JobView,
+  type ListGroupsQuery,
+  ListGroupsResponse,
+  type ListJobsQuery,
   ListJobsResponse,
   PurgeResponse,
   QueueListResponse,
@@ -76,15 +81,19 @@ export interface Signal {
   signal?: AbortSignal | undefined;
 }
 
-export interface ListJobsOptions extends Signal {
-  project?: string | undefined;
-  status?: JobStatus | undefined;
-  type?: string | undefined;
-  /** Page size, 1–500. @default 50 */
-  limit?: number | undefined;
-  /** `nextCursor` of the previous page. */
-  cursor?: string | undefined;
-}
+/**
+ * GET /v1/jobs: the contracts' filters (project, status, type, queue, `label` as
+ * `key:value`, workflowId, batchId, errorCode, createdAfter/-Before, updatedAfter/-Before
+ * as ISO times, `[after, before)`), `sort` (default `-createdAt`, newest first), `limit`
+ * (1–500, default 50) and `cursor` (the previous page's `nextCursor`).
+ */
+export type ListJobsOptions = Partial<ListJobsQuery> & Signal;
+
+/** GET /v1/jobs/counts: the same filters, no paging. */
+export type CountJobsOptions = Partial<JobFilterQuery> & Signal;
+
+/** GET /v1/workflows and GET /v1/batches: `project`, `limit` (1–500, default 50), `cursor`. */
+export type ListGroupsOptions = Partial<ListGroupsQuery> & Signal;
 
 export interface SubmitResult {
   id: string;
@@ -192,13 +201,19 @@ export class ReelayClient<U extends TaskMap = NoTasks> implements JobOperations 
     return (await this.transport.json(jobPath(id), JobView, options)).data;
   }
 
-  /** One page, newest first. */
+  /** One page of the jobs the filters match, newest first unless `sort` says otherwise. */
   async list(options: ListJobsOptions = {}): Promise<ListJobsResponse> {
     const { signal, ...query } = options;
     return (await this.transport.json('/v1/jobs', ListJobsResponse, { query, signal })).data;
   }
 
-  /** Every matching job, newest first, fetching pages as the caller iterates. */
+  /** How many jobs the filters match, in all and by state. */
+  async countJobs(options: CountJobsOptions = {}): Promise<JobCountsResponse> {
+    const { signal, ...query } = options;
+    return (await this.transport.json('/v1/jobs/counts', JobCountsResponse, { query, signal })).data;
+  }
+
+  /** Every matching job, in the page order, fetching pages as the caller iterates. */
   async *listAll(options: Omit<ListJobsOptions, 'cursor'> = {}): AsyncGenerator<JobView, void, undefined> {
     let cursor: string | undefined;
     do {
@@ -253,6 +268,12 @@ export class ReelayClient<U extends TaskMap = NoTasks> implements JobOperations 
   async submitBatch(items: Array<BatchItem<ClientTasks<U>> | SubmitJobBody>, options: Signal = {}): Promise<SubmitBatchResponse> {
     return (await this.transport.json('/v1/batches', SubmitBatchResponse, { method: 'POST', json: { items }, signal: options.signal }))
       .data;
+  }
+
+  /** Batches, newest first, each with its jobs counted by state; `nextCursor` continues. */
+  async listBatches(options: ListGroupsOptions = {}): Promise<ListGroupsResponse> {
+    const { signal, ...query } = options;
+    return (await this.transport.json('/v1/batches', ListGroupsResponse, { query, signal })).data;
   }
 
   async getBatch(id: string, options: Signal = {}): Promise<BatchView> {
@@ -336,6 +357,12 @@ export class ReelayClient<U extends TaskMap = NoTasks> implements JobOperations 
    */
   workflow(options: Omit<WorkflowOptions, 'tasks'> = {}): WorkflowBuilder<ClientTasks<U>> {
     return workflow<U>(options);
+  }
+
+  /** Workflows, newest first, each with the jobs started for it counted by state; `nextCursor` continues. */
+  async listWorkflows(options: ListGroupsOptions = {}): Promise<ListGroupsResponse> {
+    const { signal, ...query } = options;
+    return (await this.transport.json('/v1/workflows', ListGroupsResponse, { query, signal })).data;
   }
 
   async getWorkflow(id: string, options: Signal = {}): Promise<WorkflowView> {

@@ -1,11 +1,31 @@
 import type { BatchView } from '@reelay/contracts';
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
+import { countsText, groupTable } from '../format/job-format.js';
 import { renderKeyValues } from '../format/table.js';
+import { integerIn } from '../option-parsers.js';
 
-/** `batches status`: a batch of jobs submitted together, its counts by state. */
+/** `batches ls | status`: batches of jobs submitted together, their counts by state. */
 export function registerBatches(program: Command, ctx: CliContext): void {
   const batches = program.command('batches').alias('batch').description('batches of jobs: their counts by state');
+
+  batches
+    .command('ls')
+    .description('list batches, newest first, with their jobs counted by state')
+    .option('--project <name>', 'only this project')
+    .option('--limit <n>', 'page size (1-500)', integerIn(1, 500))
+    .option('--cursor <cursor>', 'the next page, as printed after the previous one')
+    .action(async (flags: { project?: string; limit?: number; cursor?: string }) => {
+      const page = await ctx.client().listBatches(flags);
+      ctx.out().result(
+        page,
+        () => {
+          const table = page.items.length > 0 ? groupTable(page.items, Date.now()) : 'no batches';
+          return page.nextCursor ? `${table}\n\nnext page: the same command with --cursor ${page.nextCursor}` : table;
+        },
+        () => page.items.map((b) => b.id),
+      );
+    });
 
   batches
     .command('status')
@@ -20,13 +40,6 @@ export function registerBatches(program: Command, ctx: CliContext): void {
         () => (flags.jobs ? batch.jobIds : [batch.id]),
       );
     });
-}
-
-export function countsText(counts: BatchView['counts']): string {
-  const parts = Object.entries(counts)
-    .filter(([, n]) => n > 0)
-    .map(([status, n]) => `${status} ${n}`);
-  return parts.length > 0 ? parts.join(', ') : '-';
 }
 
 function batchDetails(batch: BatchView, withJobs: boolean): string {

@@ -3,12 +3,13 @@ import type { WorkflowView } from '@reelay/contracts';
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
+import { groupTable } from '../format/job-format.js';
 import { renderTable } from '../format/table.js';
 import { integerIn } from '../option-parsers.js';
 import { UsageError } from '../usage-error.js';
 
 /**
- * `workflow submit | status | watch | cancel | retry`: start a workflow from a JSON file
+ * `workflow submit | ls | status | watch | wait | cancel | retry`: start a workflow from a JSON file
  * (a spec, or a preset such as `{"preset":"book",…}` or `{"preset":"reel",…}`) and follow
  * its steps until it finishes.
  */
@@ -32,6 +33,23 @@ export function registerWorkflows(program: Command, ctx: CliContext): void {
       }
       ctx.out().note(`workflow ${started.id} started`);
       await follow(ctx, started.id);
+    });
+
+  wf.command('ls')
+    .description('list workflows, newest first, with the jobs started for each counted by state')
+    .option('--project <name>', 'only this project')
+    .option('--limit <n>', 'page size (1-500)', integerIn(1, 500))
+    .option('--cursor <cursor>', 'the next page, as printed after the previous one')
+    .action(async (flags: { project?: string; limit?: number; cursor?: string }) => {
+      const page = await ctx.client().listWorkflows(flags);
+      ctx.out().result(
+        page,
+        () => {
+          const table = page.items.length > 0 ? groupTable(page.items, Date.now()) : 'no workflows';
+          return page.nextCursor ? `${table}\n\nnext page: the same command with --cursor ${page.nextCursor}` : table;
+        },
+        () => page.items.map((w) => w.id),
+      );
     });
 
   wf.command('status')

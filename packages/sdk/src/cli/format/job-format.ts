@@ -1,4 +1,12 @@
-import type { DeadLetter, JobView, QueueView, WorkerHeartbeat } from '@reelay/contracts';
+import {
+  type DeadLetter,
+  JOB_STATUSES,
+  type JobGroupSummary,
+  type JobStatus,
+  type JobView,
+  type QueueView,
+  type WorkerHeartbeat,
+} from '@reelay/contracts';
 import { type Cell, renderKeyValues, renderTable } from './table.js';
 import { formatAge, formatBytes, formatDuration } from './units.js';
 
@@ -110,4 +118,26 @@ export function deadLetterTable(letters: DeadLetter[], now: number): string {
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Workflows and batches in a list (GET /v1/workflows, /v1/batches): their jobs counted by state. */
+export function groupTable(groups: JobGroupSummary[], now: number): string {
+  return renderTable(
+    ['ID', 'PROJECT', { header: 'JOBS', align: 'right' }, 'STATES', 'DONE', 'AGE', 'UPDATED'],
+    groups.map((g) => [
+      g.id,
+      g.project,
+      g.total,
+      countsText(g.counts),
+      g.done,
+      formatAge(g.createdAt, now),
+      `${formatAge(g.updatedAt, now)} ago`,
+    ]),
+  );
+}
+
+/** `succeeded 3, running 1`: the states with jobs in them, in the order of JOB_STATUSES. */
+export function countsText(counts: Partial<Record<JobStatus, number>>): string {
+  const parts = JOB_STATUSES.filter((s) => (counts[s] ?? 0) > 0).map((s) => `${s} ${counts[s]}`);
+  return parts.length > 0 ? parts.join(', ') : '-';
 }
