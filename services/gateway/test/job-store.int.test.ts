@@ -162,4 +162,15 @@ describe('the gateway on the SQL job store', () => {
     expect(from).toBeGreaterThan(1);
     await proc.kill('SIGTERM');
   });
+
+  // Last: it stops the database the others use.
+  it('accepts and queues a submit while the job store is down; lists answer 5xx meanwhile', async () => {
+    await pg.stop();
+    const res = await g.call('/v1/jobs', { method: 'POST', json: { type: 'system.noop', project: 'alpha' }, key: ALPHA_KEY });
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    expect((await finished(id)).status).toBe('succeeded');
+    expect((await g.call('/v1/jobs', { key: ALPHA_KEY })).status).toBeGreaterThanOrEqual(500);
+    expect(g.gateway.output()).toContain('job store write failed');
+  });
 });

@@ -1,4 +1,5 @@
 import { JobProjector, JobStore, redactStoreUrl } from '@reelay/job-store';
+import type { JobRecord } from '@reelay/contracts';
 import type { Logger, NatsContext } from '@reelay/runtime';
 import type { GatewayEnv } from '../config.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
@@ -39,4 +40,21 @@ export async function startProjector(
   await projector.start();
   await projector.caughtUp();
   return projector;
+}
+
+/**
+ * A route's own write into the store, before it answers (read-your-writes). The job is
+ * already queued: if the store is down the request still succeeds — the projector
+ * writes the same record once the store is back — and the failure is logged.
+ */
+export async function rememberJobs(
+  store: JobStore,
+  log: { warn(obj: object, msg: string): void },
+  jobs: readonly JobRecord[],
+): Promise<void> {
+  try {
+    await store.put(jobs);
+  } catch (err) {
+    log.warn({ err, jobs: jobs.length }, 'job store write failed; the projector will catch up');
+  }
 }

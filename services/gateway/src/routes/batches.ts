@@ -14,6 +14,7 @@ import { assertMaySubmit, assertVisible } from '../auth/auth-plugin.js';
 import type { AppDeps } from '../app-deps.js';
 import { HttpError } from '../http/http-error.js';
 import { listableProjects } from '../jobs/job-filter.js';
+import { rememberJobs } from '../jobs/job-store-wiring.js';
 import { toEnqueueRequest } from './jobs.js';
 
 const StoredBatch = z.object({ id: z.string(), project: z.string(), createdAt: z.string(), jobIds: z.array(z.string()) });
@@ -59,7 +60,7 @@ export const batchRoutes =
         if (projects.size > 1) throw new HttpError('INVALID_INPUT', 'all items of a batch must belong to one project');
         const project = requests[0]?.project ?? 'default';
         const records = await deps.jobs.enqueueMany(requests);
-        await deps.store.put(records);
+        await rememberJobs(deps.store, req.log, records);
         const stored = { id, project, createdAt: new Date().toISOString(), jobIds: records.map((r) => r.id) };
         await deps.buckets.batches.put(id, JSON.stringify(stored));
         return reply.code(202).send({ id, jobIds: stored.jobIds });

@@ -14,6 +14,7 @@ import { assertMaySubmit, assertVisible } from '../auth/auth-plugin.js';
 import type { Principal } from '../auth/api-keys.js';
 import type { AppDeps } from '../app-deps.js';
 import { HttpError } from '../http/http-error.js';
+import { rememberJobs } from '../jobs/job-store-wiring.js';
 
 /** The dead-letter queue: inspect, requeue (optionally with a corrected input, time limit or attempts), discard. */
 export const deadLetterRoutes =
@@ -67,7 +68,7 @@ export const deadLetterRoutes =
           ...(timeoutMs !== undefined ? { timeoutMs } : {}),
           ...(maxAttempts !== undefined ? { maxAttempts } : {}),
         });
-        await deps.store.put([job]);
+        await rememberJobs(deps.store, req.log, [job]);
         return reply.code(202).send(job);
       },
     );

@@ -19,6 +19,7 @@ import type { Principal } from '../auth/api-keys.js';
 import type { AppDeps } from '../app-deps.js';
 import { HttpError } from '../http/http-error.js';
 import { toJobFilter } from '../jobs/job-filter.js';
+import { rememberJobs } from '../jobs/job-store-wiring.js';
 
 const Cancelled = z.object({ job: JobView });
 
@@ -63,7 +64,7 @@ export const jobRoutes =
         if (typeof key === 'string') request.idempotencyKey = key;
         const { job, created } = await deps.jobs.enqueue(request);
         // Into the store before the answer: the client's next list shows its job.
-        await deps.store.put([job]);
+        await rememberJobs(deps.store, req.log, [job]);
         return reply.code(created ? 202 : 200).send({ id: job.id, status: job.status, queue: job.queue, priority: job.priority });
       },
     );
@@ -121,7 +122,7 @@ export const jobRoutes =
       async (req, reply) => {
         await visibleJob(deps, req.principal, req.params.id);
         const job = await deps.jobs.cancel(req.params.id);
-        await deps.store.put([job]);
+        await rememberJobs(deps.store, req.log, [job]);
         return reply.code(202).send({ job });
       },
     );
