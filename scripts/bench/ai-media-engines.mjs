@@ -1,7 +1,9 @@
 // Times the ai service's offline media engines in this process, without the queue: the
 // illustrator (SVG composition + resvg) for a 1080x1920 picture, and the music bed
 // (ffmpeg synthesis + two-pass loudnorm + final measurement) for 30 s and 60 s beds.
-// Run after a build:  node scripts/bench/ai-media-engines.mjs [rounds]
+// Run after a build:  node scripts/bench/ai-media-engines.mjs [rounds] [image|music|all]
+// On a shared machine wall times follow the load; `time` around one part gives its CPU
+// seconds (ffmpeg children included), which do not.
 // The job context is the runtime's own ChildProcesses and an AbortSignal; nothing is stored.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,6 +19,7 @@ const { OfflineSynth } = await import(new URL('music/offline-synth.js', dist).hr
 const { measureLoudness, normalizeLoudness } = await import(new URL('music/loudness.js', dist).href);
 
 const rounds = Number(process.argv[2] ?? 3);
+const what = process.argv[3] ?? 'all';
 const ctx = { signal: new AbortController().signal, children: new ChildProcesses(), progress() {}, keepAlive() {} };
 const dir = await mkdtemp(path.join(os.tmpdir(), 'reelay-ai-bench-'));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -33,19 +36,19 @@ const hints = [
   'Chart of savings growing',
 ];
 const illustrator = new OfflineIllustrator();
-const imageMs = [];
-for (let i = 0; i < rounds * hints.length; i++) {
-  const prompt = hints[i % hints.length];
-  imageMs.push(
-    await time(() => illustrator.draw({ prompt, width: 1080, height: 1920, seed: i, sceneIndex: i, layers: false, name: 'b' }, dir, ctx)),
-  );
+if (what !== 'music') {
+  const imageMs = [];
+  for (let i = 0; i < rounds * hints.length; i++) {
+    const prompt = hints[i % hints.length];
+    const request = { prompt, width: 1080, height: 1920, seed: i, sceneIndex: i, layers: false, name: 'b' };
+    imageMs.push(await time(() => illustrator.draw(request, dir, ctx)));
+  }
+  const summary = `min ${Math.min(...imageMs).toFixed(0)}, max ${Math.max(...imageMs).toFixed(0)}`;
+  console.log(`ai.image offline 1080x1920: median ${median(imageMs).toFixed(0)} ms over ${imageMs.length} pictures (${summary})`);
 }
-console.log(
-  `ai.image offline 1080x1920: median ${median(imageMs).toFixed(0)} ms over ${imageMs.length} pictures (min ${Math.min(...imageMs).toFixed(0)}, max ${Math.max(...imageMs).toFixed(0)})`,
-);
 
 const synth = new OfflineSynth();
-for (const durationSec of [30, 60]) {
+for (const durationSec of what === 'image' ? [] : [30, 60]) {
   const ms = [];
   for (let r = 0; r < rounds; r++) {
     ms.push(
@@ -58,8 +61,9 @@ for (const durationSec of [30, 60]) {
       }),
     );
   }
+  const speed = (durationSec / (median(ms) / 1000)).toFixed(1);
   console.log(
-    `ai.music offline ${durationSec} s bed: median ${(median(ms) / 1000).toFixed(2)} s over ${rounds} rounds (${(durationSec / (median(ms) / 1000)).toFixed(1)}x real time)`,
+    `ai.music offline ${durationSec} s bed: median ${(median(ms) / 1000).toFixed(2)} s over ${rounds} rounds (${speed}x real time)`,
   );
 }
 await rm(dir, { recursive: true, force: true });
