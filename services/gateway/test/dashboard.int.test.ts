@@ -225,6 +225,22 @@ describe('dashboard in Chromium', () => {
     await page.locator('figure.chart', { hasText: 'Failures' }).locator('rect').first().waitFor();
     await expect(page.locator('figure.chart', { hasText: 'Failures' }).textContent()).resolves.toMatch(/failed [1-9]/);
     await shot('overview');
+
+    // Worker control: drained, the worker leaves a new job waiting; resumed, it runs it.
+    await workerRow.getByRole('button', { name: 'Drain' }).click();
+    await workerRow.getByText('draining').waitFor();
+    const waiting = await submit({ type: 'dash.echo', input: { text: 'after drain' } });
+    // It waits in the normal band (the queue table's fifth column), seen there on the page.
+    await queueRow.first().locator('td:nth-child(5)', { hasText: /^1$/ }).waitFor();
+    expect((await job(waiting)).status).toBe('queued');
+    await workerRow.getByRole('button', { name: 'Resume' }).click();
+    await waitStatus(waiting, ['succeeded']);
+    await workerRow.getByText('running').waitFor();
+    // Shutting a worker down asks first; declined, nothing happens.
+    await workerRow.getByRole('button', { name: 'Shut down' }).click();
+    await expect(dialogText()).resolves.toContain('Shut down worker dash-worker');
+    await confirmDialog().getByRole('button', { name: 'Back' }).click();
+    expect(worker.worker.status).toBe('running');
   });
 
   it('a running job’s progress moves on the jobs page and on its own page without a reload', async () => {
@@ -257,7 +273,8 @@ describe('dashboard in Chromium', () => {
       TRACE_TEMPLATE.replace('{traceId}', traceId as string),
     );
     const timeline = await page.getByRole('region', { name: 'Timeline' }).locator('tbody tr').allTextContents();
-    expect(timeline.join('\n')).toMatch(/queued[\s\S]*running[\s\S]*20% · warming up[\s\S]*70% · rendering[\s\S]*succeeded/);
+    // (A queued event may be missing: a worker that takes the job at once writes running first.)
+    expect(timeline.join('\n')).toMatch(/running[\s\S]*20% · warming up[\s\S]*70% · rendering[\s\S]*succeeded/);
     // Only the click on the row navigated (a client-side route change, not a reload).
     expect(navigations.filter((u) => !u.includes(`/jobs/${id}`))).toEqual([]);
     await shot('job');

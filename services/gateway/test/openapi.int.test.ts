@@ -160,7 +160,15 @@ describe('the OpenAPI document', () => {
 
   it('takes the key in the URL only on the SSE and WebSocket routes, and none on health', () => {
     const open = ops.filter(([, o]) => Array.isArray(o.security) && o.security.length === 0).map(([where]) => where);
-    expect(open.sort()).toEqual(['GET /healthz', 'GET /metrics', 'GET /readyz']);
+    // The dashboard's sign-in routes are the way to a session: public, the key in the body.
+    expect(open.sort()).toEqual([
+      'DELETE /v1/session',
+      'GET /healthz',
+      'GET /metrics',
+      'GET /readyz',
+      'GET /v1/session',
+      'POST /v1/session',
+    ]);
     const inUrl = ops.filter(([, o]) => (o.security as Json[] | undefined)?.some((r) => 'accessToken' in r)).map(([where]) => where);
     expect(inUrl.sort()).toEqual(['GET /v1/jobs/{id}/events', 'GET /v1/ws']);
     expect(spec.components.securitySchemes.accessToken).toMatchObject({ type: 'apiKey', in: 'query', name: 'access_token' });

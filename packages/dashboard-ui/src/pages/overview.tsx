@@ -16,6 +16,11 @@ export function Overview({ session }: { session: SessionView }) {
   const workers = usePoll(() => api<{ items: WorkerHeartbeat[] }>('/v1/workers'), 3_000);
   const admin = session.scopes.includes('admin');
   const buckets = stats.data?.buckets ?? [];
+  /** Drain, resume or shut down a worker over its control subject (admin); the answer comes once it has acted. */
+  const control = async (id: string, action: 'drain' | 'resume' | 'shutdown') => {
+    await api(`/v1/workers/${encodeURIComponent(id)}/${action}`, { method: 'POST' });
+    await workers.reload();
+  };
   const times = buckets.map((b) => b.at);
   return (
     <section>
@@ -104,6 +109,7 @@ export function Overview({ session }: { session: SessionView }) {
         <thead>
           <tr>
             <th>Worker</th>
+            <th>State</th>
             <th>Queues</th>
             <th>Slots</th>
             <th>Load</th>
@@ -111,12 +117,13 @@ export function Overview({ session }: { session: SessionView }) {
             <th>GPU</th>
             <th>Running jobs</th>
             <th>Seen</th>
+            {admin ? <th>Actions</th> : null}
           </tr>
         </thead>
         <tbody>
           {(workers.data?.items ?? []).length === 0 ? (
             <tr>
-              <td colSpan={8} class="muted">
+              <td colSpan={admin ? 10 : 9} class="muted">
                 No live workers.
               </td>
             </tr>
@@ -128,6 +135,9 @@ export function Overview({ session }: { session: SessionView }) {
                 <div class="muted small">
                   {w.host} · pid {w.pid}
                 </div>
+              </td>
+              <td>
+                <Status value={w.state ?? 'running'} />
               </td>
               <td>{w.queues.join(', ')}</td>
               <td>
@@ -158,6 +168,21 @@ export function Overview({ session }: { session: SessionView }) {
                     ))}
               </td>
               <td>{ago(w.at)}</td>
+              {admin ? (
+                <td class="actions">
+                  {w.state === 'draining' ? (
+                    <Action label="Resume" run={() => control(w.id, 'resume')} />
+                  ) : (
+                    <Action label="Drain" run={() => control(w.id, 'drain')} />
+                  )}
+                  <Action
+                    label="Shut down"
+                    kind="danger"
+                    confirm={`Shut down worker ${w.service} on ${w.host} (pid ${w.pid})? Its ${w.running.length} running job(s) get the grace period, then go back to the queue.`}
+                    run={() => control(w.id, 'shutdown')}
+                  />
+                </td>
+              ) : null}
             </tr>
           ))}
         </tbody>

@@ -331,6 +331,19 @@ export const operationDocs: Record<string, OperationDocs> = {
 
   listTasks: { answers: { 200: 'Every task type with its schemas, queue, policies and live workers' } },
   getTask: { answers: { 200: 'The task type' } },
+
+  createSession: {
+    description: [
+      'The dashboard’s sign-in. The key travels once, in this body; the answer sets `reelay_session`',
+      '(HttpOnly, SameSite=Strict, signed; Secure over HTTPS) and carries the `csrfToken` to send as',
+      '`x-csrf-token` on every request made with the cookie that changes something. A wrong key answers',
+      '401 UNAUTHENTICATED and counts as a failed authentication (429 past the limit).',
+    ].join(' '),
+    answers: { 200: 'Signed in: who the key is, its projects and the CSRF token' },
+  },
+  getSession: { answers: { 200: 'The session the cookie carries, or `{}` when there is none (or it expired)' } },
+  deleteSession: { responses: { 204: { description: 'Signed out: the cookie is cleared' } } },
+  getThroughput: { answers: { 200: 'One bucket per minute, oldest first, empty minutes included' } },
 };
 
 function okResponse(description: string): JsonSchema {
