@@ -495,6 +495,45 @@ describe('reelay audit', () => {
   });
 });
 
+describe('reelay workers control and usage', () => {
+  it('workers drain stops the scheduler taking jobs, resume lets the held job run; an unknown worker exits 3', async () => {
+    const list = JSON.parse((await reelay(['--json', 'workers'])).stdout) as { items: Array<{ id: string; service: string }> };
+    const scheduler = list.items.find((w) => w.service === 'scheduler')!.id;
+    let held: string | undefined;
+    try {
+      const drained = await reelay(['workers', 'drain', scheduler]);
+      expect(drained.code).toBe(0);
+      expect(drained.stdout).toContain(`worker ${scheduler} draining`);
+      held = (await reelay(['-q', 'submit', 'system.noop'])).stdout.trim();
+    } finally {
+      const resumed = await reelay(['-q', 'workers', 'resume', scheduler]);
+      expect(resumed).toMatchObject({ code: 0, stdout: `${scheduler}\n` });
+    }
+    expect((await reelay(['watch', held!])).code).toBe(0);
+    const unknown = await reelay(['workers', 'drain', 'no-such-worker-1']);
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toContain('NOT_FOUND');
+  });
+
+  it('usage counts a project’s jobs by task type and outcome; a window ending before it starts is exit 2', async () => {
+    expect((await reelay(['submit', 'system.noop', '--project', 'cli-usage', '--wait'])).code).toBe(0);
+    const usage = await waitUntil(
+      async () => {
+        const run = await reelay(['--json', 'usage', '--project', 'cli-usage']);
+        const body = JSON.parse(run.stdout) as { items: Array<{ type: string; jobs: number; succeeded: number }> };
+        return body.items.find((r) => r.type === 'system.noop' && r.succeeded === 1) ? body : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'the job to be counted' },
+    );
+    expect(usage.items).toEqual([expect.objectContaining({ type: 'system.noop', jobs: 1, succeeded: 1 })]);
+    const text = await reelay(['usage', '--project', 'cli-usage']);
+    expect(text.stdout).toMatch(/^cli-usage\s+system\.noop\s+1\s+1\s+0\s+0\s/m);
+    const backwards = await reelay(['usage', '--from', '2026-02-01T00:00:00Z', '--to', '2026-01-01T00:00:00Z']);
+    expect(backwards.code).toBe(2);
+    expect(backwards.stderr).toContain('INVALID_INPUT');
+  });
+});
+
 describe('reelay exit codes', () => {
   it('exits 2 for an unknown command or a bad option value', async () => {
     expect((await reelay(['frobnicate'])).code).toBe(2);

@@ -10,6 +10,7 @@ import { registerQueueCommands } from './commands/queues.js';
 import { registerSchedules } from './commands/schedules.js';
 import { registerSubmit } from './commands/submit.js';
 import { registerTasks } from './commands/tasks.js';
+import { registerUsage } from './commands/usage.js';
 import { registerWatch } from './commands/watch.js';
 import { registerWorkers } from './commands/workers.js';
 import { registerWorkflows } from './commands/workflows.js';
@@ -41,6 +42,7 @@ export function buildProgram(env: NodeJS.ProcessEnv): { program: Command; ctx: C
   registerSchedules(program, ctx);
   registerBatches(program, ctx);
   registerAudit(program, ctx);
+  registerUsage(program, ctx);
   registerDlq(program, ctx);
   registerArtifactCommands(program, ctx);
   return { program, ctx };

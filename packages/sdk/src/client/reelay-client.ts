@@ -31,6 +31,9 @@ import {
   WorkflowView,
   type TaskMap,
   type TaskMapInput,
+  type UsageQuery,
+  UsageResponse,
+  WorkerControlResponse,
   type WorkerHeartbeat,
   WorkerListResponse,
 } from '@reelay/contracts';
@@ -153,6 +156,9 @@ export type AuditListOptions = Partial<AuditQuery> & Signal;
  * (default 1000, oldest first).
  */
 export type BulkDeadLetterOptions = Omit<BulkDlqBody, 'dryRun' | 'limit'> & Partial<Pick<BulkDlqBody, 'dryRun' | 'limit'>> & Signal;
+
+/** GET /v1/usage: `project`, and the window `[from, to)` as ISO times (the last 24 hours by default, at most 31 days). */
+export type UsageOptions = Partial<UsageQuery> & Signal;
 
 /** Server-side wait slices stay well under the gateway's 300 s cap and under proxies' idle limits. */
 const WAIT_SLICE_MS = 60_000;
@@ -304,6 +310,32 @@ export class ReelayClient<U extends TaskMap = NoTasks> implements JobOperations 
 
   async listWorkers(options: Signal = {}): Promise<WorkerHeartbeat[]> {
     return (await this.transport.json('/v1/workers', WorkerListResponse, options)).data.items;
+  }
+
+  /** Drains a worker (admin): it takes no new jobs, running ones finish, it stays up. 404 when no live worker has the id. */
+  async drainWorker(id: string, options: Signal = {}): Promise<WorkerControlResponse> {
+    return this.controlWorker(id, 'drain', options);
+  }
+
+  /** Lets a drained worker take jobs again; 409 when it is shutting down. */
+  async resumeWorker(id: string, options: Signal = {}): Promise<WorkerControlResponse> {
+    return this.controlWorker(id, 'resume', options);
+  }
+
+  /** Shuts a worker down as SIGTERM would: running jobs get the grace period, then are handed back. */
+  async shutdownWorker(id: string, options: Signal = {}): Promise<WorkerControlResponse> {
+    return this.controlWorker(id, 'shutdown', options);
+  }
+
+  private async controlWorker(id: string, action: 'drain' | 'resume' | 'shutdown', options: Signal): Promise<WorkerControlResponse> {
+    const path = `/v1/workers/${encodeURIComponent(id)}/${action}`;
+    return (await this.transport.json(path, WorkerControlResponse, { method: 'POST', signal: options.signal })).data;
+  }
+
+  /** Jobs, outcomes and durations per project and task type, for jobs created in a window. */
+  async getUsage(options: UsageOptions = {}): Promise<UsageResponse> {
+    const { signal, ...query } = options;
+    return (await this.transport.json('/v1/usage', UsageResponse, { query, signal })).data;
   }
 
   async listDeadLetters(options: { queue?: string | undefined; limit?: number | undefined } & Signal = {}): Promise<DeadLetter[]> {
