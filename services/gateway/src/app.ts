@@ -4,6 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
+import { SESSION_COOKIE } from '@reelay/contracts';
 import { AuditLog, type Logger } from '@reelay/runtime';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -74,7 +75,8 @@ export async function buildApp(deps: AppDeps, extraRoutes: ((app: FastifyInstanc
     max: deps.config.RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,
     keyGenerator: (req) => {
-      const auth = req.headers.authorization;
+      // A key, or else a dashboard session (its cookie, read raw: cookies are parsed later).
+      const auth = req.headers.authorization ?? sessionCookie(req.headers.cookie);
       return auth ? createHash('sha256').update(auth).digest('hex').slice(0, 16) : req.ip;
     },
     // Thrown, so the error handler answers it in the envelope with Retry-After.
@@ -128,4 +130,11 @@ export async function buildApp(deps: AppDeps, extraRoutes: ((app: FastifyInstanc
   await app.register(auditRoutes(audit));
   for (const routes of extraRoutes) await app.register(routes as never);
   return app;
+}
+
+function sessionCookie(header: string | undefined): string | undefined {
+  return header
+    ?.split(';')
+    .map((c) => c.trim())
+    .find((c) => c.startsWith(`${SESSION_COOKIE}=`));
 }
