@@ -278,7 +278,9 @@ export class JobStore {
       .selectFrom('jobs')
       .select((eb) => [
         eb.ref(column).$notNull().as('id'),
-        'project',
+        // A workflow or batch belongs to one project: grouping by the id alone lets
+        // SQLite read the groups in index order instead of sorting them.
+        eb.fn.min('project').$notNull().as('project'),
         eb.fn.countAll<number>().as('total'),
         eb.fn.min('created_ms').as('created_ms'),
         eb.fn.max('updated_ms').as('updated_ms'),
@@ -288,7 +290,7 @@ export class JobStore {
       .where((eb) => projectBound(eb, filter));
     if (options.cursor) q = q.where(column, '<', options.cursor);
     const rows = await q
-      .groupBy([column, 'project'])
+      .groupBy(column)
       .orderBy(column, 'desc')
       .limit(options.limit + 1)
       .execute();
