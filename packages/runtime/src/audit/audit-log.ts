@@ -8,7 +8,7 @@ import {
   auditFilterSubject,
   auditSubject,
 } from '@reelay/contracts';
-import { StorageType, type StoredMsg } from '@nats-io/jetstream';
+import { DeliverPolicy, StorageType, type StoredMsg } from '@nats-io/jetstream';
 import type { NatsContext } from '../nats/connection.js';
 import { isNatsNotFound } from '../nats/nats-errors.js';
 import { ensureStream } from '../nats/topology.js';
@@ -16,8 +16,8 @@ import { ensureStream } from '../nats/topology.js';
 /**
  * The audit log's store: stream `AUDIT` (file storage, limits retention, a max age),
  * one message per record on `audit.<project token>.<resource>.<verb>`. Writes are one
- * publish; a query walks the stream forward with direct gets filtered by subject on the
- * server (project, action) and by field here (key, target, outcome, until).
+ * publish; a query walks the stream forward with an ordered consumer filtered by subject
+ * on the server (project, action) and by field here (key, target, outcome, until).
  *
  * Not the job store: when a SQL store holds visibility this log can be fed into it too;
  * until then the stream is the log, and its sequence is the record's id and cursor.
@@ -28,7 +28,8 @@ export interface AuditLogOptions {
 }
 
 /** A query reads at most this many records per call (matching or not); `nextCursor` resumes. */
-const MAX_SCANNED_PER_QUERY = 5_000;
+const MAX_SCANNED_PER_QUERY = 20_000;
+const FETCH_BATCH = 500;
 const encoder = new TextEncoder();
 
 export class AuditLog {
@@ -53,24 +54,57 @@ export class AuditLog {
   async query(query: AuditQuery): Promise<AuditListResponse> {
     const filter = auditFilterSubject(query.project, query.action);
     const until = query.until ? Date.parse(query.until) : undefined;
-    let seq = query.cursor !== undefined ? Number(query.cursor) + 1 : query.since ? await this.firstSeqAt(new Date(query.since)) : 1;
+    const start = query.cursor !== undefined ? Number(query.cursor) + 1 : query.since ? await this.firstSeqAt(new Date(query.since)) : 1;
+    // One direct get says whether anything matches at all; then an ordered consumer
+    // streams the rest in batches (a direct get per record is a round trip each).
+    const first = await this.next(start, filter);
+    if (!first) return { items: [] };
+    const consumer = await this.ctx.js.consumers.get(AUDIT_STREAM, {
+      filter_subjects: filter,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: first.seq,
+    });
     const items: AuditRecord[] = [];
-    for (let scanned = 0; scanned < MAX_SCANNED_PER_QUERY; scanned++) {
-      const msg = await this.next(seq, filter);
-      if (!msg) return { items };
-      seq = msg.seq + 1;
-      const parsed = AuditRecord.safeParse({ ...(msg.json() as object), seq: msg.seq });
-      // A record this version cannot read is skipped, not fatal to the query.
-      if (!parsed.success) continue;
-      const record = parsed.data;
-      if (until !== undefined && Date.parse(record.at) > until) return { items };
-      if (query.key !== undefined && record.key?.name !== query.key) continue;
-      if (query.target !== undefined && record.target !== query.target) continue;
-      if (query.outcome !== undefined && record.outcome !== query.outcome) continue;
-      items.push(record);
-      if (items.length >= query.limit) return { items, nextCursor: String(msg.seq) };
+    let scanned = 0;
+    let lastSeq = first.seq - 1;
+    try {
+      let pending = (await consumer.info(true)).num_pending;
+      while (pending > 0 && scanned < MAX_SCANNED_PER_QUERY) {
+        // Exactly what is there (at most a batch): a fetch for more would wait out `expires`.
+        const batch = await consumer.fetch({
+          max_messages: Math.min(FETCH_BATCH, pending, MAX_SCANNED_PER_QUERY - scanned),
+          expires: 5_000,
+        });
+        let got = 0;
+        for await (const m of batch) {
+          got += 1;
+          scanned += 1;
+          pending = m.info.pending;
+          lastSeq = m.seq;
+          const verdict = this.match(m.json(), m.seq, query, until);
+          if (verdict === 'past-until') return { items };
+          if (verdict) items.push(verdict);
+          if (items.length >= query.limit) return { items, nextCursor: String(m.seq) };
+        }
+        if (got === 0) break;
+      }
+    } finally {
+      await consumer.delete().catch(() => false);
     }
-    return { items, nextCursor: String(seq - 1) };
+    return scanned >= MAX_SCANNED_PER_QUERY ? { items, nextCursor: String(lastSeq) } : { items };
+  }
+
+  /** The record if it passes the in-gateway filters; `past-until` ends the walk (records are in time order). */
+  private match(raw: unknown, seq: number, query: AuditQuery, until: number | undefined): AuditRecord | 'past-until' | undefined {
+    const parsed = AuditRecord.safeParse({ ...(raw as object), seq });
+    // A record this version cannot read is skipped, not fatal to the query.
+    if (!parsed.success) return undefined;
+    const record = parsed.data;
+    if (until !== undefined && Date.parse(record.at) > until) return 'past-until';
+    if (query.key !== undefined && record.key?.name !== query.key) return undefined;
+    if (query.target !== undefined && record.target !== query.target) return undefined;
+    if (query.outcome !== undefined && record.outcome !== query.outcome) return undefined;
+    return record;
   }
 
   private async next(seq: number, filter: string): Promise<StoredMsg | null> {
