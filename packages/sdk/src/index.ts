@@ -92,6 +92,8 @@ export type {
   ListGroupsResponse,
   JobSortOrder,
   UsageResponse,
+  TaskView,
+  DelayedJobView,
   UsageRow,
   WorkerControlResponse,
   WorkerState,

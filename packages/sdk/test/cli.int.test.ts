@@ -394,11 +394,24 @@ describe('reelay lists and counts', () => {
       'cli-filters',
     ]);
     expect((await reelay(['watch', ok, bad])).code).toBe(1);
-    const failed = await reelay(['-q', 'ls', '--project', 'cli-filters', '--status', 'failed', '--type', 'system.sleep']);
+    // The store is fed from EVENTS: a finished job's row catches up a moment after watch saw it end.
+    const failed = await waitUntil(
+      async () => {
+        const run = await reelay(['-q', 'ls', '--project', 'cli-filters', '--status', 'failed', '--type', 'system.sleep']);
+        return run.stdout !== '' ? run : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'the failed job in the store' },
+    );
     expect(failed.stdout).toBe(`${bad}\n`);
     const oldestFirst = await reelay(['-q', 'ls', '--project', 'cli-filters', '--sort', 'createdAt']);
     expect(oldestFirst.stdout.trim().split('\n')).toEqual([ok, bad]);
-    const counts = await reelay(['ls', '--count', '--project', 'cli-filters']);
+    const counts = await waitUntil(
+      async () => {
+        const run = await reelay(['ls', '--count', '--project', 'cli-filters']);
+        return /^succeeded:\s+1$/m.test(run.stdout) ? run : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'the succeeded job in the store' },
+    );
     expect(counts.code).toBe(0);
     expect(counts.stdout).toMatch(/^total:\s+2$/m);
     expect(counts.stdout).toMatch(/^succeeded:\s+1$/m);

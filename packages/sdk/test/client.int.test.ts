@@ -97,14 +97,18 @@ describe('jobs', () => {
   });
 
   it('watchJobs follows several jobs on one WebSocket until all have finished, each ending in its final record', async () => {
-    const a = await client.submit('system.sleep', { ms: 200, steps: 2 });
+    // `a` runs until cancelled from inside the loop, so the stream must carry a change after its first record.
+    const a = await client.submit('system.sleep', { ms: 60_000, steps: 60 });
     const b = await client.submit('system.sleep', { ms: 10, failAttempts: 5 }, { maxAttempts: 1 });
     const seen: Array<{ id: string; status: string }> = [];
-    for await (const job of client.watchJobs([a.id, b.id], { WebSocket })) seen.push({ id: job.id, status: job.status });
-    const last = (id: string) => seen.filter((j) => j.id === id).at(-1)?.status;
-    expect(last(a.id)).toBe('succeeded');
-    expect(last(b.id)).toBe('failed');
-    expect(seen.filter((j) => j.id === a.id).map((j) => j.status)).toContain('running');
+    for await (const job of client.watchJobs([a.id, b.id], { WebSocket })) {
+      seen.push({ id: job.id, status: job.status });
+      if (job.id === a.id && seen.filter((j) => j.id === a.id).length === 1) await a.cancel();
+    }
+    const of = (id: string) => seen.filter((j) => j.id === id).map((j) => j.status);
+    expect(of(a.id)[0]).toMatch(/^(queued|running)$/);
+    expect(of(a.id).at(-1)).toBe('cancelled');
+    expect(of(b.id).at(-1)).toBe('failed');
   });
 
   it('watchJobs rejects a job the key cannot see with its NOT_FOUND code, and an aborted signal ends it', async () => {
@@ -300,7 +304,11 @@ describe('lists and counts', () => {
     await client.submit('system.noop', {}, { project: 'sdk-lists', labels: { run: 'other' } });
     await ok.wait({ timeoutMs: 30_000 });
     await bad.wait({ timeoutMs: 30_000 });
-    const failed = await client.list({ project: 'sdk-lists', label: 'run:l1', queue: 'system', status: 'failed' });
+    // The store is fed from EVENTS: a finished job's row catches up a moment after its KV record.
+    const failed = await waitUntil(async () => {
+      const page = await client.list({ project: 'sdk-lists', label: 'run:l1', queue: 'system', status: 'failed' });
+      return page.items.length > 0 ? page : undefined;
+    });
     expect(failed.items.map((j) => j.id)).toEqual([bad.id]);
     const counts = await waitUntil(async () => {
       const c = await client.countJobs({ project: 'sdk-lists', label: 'run:l1' });
@@ -319,6 +327,21 @@ describe('lists and counts', () => {
     await client.waitWorkflow(id, { timeoutMs: 30_000, intervalMs: 100 });
     const workflows = await client.listWorkflows({ project: 'sdk-groups' });
     expect(workflows.items.map((w) => w.id)).toEqual([id]);
+  });
+
+  it('lists task types and delayed jobs; an unknown task type is a 404', async () => {
+    const tasks = await client.listTasks();
+    expect(tasks.map((t) => t.type)).toEqual(expect.arrayContaining(['system.sleep', 'system.noop']));
+    expect(await client.getTask('system.sleep')).toMatchObject({ type: 'system.sleep', queue: 'system', builtIn: true });
+    await expect(client.getTask('acme.nothing')).rejects.toMatchObject({ status: 404 });
+
+    const later = await client.submit('system.noop', {}, { project: 'sdk-delayed', delayMs: 3_600_000 });
+    const delayed = await client.listDelayedJobs({ project: 'sdk-delayed' });
+    expect(delayed.map((j) => [j.id, j.status])).toEqual([[later.id, 'scheduled']]);
+    await later.cancel();
+    await waitUntil(async () => ((await client.listDelayedJobs({ project: 'sdk-delayed' })).length === 0 ? true : undefined), {
+      what: 'the cancelled job to leave the delayed list',
+    });
   });
 
   it('rejects a filter the contracts refuse with 400 INVALID_INPUT', async () => {

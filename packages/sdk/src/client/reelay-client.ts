@@ -8,6 +8,8 @@ import {
   type CreateScheduleBody,
   DlqListResponse,
   type DeadLetter,
+  DelayedJobsResponse,
+  type DelayedJobView,
   JobCountsResponse,
   type JobFilterQuery,
   type JobStatus,
@@ -27,6 +29,8 @@ import {
   SubmitBatchResponse,
   SubmitJobResponse,
   SubmitWorkflowResponse,
+  TaskListResponse,
+  TaskView,
   type WorkflowSpec,
   WorkflowView,
   type TaskMap,
@@ -217,6 +221,21 @@ export class ReelayClient<U extends TaskMap = NoTasks> implements JobOperations 
   async countJobs(options: CountJobsOptions = {}): Promise<JobCountsResponse> {
     const { signal, ...query } = options;
     return (await this.transport.json('/v1/jobs/counts', JobCountsResponse, { query, signal })).data;
+  }
+
+  /** Delayed jobs waiting for their `runAt`, soonest first (`limit` 1–1000, default 100). */
+  async listDelayedJobs(options: { project?: string | undefined; limit?: number | undefined } & Signal = {}): Promise<DelayedJobView[]> {
+    const { signal, ...query } = options;
+    return (await this.transport.json('/v1/jobs/delayed', DelayedJobsResponse, { query, signal })).data.items;
+  }
+
+  /** Every task type, built in and registered by workers, with its queue, policies, schemas and live workers. */
+  async listTasks(options: Signal = {}): Promise<TaskView[]> {
+    return (await this.transport.json('/v1/tasks', TaskListResponse, options)).data.items;
+  }
+
+  async getTask(type: string, options: Signal = {}): Promise<TaskView> {
+    return (await this.transport.json(`/v1/tasks/${encodeURIComponent(type)}`, TaskView, options)).data;
   }
 
   /** Every matching job, in the page order, fetching pages as the caller iterates. */

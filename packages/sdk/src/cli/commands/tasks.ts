@@ -1,4 +1,3 @@
-import { TaskListResponse, TaskView } from '@reelay/contracts';
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { renderKeyValues, renderTable } from '../format/table.js';
@@ -10,9 +9,9 @@ export function registerTasks(program: Command, ctx: CliContext): void {
     .description('list every task type (built-in and registered) with its queue and live workers; with a type, its contract')
     .argument('[type]', 'one task type, e.g. acme.resize')
     .action(async (type: string | undefined) => {
-      const transport = ctx.client().transport;
+      const client = ctx.client();
       if (type) {
-        const { data: task } = await transport.json(`/v1/tasks/${encodeURIComponent(type)}`, TaskView);
+        const task = await client.getTask(type);
         ctx.out().result(
           task,
           () =>
@@ -40,9 +39,7 @@ export function registerTasks(program: Command, ctx: CliContext): void {
         );
         return;
       }
-      const {
-        data: { items },
-      } = await transport.json('/v1/tasks', TaskListResponse);
+      const items = await client.listTasks();
       ctx.out().result(
         { items },
         () =>
