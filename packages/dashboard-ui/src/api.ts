@@ -18,7 +18,7 @@ export class ApiError extends Error {
 let csrfToken: string | undefined;
 let signedOut: () => void = () => {};
 
-export function useCsrfToken(token: string | undefined): void {
+export function setCsrfToken(token: string | undefined): void {
   csrfToken = token;
 }
 

@@ -1,6 +1,6 @@
 import { ErrorBoundary, LocationProvider, lazy, Route, Router, useLocation } from 'preact-iso';
 import { useEffect, useState } from 'preact/hooks';
-import { api, onSessionLost, useCsrfToken } from './api';
+import { api, onSessionLost, setCsrfToken } from './api';
 import { ConfirmProvider } from './components';
 import type { SessionStatus, SessionView } from './contracts';
 import { startLive, stopLive } from './live';
@@ -40,7 +40,7 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    useCsrfToken(session?.csrfToken);
+    setCsrfToken(session?.csrfToken);
     if (session) startLive();
     else stopLive();
   }, [session]);
