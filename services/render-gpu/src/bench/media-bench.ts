@@ -12,6 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -198,6 +199,36 @@ try {
   };
 
   const rows: string[] = [];
+  // ---- the object store alone: the bytes every queued job moves, with the object store's
+  // old pure-JS SHA-256 and with node:crypto (what the runtime selects) ----
+  const storeRows: string[] = [];
+  if (jobs.has('store')) {
+    const obj = createRequire(import.meta.resolve('@reelay/runtime'))('@nats-io/obj') as { setSha256Backend(b: 'js' | 'native'): void };
+    const selfCpu = () => cpuSeconds(process.pid, 'own');
+    for (const backend of ['js', 'native'] as const) {
+      obj.setSha256Backend(backend);
+      const puts: { wall: number; cpu: number }[] = [];
+      const reads: { wall: number; cpu: number }[] = [];
+      for (let i = 0; i < runs; i++) {
+        process.stderr.write(`store run ${i + 1}/${runs}: ${backend}…\n`);
+        let id = '';
+        puts.push(
+          await timed(async () => (id = (await system.artifacts.putFile(path.join(dir, 'clip.mp4'), { project: 'bench' })).id), selfCpu),
+        );
+        reads.push(
+          await timed(async () => {
+            for await (const _ of await system.artifacts.openStream(id));
+          }, selfCpu),
+        );
+        await system.artifacts.delete(id);
+      }
+      const m = (xs: { wall: number; cpu: number }[], k: 'wall' | 'cpu') => median(xs.map((x) => x[k])).toFixed(2);
+      storeRows.push(
+        `| ${backend === 'js' ? 'pure JS (before)' : 'node:crypto (now)'} | ${m(puts, 'wall')} | ${m(puts, 'cpu')} | ${m(reads, 'wall')} | ${m(reads, 'cpu')} |`,
+      );
+    }
+    obj.setSha256Backend('native');
+  }
   const measure = async (name: string, frames: number, direct: () => Promise<unknown>, queued: () => Promise<unknown>) => {
     if (!jobs.has(name)) return;
     const ds: number[] = [];
@@ -265,6 +296,14 @@ try {
   );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
+  if (storeRows.length) {
+    console.log(
+      `\nthe object store alone (ArtifactStore over NATS, in the bench process), the ${(source.sizeBytes / 1e6).toFixed(1)} MB source, median of ${runs}:\n`,
+    );
+    console.log('| SHA-256 in the object store | put (s) | put CPU (s) | read (s) | read CPU (s) |');
+    console.log('|---|---|---|---|---|');
+    for (const row of storeRows) console.log(row);
+  }
   console.log(`\ntranscode command:\n\n    ffmpeg ${tArgs.map(quote).join(' ')}\n`);
   console.log(`render command:\n\n    ffmpeg ${rArgs.map(quote).join(' ')}\n`);
 } finally {
