@@ -67,7 +67,12 @@ describe('ai service against an OpenAI-compatible provider (local server)', () =
     expect(result.provider).toBe('openai-compatible');
     expect(result.model).toBe('local-model-1');
     expect(result.scenes).toHaveLength(3);
-    expect(result.totalSeconds).toBe(24);
+    // Durations follow what the voice will take (the pace model), not the model's own guess.
+    expect(result.scenes.every((s) => s.durationSec > 0)).toBe(true);
+    expect(result.totalSeconds).toBeCloseTo(
+      result.scenes.reduce((sum, s) => sum + s.durationSec, 0),
+      1,
+    );
     const usage = result.usage!;
     expect(usage.requests).toBe(1);
     expect(usage.totalTokens).toBe(usage.promptTokens! + usage.completionTokens!);
