@@ -58,7 +58,8 @@ export function Jobs({ session }: { session: SessionView }) {
   return (
     <section>
       <h1>Jobs</h1>
-      <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter jobs">
+      {/* Uncontrolled inputs, re-made when the filter changes: a live re-render never clears what is being typed. */}
+      <form key={key} class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter jobs">
         <label>
           Status
           <select name="status" value={filter.status ?? ''} onChange={(e) => setFilter('status', (e.target as HTMLSelectElement).value)}>
@@ -75,7 +76,7 @@ export function Jobs({ session }: { session: SessionView }) {
           <input
             name="type"
             list="task-types"
-            value={filter.type ?? ''}
+            defaultValue={filter.type ?? ''}
             onChange={(e) => setFilter('type', (e.target as HTMLInputElement).value.trim())}
           />
           <datalist id="task-types">
@@ -105,7 +106,7 @@ export function Jobs({ session }: { session: SessionView }) {
             Project
             <input
               name="project"
-              value={filter.project ?? ''}
+              defaultValue={filter.project ?? ''}
               onChange={(e) => setFilter('project', (e.target as HTMLInputElement).value.trim())}
             />
           </label>
@@ -114,7 +115,7 @@ export function Jobs({ session }: { session: SessionView }) {
           Queue
           <input
             name="queue"
-            value={filter.queue ?? ''}
+            defaultValue={filter.queue ?? ''}
             onChange={(e) => setFilter('queue', (e.target as HTMLInputElement).value.trim())}
           />
         </label>
@@ -123,7 +124,7 @@ export function Jobs({ session }: { session: SessionView }) {
           <input
             name="label"
             placeholder="campaign:spring"
-            value={filter.label ?? ''}
+            defaultValue={filter.label ?? ''}
             onChange={(e) => setFilter('label', (e.target as HTMLInputElement).value.trim())}
           />
         </label>
@@ -132,7 +133,7 @@ export function Jobs({ session }: { session: SessionView }) {
           <input
             name="errorCode"
             placeholder="PROVIDER_ERROR"
-            value={filter.errorCode ?? ''}
+            defaultValue={filter.errorCode ?? ''}
             onChange={(e) => setFilter('errorCode', (e.target as HTMLInputElement).value.trim().toUpperCase())}
           />
         </label>
@@ -141,7 +142,7 @@ export function Jobs({ session }: { session: SessionView }) {
           <input
             type="datetime-local"
             name="createdAfter"
-            value={toLocalInput(filter.createdAfter)}
+            defaultValue={toLocalInput(filter.createdAfter)}
             onChange={(e) => setFilter('createdAfter', fromLocalInput((e.target as HTMLInputElement).value))}
           />
         </label>
@@ -150,7 +151,7 @@ export function Jobs({ session }: { session: SessionView }) {
           <input
             type="datetime-local"
             name="createdBefore"
-            value={toLocalInput(filter.createdBefore)}
+            defaultValue={toLocalInput(filter.createdBefore)}
             onChange={(e) => setFilter('createdBefore', fromLocalInput((e.target as HTMLInputElement).value))}
           />
         </label>
