@@ -1,5 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import type { JobRecord } from '@reelay/contracts';
 import { type ServiceProcess, startTestSystem, type TestSystem } from '@reelay/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +91,21 @@ describe('media inputs streamed from the artifact store', () => {
     });
     expect(jobLog(done.id).find((l) => l.msg === 'input downloaded')).toMatchObject({ artifactId: ids.tail, streamed: false });
     expect((done.result as { info: { durationSec: number } }).info.durationSec).toBeGreaterThan(1.9);
+  });
+
+  it('downloads a file that only claims to be a streamable container, never handing it to ffmpeg as a URL', async () => {
+    const playlist = await system.artifacts.putStream(
+      Readable.from([Buffer.from('#EXTM3U\n#EXTINF:1,\nhttp://127.0.0.1:9/segment.ts\n')]),
+      {
+        name: 'clip.webm',
+        contentType: 'video/webm',
+        project: 'default',
+      },
+    );
+    const { job } = await system.client.enqueue({ type: 'media.probe', input: { artifactId: playlist.id } });
+    const done = await system.waitForStatus(job.id, ['succeeded', 'failed'], 60_000);
+    expect(jobLog(done.id).find((l) => l.msg === 'input downloaded')).toMatchObject({ artifactId: playlist.id, streamed: false });
+    expect(jobLog(done.id).some((l) => l.msg === 'input streamed from the store')).toBe(false);
   });
 
   it('probes a streamed input as it probes a downloaded one', async () => {
