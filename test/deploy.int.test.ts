@@ -394,6 +394,14 @@ describe('docker compose', () => {
     }
   });
 
+  it('every Reelay service gets the shared encryption key for sensitive task inputs', () => {
+    const reelay = Object.entries(compose.services as Record<string, any>).filter(([, svc]) =>
+      String(svc.image ?? '').startsWith('reelay/'),
+    );
+    expect(reelay.length).toBeGreaterThan(5);
+    for (const [name, svc] of reelay) expect(svc.environment.REELAY_ENCRYPTION_KEY, name).toBe('${REELAY_ENCRYPTION_KEY:-}');
+  });
+
   it('every depends_on names a service of the file, and every service it waits healthy for has a healthcheck', () => {
     for (const [name, svc] of Object.entries(services)) {
       const deps = svc.depends_on ?? {};
@@ -542,6 +550,16 @@ describe('Kubernetes (kustomize + KEDA)', () => {
         expect(envValue(c, 'STREAM_REPLICAS'), `${name} replicated streams`).toBe('3');
         expect(envValue(c, 'OTEL_EXPORTER_OTLP_ENDPOINT'), `${name} OTLP`).toMatch(/^http:\/\/.+:4318$/);
       }
+    }
+  });
+
+  it('every Deployment reads REELAY_ENCRYPTION_KEY from one optional Secret, so sealed task inputs open in every service', () => {
+    const secret = byName('Secret', 'reelay-encryption');
+    expect(secret, 'reelay-encryption in secrets.example.yaml').toBeDefined();
+    for (const d of deployments) {
+      const ref = d.spec.template.spec.containers[0].env.find((e: any) => e.name === 'REELAY_ENCRYPTION_KEY')?.valueFrom?.secretKeyRef;
+      expect(ref, d.metadata.name).toMatchObject({ name: 'reelay-encryption', key: 'REELAY_ENCRYPTION_KEY', optional: true });
+      expect(secret.stringData[ref.key]).toBeTypeOf('string');
     }
   });
 

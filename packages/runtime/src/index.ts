@@ -71,6 +71,8 @@ export {
   idempotencyKvKey,
 } from './jobs/job-client.js';
 export { newJobId } from './jobs/new-job-id.js';
+export { selectDeadLetters, matchesDeadLetter, type DeadLetterSelection, type SelectedDeadLetters } from './jobs/dead-letter-bulk.js';
+export { AuditLog, type AuditLogOptions } from './audit/audit-log.js';
 export {
   InputCipher,
   type InputCipherKeys,
@@ -79,8 +81,6 @@ export {
   containsSealed,
   isEncryptionKey,
 } from './crypto/input-cipher.js';
-export { AuditLog, type AuditLogOptions } from './audit/audit-log.js';
-export { selectDeadLetters, matchesDeadLetter, type DeadLetterSelection, type SelectedDeadLetters } from './jobs/dead-letter-bulk.js';
 export { followJobEvents, watchJobRecord, type FollowedJob, type JobEventDelivery, type JobWatch } from './jobs/job-watch.js';
 export { ArtifactStore, type ProjectArtifacts, ArtifactNotFoundError, contentTypeFor } from './artifacts/artifact-store.js';
 export type { ArtifactBackend, ByteRange, StoredArtifact, StoredArtifactMeta } from './artifacts/artifact-backend.js';
@@ -110,6 +110,11 @@ export { probeGpus } from './worker/host-stats.js';
 export { systemHandlers, systemTaskImplementations } from './worker/system-handlers.js';
 export { abortableSleep } from './worker/abortable-sleep.js';
 export { startServiceRuntime, onShutdownSignal, type ServiceRuntime } from './service.js';
+export { HealthEnv } from './health/health-env.js';
+export { ServiceMonitor, type ProbeResult } from './health/service-monitor.js';
+export { startHealthServer, type HealthServer } from './health/health-server.js';
+export type { WorkerObserver, ObservedWorker } from './health/worker-observer.js';
+export { entryPackageVersion } from './telemetry/service-resource.js';
 export {
   WorkflowClient,
   type WorkflowClientOptions,
@@ -118,8 +123,3 @@ export {
   colourCardPng,
   stepJobKey,
 } from './workflows/index.js';
-export { HealthEnv } from './health/health-env.js';
-export { ServiceMonitor, type ProbeResult } from './health/service-monitor.js';
-export { startHealthServer, type HealthServer } from './health/health-server.js';
-export type { WorkerObserver, ObservedWorker } from './health/worker-observer.js';
-export { entryPackageVersion } from './telemetry/service-resource.js';

@@ -3,7 +3,7 @@
  * Parsed once in main.ts; nothing else reads process.env. Every provider is optional:
  * with none configured each task runs on its offline engine.
  */
-import { envInt, HealthEnv, RuntimeEnv } from '@reelay/runtime';
+import { envInt, HealthEnv, RecycleEnv, RuntimeEnv } from '@reelay/runtime';
 import { z } from 'zod';
 
 const optionalUrl = () => z.url({ protocol: /^https?$/ }).optional();
@@ -11,6 +11,7 @@ const optionalPrice = () => z.coerce.number().nonnegative().optional();
 
 export const AiEnv = RuntimeEnv.extend({
   ...HealthEnv.shape,
+  ...RecycleEnv.shape,
   AI_CONCURRENCY: envInt(2, 1).describe('Concurrent ai.* jobs in this process (synthesis and recognition are CPU-bound).'),
   AI_BASE_URL: optionalUrl().describe(
     'OpenAI-compatible API base, e.g. https://api.openai.com/v1 or http://localhost:11434/v1 (Ollama). Unset: text tasks run offline.',

@@ -6,7 +6,7 @@
  * Config is parsed here, once; nothing else reads process.env.
  */
 import { aiMediaTasks, aiTasks } from '@reelay/contracts';
-import { implementTask, onShutdownSignal, parseEnvOrExit, startServiceRuntime, Worker, workerTasks } from '@reelay/runtime';
+import { implementTask, onShutdownSignal, parseEnvOrExit, startServiceRuntime, Worker, workerTasks, recycleOptions } from '@reelay/runtime';
 import { AiEnv } from './config.js';
 import { avatarHandler } from './tasks/avatar.js';
 import { buildDeps } from './tasks/build-deps.js';
@@ -39,6 +39,7 @@ const { handlers, tasks } = workerTasks([
 ]);
 const worker = new Worker(runtime.workerDeps, {
   service: 'ai',
+  ...recycleOptions(config),
   queues: ['ai'],
   concurrency: config.AI_CONCURRENCY,
   handlers,

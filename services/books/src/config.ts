@@ -6,7 +6,7 @@
  * BOOK_AI_BASE_URL picks the generation engine: set, an OpenAI-compatible chat model
  * writes; unset, the offline extractive composer does.
  */
-import { envInt, HealthEnv, RuntimeEnv } from '@reelay/runtime';
+import { envInt, HealthEnv, RecycleEnv, RuntimeEnv } from '@reelay/runtime';
 import { z } from 'zod';
 
 export const BOOK_ROLES = ['generation', 'validation', 'export'] as const;
@@ -14,6 +14,7 @@ export type BookRole = (typeof BOOK_ROLES)[number];
 
 export const BooksEnv = RuntimeEnv.extend({
   ...HealthEnv.shape,
+  ...RecycleEnv.shape,
   BOOKS_ROLES: z
     .string()
     .default(BOOK_ROLES.join(','))

@@ -8,7 +8,15 @@
  */
 import { ChatClient, ProviderHttp, RequestBudget } from '@reelay/ai-providers';
 import { BOOK_GENERATION_QUEUE, BOOK_VALIDATION_QUEUE } from '@reelay/contracts';
-import { onShutdownSignal, parseEnvOrExit, startServiceRuntime, type TaskImplementation, Worker, workerTasks } from '@reelay/runtime';
+import {
+  onShutdownSignal,
+  parseEnvOrExit,
+  startServiceRuntime,
+  type TaskImplementation,
+  Worker,
+  workerTasks,
+  recycleOptions,
+} from '@reelay/runtime';
 import { type BookRole, BooksEnv } from './config.js';
 import { exportTaskImplementations } from './export/index.js';
 import { ChatWriter } from './generation/chat-writer.js';
@@ -63,6 +71,7 @@ const workers = chosen.map(({ role, queue, concurrency, tasks }) => {
   const { handlers, tasks: definitions } = workerTasks(tasks());
   return new Worker(runtime.workerDeps, {
     service: `books-${role}`,
+    ...recycleOptions(config),
     queues: [queue],
     concurrency,
     handlers,

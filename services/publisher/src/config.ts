@@ -1,4 +1,4 @@
-import { envBool, envInt, HealthEnv, RuntimeEnv } from '@reelay/runtime';
+import { envBool, envInt, HealthEnv, RecycleEnv, RuntimeEnv } from '@reelay/runtime';
 import { z } from 'zod';
 
 const MIB = 1024 * 1024;
@@ -35,6 +35,7 @@ const accountQuotas = z
  */
 export const PublisherEnv = RuntimeEnv.extend({
   ...HealthEnv.shape,
+  ...RecycleEnv.shape,
   PUBLISH_CONCURRENCY: envInt(4, 1).describe('Concurrent publish.* jobs in this process (uploads are I/O-bound).'),
   PUBLISH_CREDENTIALS_FILE: z
     .string()

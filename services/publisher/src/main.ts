@@ -15,6 +15,7 @@ import {
   startServiceRuntime,
   Worker,
   workerTasks,
+  recycleOptions,
 } from '@reelay/runtime';
 import { AccessTokens } from './access-tokens.js';
 import { signArtifactUrl } from './artifact-links.js';
@@ -105,6 +106,7 @@ const { handlers, tasks } = workerTasks([
 
 const worker = new Worker(runtime.workerDeps, {
   service: 'publisher',
+  ...recycleOptions(config),
   queues: ['publish'],
   concurrency: config.PUBLISH_CONCURRENCY,
   handlers,

@@ -1,9 +1,10 @@
-import { envBool, envInt, HealthEnv, RuntimeEnv } from '@reelay/runtime';
+import { envBool, envInt, HealthEnv, RecycleEnv, RuntimeEnv } from '@reelay/runtime';
 import { z } from 'zod';
 
 /** render-gpu's environment: the runtime's variables plus these. Parsed once, in main.ts. */
 export const MediaEnv = RuntimeEnv.extend({
   ...HealthEnv.shape,
+  ...RecycleEnv.shape,
   FFMPEG_PATH: z.string().default('ffmpeg').describe('The ffmpeg binary (a name on PATH or a path).'),
   FFPROBE_PATH: z.string().default('ffprobe').describe('The ffprobe binary (a name on PATH or a path).'),
   MEDIA_CONCURRENCY: z.coerce

@@ -6,7 +6,7 @@
  */
 import os from 'node:os';
 import { mediaTasks } from '@reelay/contracts';
-import { implementTask, onShutdownSignal, parseEnvOrExit, startServiceRuntime, Worker, workerTasks } from '@reelay/runtime';
+import { implementTask, onShutdownSignal, parseEnvOrExit, startServiceRuntime, Worker, workerTasks, recycleOptions } from '@reelay/runtime';
 import { MediaEnv } from './config.js';
 import { Ffmpeg } from './ffmpeg/ffmpeg-runner.js';
 import { missingTools } from './ffmpeg/tool-check.js';
@@ -50,6 +50,7 @@ const { handlers, tasks } = workerTasks([
 ]);
 const worker = new Worker(runtime.workerDeps, {
   service: 'render-gpu',
+  ...recycleOptions(config),
   queues: plan.queues,
   concurrency: plan.concurrency,
   handlers,

@@ -1,9 +1,10 @@
-import { envInt, HealthEnv, RuntimeEnv } from '@reelay/runtime';
+import { envInt, HealthEnv, RecycleEnv, RuntimeEnv } from '@reelay/runtime';
 import { z } from 'zod';
 
 /** The scheduler's variables, on top of the runtime's. Parsed once, in main.ts. */
 export const SchedulerEnv = RuntimeEnv.extend({
   ...HealthEnv.shape,
+  ...RecycleEnv.shape,
   SYSTEM_CONCURRENCY: envInt(50, 1).describe('Concurrent system.* jobs (noop, sleep, upkeep) in this process.'),
   LEADER_RENEW_MS: envInt(3_000, 200).describe(
     'How often the leader renews its lease in KV `locks` (whose TTL is 10 s); a follower retries taking it as often.',

@@ -15,6 +15,7 @@ import {
   systemTaskImplementations,
   Worker,
   workerTasks,
+  recycleOptions,
 } from '@reelay/runtime';
 import { SchedulerEnv } from './config.js';
 import { DeadLetterKeeper } from './dead-letters/dead-letter-keeper.js';
@@ -48,6 +49,7 @@ const { handlers, tasks } = workerTasks([
 ]);
 const worker = new Worker(runtime.workerDeps, {
   service: 'scheduler',
+  ...recycleOptions(config),
   queues: ['system'],
   concurrency: config.SYSTEM_CONCURRENCY,
   handlers,
