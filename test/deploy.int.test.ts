@@ -399,7 +399,9 @@ describe('docker compose', () => {
       String(svc.image ?? '').startsWith('reelay/'),
     );
     expect(reelay.length).toBeGreaterThan(5);
-    for (const [name, svc] of reelay) expect(svc.environment.REELAY_ENCRYPTION_KEY, name).toBe('${REELAY_ENCRYPTION_KEY:-}');
+    // compose's own interpolation syntax, not a template literal
+    const fromShell = ['$', '{REELAY_ENCRYPTION_KEY:-}'].join('');
+    for (const [name, svc] of reelay) expect(svc.environment.REELAY_ENCRYPTION_KEY, name).toBe(fromShell);
   });
 
   it('every depends_on names a service of the file, and every service it waits healthy for has a healthcheck', () => {
