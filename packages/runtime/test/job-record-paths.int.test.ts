@@ -34,6 +34,20 @@ describe('job record paths', () => {
     expect((await h.client.get(delayed?.id ?? ''))?.status).toBe('scheduled');
   });
 
+  it('submit and cancel answer with the record as written, its updatedAt the one on the stream', async () => {
+    // A reader that orders records by updatedAt (the SQL job store) must see the answer as
+    // newer than what came before it: a cancel that kept the old updatedAt lost to it.
+    const { job } = await h.client.enqueue({ type: 'test.echo', input: {}, runAt: new Date(Date.now() + 3_600_000) });
+    const stored = await h.client.get(job.id);
+    expect(job.updatedAt).toBe(stored?.updatedAt);
+    await new Promise((r) => setTimeout(r, 5));
+    const cancelled = await h.client.cancel(job.id);
+    const after = await h.client.get(job.id);
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.updatedAt).toBe(after?.updatedAt);
+    expect(Date.parse(cancelled.updatedAt)).toBeGreaterThan(Date.parse(job.updatedAt));
+  });
+
   it('a batch with one invalid item writes nothing', async () => {
     const before = (await h.ctx.jsm.streams.info('EVENTS')).state.messages;
     await expect(

@@ -551,12 +551,12 @@ export class JobClient {
         const msgID = opts.dedupeSuffix ? `${envelope.id}:${opts.dedupeSuffix}` : envelope.id;
         await this.ctx.js.publish(subject, encoder.encode(JSON.stringify(envelope)), { msgID, headers: messageHeaders });
         try {
-          await this.store.write(record, { headers: injectTrace(natsHeaders()), expectSeq: opts.expectSeq ?? 0 });
+          return (await this.store.writeRecord(record, { headers: injectTrace(natsHeaders()), expectSeq: opts.expectSeq ?? 0 })).job;
         } catch (err) {
           // A worker (or the releaser) wrote first: its state is newer than ours.
           if (!isWrongLastSequence(err)) throw err;
+          return record;
         }
-        return record;
       },
     );
   }

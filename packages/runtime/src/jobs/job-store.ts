@@ -28,14 +28,24 @@ export class JobStore {
    * writer outside the worker (cancel, release) cannot overwrite a newer state.
    * `timeoutMs` bounds this one write (nats.js waits its default 10 s otherwise).
    */
-  write(job: JobRecord, options: JobWriteOptions = {}): Promise<PubAck> {
+  async write(job: JobRecord, options: JobWriteOptions = {}): Promise<PubAck> {
+    return (await this.writeRecord(job, options)).ack;
+  }
+
+  /**
+   * As `write`, and gives back the record as the stream holds it (stamped with its
+   * updatedAt): what a caller answers with must order after what came before it.
+   */
+  async writeRecord(job: JobRecord, options: JobWriteOptions = {}): Promise<{ ack: PubAck; job: JobRecord }> {
     const { kind = 'state', headers, expectSeq, timeoutMs } = options;
-    const event: JobEvent = { kind, job: { ...job, updatedAt: new Date().toISOString() } };
-    return this.ctx.js.publish(jobEventSubject(job.id), encoder.encode(JSON.stringify(event)), {
+    const stamped: JobRecord = { ...job, updatedAt: new Date().toISOString() };
+    const event: JobEvent = { kind, job: stamped };
+    const ack = await this.ctx.js.publish(jobEventSubject(job.id), encoder.encode(JSON.stringify(event)), {
       ...(headers ? { headers } : {}),
       ...(expectSeq !== undefined ? { expect: { lastSubjectSequence: expectSeq } } : {}),
       ...(timeoutMs !== undefined ? { timeout: timeoutMs } : {}),
     });
+    return { ack, job: stamped };
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
@@ -60,8 +70,7 @@ export class JobStore {
       const next = change(current.job);
       if (!next) return current.job;
       try {
-        await this.write(next, { expectSeq: current.seq });
-        return next;
+        return (await this.writeRecord(next, { expectSeq: current.seq })).job;
       } catch (err) {
         if (!isWrongLastSequence(err)) throw err;
       }
