@@ -325,7 +325,12 @@ describe('lists and counts', () => {
 
     const { id } = await client.submitWorkflow({ project: 'sdk-groups', steps: [{ id: 'x', type: 'system.noop', input: {} }] });
     await client.waitWorkflow(id, { timeoutMs: 30_000, intervalMs: 100 });
-    const workflows = await client.listWorkflows({ project: 'sdk-groups' });
+    // Its steps are submitted by the scheduler, not this gateway: the list has them once the
+    // projector has read their events.
+    const workflows = await waitUntil(async () => {
+      const page = await client.listWorkflows({ project: 'sdk-groups' });
+      return page.items.length > 0 ? page : undefined;
+    });
     expect(workflows.items.map((w) => w.id)).toEqual([id]);
   });
 

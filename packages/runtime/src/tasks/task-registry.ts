@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { uniqueKeys } from '../nats/kv-keys.js';
 import type { KV } from '@nats-io/kv';
 import { ErrorCode, isKnownTask, RegisteredTask, TASK_TYPE_PATTERN, type TaskDefinition } from '@reelay/contracts';
 import { z } from 'zod';
@@ -140,7 +141,7 @@ export class TaskRegistry {
 
   async list(): Promise<RegisteredTask[]> {
     const out: RegisteredTask[] = [];
-    for await (const key of await this.kv.keys()) {
+    for (const key of await uniqueKeys(this.kv)) {
       const task = await this.get(key);
       if (task) out.push(task);
     }

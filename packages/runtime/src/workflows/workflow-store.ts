@@ -1,4 +1,5 @@
 import { WorkflowRecord } from '@reelay/contracts';
+import { uniqueKeys } from '../nats/kv-keys.js';
 import type { KV } from '@nats-io/kv';
 import { isWrongLastSequence } from '../nats/nats-errors.js';
 
@@ -46,9 +47,7 @@ export class WorkflowStore {
 
   /** Ids of every stored workflow (for the engine's start-up reconcile). */
   async ids(): Promise<string[]> {
-    const ids: string[] = [];
-    for await (const key of await this.kv.keys()) ids.push(key);
-    return ids;
+    return uniqueKeys(this.kv);
   }
 
   private async read(id: string): Promise<{ record: WorkflowRecord; revision: number } | undefined> {

@@ -8,7 +8,7 @@ import {
   ScheduleListResponse,
   ScheduleView,
 } from '@reelay/contracts';
-import type { Buckets } from '@reelay/runtime';
+import { type Buckets, uniqueKeys } from '@reelay/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../app-deps.js';
 import { canAccessProject, type Principal } from '../auth/api-keys.js';
@@ -43,7 +43,7 @@ export const scheduleRoutes =
         const { project } = req.query;
         if (project) assertVisible(req.principal, project, `project ${project}`);
         const items: Schedule[] = [];
-        for await (const key of await kv.keys()) {
+        for (const key of await uniqueKeys(kv)) {
           const found = await read(kv, key);
           if (!found || !canAccessProject(req.principal, found.schedule.project)) continue;
           if (project && found.schedule.project !== project) continue;

@@ -1,5 +1,5 @@
 import { type HealthCheckOutput, UpkeepEventKind, type upkeepTasks, WorkerHeartbeat } from '@reelay/contracts';
-import type { TaskHandler } from '@reelay/runtime';
+import { type TaskHandler, uniqueKeys } from '@reelay/runtime';
 import type { KV } from '../nats-handles.js';
 import type { SystemEvents } from './system-events.js';
 
@@ -14,7 +14,7 @@ export function workerHealth(workers: KV, events: SystemEvents): TaskHandler<(ty
     const now = Date.now();
     const stale: HealthCheckOutput['stale'] = [];
     let count = 0;
-    for await (const key of await workers.keys()) {
+    for (const key of await uniqueKeys(workers)) {
       const entry = await workers.get(key);
       if (entry?.operation !== 'PUT') continue;
       const beat = WorkerHeartbeat.safeParse(entry.json());
