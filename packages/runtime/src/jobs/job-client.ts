@@ -1,3 +1,4 @@
+import { uniqueKeys } from '../nats/kv-keys.js';
 import { createHash } from 'node:crypto';
 import {
   bandFor,
@@ -496,8 +497,7 @@ export class JobClient {
   private async gpuWorkerAlive(): Promise<boolean> {
     if (this.gpuCheck && Date.now() - this.gpuCheck.at < 5_000) return this.gpuCheck.alive;
     let alive = false;
-    const keys = await this.options.buckets.workers.keys();
-    for await (const key of keys) {
+    for (const key of await uniqueKeys(this.options.buckets.workers)) {
       const entry = await this.options.buckets.workers.get(key);
       if (entry?.operation === 'PUT' && (entry.json() as { queues?: string[] }).queues?.includes('media-gpu')) alive = true;
     }

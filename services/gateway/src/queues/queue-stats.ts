@@ -7,7 +7,7 @@ import {
   type QueueView,
   WorkerHeartbeat,
 } from '@reelay/contracts';
-import type { Buckets, NatsContext, TaskRegistry } from '@reelay/runtime';
+import { type Buckets, type NatsContext, type TaskRegistry, uniqueKeys } from '@reelay/runtime';
 
 /** Live queue figures, read from JetStream consumer info and worker heartbeats. */
 export class QueueStats {
@@ -76,8 +76,8 @@ export class QueueStats {
 
   async liveWorkers(): Promise<WorkerHeartbeat[]> {
     const out: WorkerHeartbeat[] = [];
-    const keys = await this.buckets.workers.keys();
-    for await (const key of keys) {
+    // Heartbeats are written while this lists: each key once (uniqueKeys).
+    for (const key of await uniqueKeys(this.buckets.workers)) {
       const e = await this.buckets.workers.get(key);
       if (e?.operation !== 'PUT') continue;
       const hb = WorkerHeartbeat.safeParse(e.json());
