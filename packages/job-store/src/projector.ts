@@ -32,13 +32,17 @@ export class JobProjector {
   private batch: StoredEvent[] = [];
   private kinds: JobEvent['kind'][] = [];
   private lastSeq = 0;
+  /** Stream sequence of the last message the loop took (a job event or a skipped one). */
+  private seenSeq = 0;
+  /** Stream sequence through which every message taken is written (or was skipped). */
+  private handledSeq = 0;
   private streamCreated = '';
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private stopping = false;
   private loop: Promise<void> | undefined;
   private stopConsumer: (() => Promise<void>) | undefined;
-  private pendingFn: (() => Promise<number>) | undefined;
+  private consumerInfo: (() => Promise<{ pending: number; delivered: number }>) | undefined;
   private applied = 0;
 
   constructor(private readonly options: ProjectorOptions) {
@@ -68,12 +72,17 @@ export class JobProjector {
       await store.resetCheckpoint(this.name, info.created);
     }
     this.lastSeq = saved && saved.streamCreated === info.created ? saved.seq : 0;
+    this.seenSeq = this.lastSeq;
+    this.handledSeq = this.lastSeq;
     const consumer = await ctx.js.consumers.get(EVENTS_STREAM, {
       filter_subjects: ALL_JOB_EVENTS,
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: this.lastSeq + 1,
     });
-    this.pendingFn = async () => (await consumer.info(false)).num_pending;
+    this.consumerInfo = async () => {
+      const ci = await consumer.info(false);
+      return { pending: ci.num_pending, delivered: ci.delivered.stream_seq };
+    };
     const messages = await consumer.consume({ max_messages: Math.max(this.batchSize * 2, 1000) });
     this.stopConsumer = async () => {
       await messages.close();
@@ -81,11 +90,13 @@ export class JobProjector {
     log.info({ from: this.lastSeq + 1 }, 'job store projector started');
     this.loop = (async () => {
       for await (const m of messages) {
+        this.seenSeq = m.seq;
         let event: JobEvent;
         try {
           event = JobEvent.parse(m.json());
         } catch (err) {
           log.warn({ err, subject: m.subject, seq: m.seq }, 'unreadable job event skipped');
+          this.timer ??= setTimeout(() => void this.flush(), this.flushMs);
           continue;
         }
         this.batch.push({ seq: m.seq, job: event.job });
@@ -98,16 +109,24 @@ export class JobProjector {
 
   /** Events in JetStream not yet stored (0 once caught up). */
   async lag(): Promise<number> {
-    return ((await this.pendingFn?.()) ?? 0) + this.batch.length;
+    return ((await this.consumerInfo?.())?.pending ?? 0) + this.batch.length;
   }
 
-  /** Resolves once every event published before the call is stored. */
+  /**
+   * Resolves once every event published before the call is stored. JetStream's pending
+   * count alone is not enough: it is 0 as soon as the messages are in this client's
+   * buffer, before the loop has taken them, so the delivered position must be handled too.
+   */
   async caughtUp(pollMs = 20): Promise<void> {
     const target = (await this.options.ctx.jsm.streams.info(EVENTS_STREAM)).state.last_seq;
     for (;;) {
       await this.writing;
       if (this.lastSeq >= target) return;
-      if (this.batch.length === 0 && (await this.pendingFn?.()) === 0) return;
+      const info = await this.consumerInfo?.();
+      if (info && info.pending === 0 && this.batch.length === 0 && this.handledSeq >= info.delivered) {
+        await this.writing;
+        if (this.batch.length === 0 && this.handledSeq >= info.delivered) return;
+      }
       await new Promise((r) => setTimeout(r, pollMs));
     }
   }
@@ -124,7 +143,11 @@ export class JobProjector {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.writing = this.writing.then(async () => {
-      if (this.batch.length === 0) return;
+      const through = this.seenSeq;
+      if (this.batch.length === 0) {
+        this.handledSeq = Math.max(this.handledSeq, through);
+        return;
+      }
       const events = this.batch;
       const kinds = this.kinds;
       this.batch = [];
@@ -134,6 +157,7 @@ export class JobProjector {
         try {
           const changed = await this.options.store.apply(events, { name: this.name, seq, streamCreated: this.streamCreated });
           this.lastSeq = seq;
+          this.handledSeq = Math.max(this.handledSeq, through);
           this.applied += events.length;
           if (this.options.onApplied && changed.size > 0) {
             const applied: JobEvent[] = [];

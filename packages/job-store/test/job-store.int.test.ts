@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type JobRecord, jobEventSubject } from '@reelay/contracts';
+import { EVENTS_STREAM, type JobRecord, jobEventSubject } from '@reelay/contracts';
 import { connectNats, createLogger, ensureTopology, type NatsContext, newJobId } from '@reelay/runtime';
 import { type NatsServerHandle, type PostgresServerHandle, startNatsServer, startPostgresServer } from '@reelay/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -260,6 +260,27 @@ describe('the projector', () => {
     expect(stored).toEqual(finals[77]);
     expect((await b.checkpoint('shared'))?.seq).toBe(Math.max(pa.position, pb.position));
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('caughtUp waits for events already delivered but not yet written (a slow store)', async () => {
+    const store = await JobStore.open(path.join(dir, 'slow.sqlite'));
+    // Every write takes a while: the consumer has delivered the later events into the
+    // client's buffer (JetStream's pending count is 0) while the first one is still being written.
+    const apply = store.apply.bind(store);
+    store.apply = async (...args) => {
+      await new Promise((r) => setTimeout(r, 60));
+      return apply(...args);
+    };
+    // Checkpointed at the stream's end, so it reads only the 12 events below.
+    const { created, state } = await ctx.jsm.streams.info(EVENTS_STREAM);
+    await store.apply([], { name: 'slow', seq: state.last_seq, streamCreated: created });
+    await publishJobs(4, 'slow');
+    const p = new JobProjector({ ctx, store, log, name: 'slow', batchSize: 1, flushMs: 1 });
+    await p.start();
+    await p.caughtUp();
+    expect((await store.count({ projects: ['slow'] })).byStatus.succeeded).toBe(4);
+    await p.stop();
+    await store.close();
   });
 
   it('a store whose EVENTS stream was recreated starts that stream from the beginning', async () => {
