@@ -263,6 +263,9 @@ describe('gateway over real HTTP', () => {
     expect(metrics).toMatch(/reelay_jobs\{queue="system",state="succeeded"\} \d+/);
     expect(metrics).toMatch(/reelay_queue_depth\{queue="system",band="high"\}/);
     expect(metrics).toMatch(/reelay_job_wait_seconds_bucket/);
+    // Process and Node defaults, as every worker service exports them.
+    expect(metrics).toMatch(/^process_resident_memory_bytes \d+/m);
+    expect(metrics).toMatch(/^nodejs_eventloop_lag_seconds /m);
     const spec = await (await g.call('/docs/json', { key: null })).json();
     expect(Object.keys(spec.paths)).toEqual(
       expect.arrayContaining(['/v1/jobs', '/v1/jobs/{id}', '/v1/queues', '/v1/dlq', '/v1/artifacts']),

@@ -146,6 +146,22 @@ describe('tracing conventions across the gateway and a worker', () => {
     expect(process.resource['service.instance.id']).not.toBe(server.resource['service.instance.id']);
   });
 
+  it('POST /v1/workflows makes one server span, joined to the caller, that its step jobs run under', async () => {
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const callerSpanId = 'b7ad6b7169203331';
+    const res = await gw.call('/v1/workflows', {
+      method: 'POST',
+      json: { steps: [{ id: 'a', type: 'system.noop', input: {} }] },
+      headers: { traceparent: `00-${traceId}-${callerSpanId}-01` },
+    });
+    expect(res.status).toBe(202);
+    const server = await spanOf('workflow server span', (s) => s.traceId === traceId && s.kind === SERVER);
+    expect(server).toMatchObject({ name: 'POST /v1/workflows', parentSpanId: callerSpanId });
+    // The step's process span lands in the same trace; by then every gateway span is exported.
+    await spanOf('step process span', (s) => s.traceId === traceId && s.kind === CONSUMER);
+    expect(otlp.spans.filter((s) => s.traceId === traceId && s.kind === SERVER)).toHaveLength(1);
+  });
+
   it('without a traceparent a request starts its own trace, and a 4xx is not a server error', async () => {
     const res = await gw.call('/v1/jobs', { method: 'POST', json: { type: 'system.noop', input: { extra: 1 }, priority: 99 } });
     expect(res.status).toBe(400);

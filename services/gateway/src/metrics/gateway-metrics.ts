@@ -1,16 +1,18 @@
 import { isTerminal, type JobEvent } from '@reelay/contracts';
 import type { JobProjector, JobStore } from '@reelay/job-store';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { QueueStats } from '../queues/queue-stats.js';
 
 /**
  * Prometheus metrics: jobs by state and queue (counted in the job store at scrape time,
  * so every gateway reports the same figure — aggregate with max, not sum), queue depth
  * by band (JetStream consumer info, read at scrape time), job latencies observed as the
- * store's projector applies events, the projector's lag, and HTTP request counts.
+ * store's projector applies events, the projector's lag, HTTP request counts, and the
+ * process and Node defaults (memory, CPU, event-loop lag) that every worker service exports.
  */
 export function createMetrics(store: JobStore, queueStats: QueueStats) {
   const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
   let projector: JobProjector | undefined;
   new Gauge({
     name: 'reelay_jobs',

@@ -11,7 +11,7 @@ import {
   type WorkflowSpec,
   WorkflowView,
 } from '@reelay/contracts';
-import { contextFromCarrier, inSpan, SpanKind, WorkflowClient } from '@reelay/runtime';
+import { WorkflowClient } from '@reelay/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../app-deps.js';
 import type { Principal } from '../auth/api-keys.js';
@@ -52,18 +52,15 @@ export const workflowRoutes =
         const body = req.body;
         const project = projectFor(req.principal, body.project);
         if (!('preset' in body)) await assertMaySubmit(deps.jobs, req.principal, taskTypes(body));
-        // The request's span is the root of the workflow's trace (or joins the caller's,
-        // when it sent a traceparent): every step job is sent inside it.
-        const parent = contextFromCarrier(traceHeaders(req.headers));
-        const record = await inSpan('POST /v1/workflows', { kind: SpanKind.SERVER, parent }, () =>
-          !('preset' in body)
-            ? workflows.submit(body, { project })
-            : body.preset === 'book'
-              ? workflows.submitBook(BookPresetBody.parse(body), { project })
-              : body.preset === 'ai-video'
-                ? workflows.submitAiVideo(AiVideoPresetBody.parse(body), { project })
-                : workflows.submitReel(ReelPresetBody.parse(body), { project }),
-        );
+        // The tracing plugin runs this handler inside the request's server span (which
+        // joins the caller's trace when it sent a traceparent): every step job is sent in it.
+        const record = await (!('preset' in body)
+          ? workflows.submit(body, { project })
+          : body.preset === 'book'
+            ? workflows.submitBook(BookPresetBody.parse(body), { project })
+            : body.preset === 'ai-video'
+              ? workflows.submitAiVideo(AiVideoPresetBody.parse(body), { project })
+              : workflows.submitReel(ReelPresetBody.parse(body), { project }));
         return reply.code(202).send({ id: record.id, status: record.status });
       },
     );
@@ -150,13 +147,4 @@ export const workflowRoutes =
 
 function taskTypes(spec: WorkflowSpec): string[] {
   return [...spec.steps.map((s) => s.type), ...(spec.onError ? [spec.onError.type] : [])];
-}
-
-function traceHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const carrier: Record<string, string> = {};
-  for (const name of ['traceparent', 'tracestate']) {
-    const value = headers[name];
-    if (typeof value === 'string') carrier[name] = value;
-  }
-  return carrier;
 }
