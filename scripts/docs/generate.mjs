@@ -121,6 +121,11 @@ const jobCodeMeaning = {
     'no',
     '',
   ],
+  CONFIG_INVALID: [
+    'A process’s configuration (its environment) did not parse; it prints one line per bad variable and does not start. Never on a job.',
+    'no',
+    '',
+  ],
 };
 
 export function errorsMd() {

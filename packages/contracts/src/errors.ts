@@ -55,6 +55,8 @@ export const ErrorCode = {
   UNAVAILABLE: 'UNAVAILABLE',
   /** The task needs an outside provider this worker has no configuration for (ai.avatar without AI_AVATAR_PROVIDER): not retried. */
   PROVIDER_NOT_CONFIGURED: 'PROVIDER_NOT_CONFIGURED',
+  /** A process's configuration (its environment) did not parse: it does not start. Never on a job. */
+  CONFIG_INVALID: 'CONFIG_INVALID',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

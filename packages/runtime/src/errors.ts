@@ -6,10 +6,11 @@ import { ErrorCode, type WireError } from '@reelay/contracts';
  * retryable (an unclassified failure is more often transient than not).
  */
 export class ReelayError extends Error {
-  readonly code: string;
+  /** One of the catalogue's codes (contracts errors.ts, docs/errors.md): receivers decide by it. */
+  readonly code: ErrorCode;
   readonly retryable: boolean;
   readonly details?: unknown;
-  constructor(code: string, message: string, options: { retryable: boolean; cause?: unknown; details?: unknown }) {
+  constructor(code: ErrorCode, message: string, options: { retryable: boolean; cause?: unknown; details?: unknown }) {
     super(message, { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -20,14 +21,14 @@ export class ReelayError extends Error {
 
 /** Will never succeed: bad input, corrupt media, a platform's 4xx. Goes to the DLQ at once. */
 export class PermanentError extends ReelayError {
-  constructor(message: string, options: { code?: string; cause?: unknown; details?: unknown } = {}) {
+  constructor(message: string, options: { code?: ErrorCode; cause?: unknown; details?: unknown } = {}) {
     super(options.code ?? ErrorCode.PERMANENT, message, { retryable: false, ...options });
   }
 }
 
 /** May succeed later: retried with the task's backoff. */
 export class TransientError extends ReelayError {
-  constructor(message: string, options: { code?: string; cause?: unknown; details?: unknown } = {}) {
+  constructor(message: string, options: { code?: ErrorCode; cause?: unknown; details?: unknown } = {}) {
     super(options.code ?? ErrorCode.TRANSIENT, message, { retryable: true, ...options });
   }
 }
@@ -45,7 +46,7 @@ export class RetryAfterError extends ReelayError {
 export class ConfigError extends ReelayError {
   readonly problems: string[];
   constructor(problems: string[]) {
-    super('CONFIG_INVALID', `invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
+    super(ErrorCode.CONFIG_INVALID, `invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
       retryable: false,
     });
     this.problems = problems;
