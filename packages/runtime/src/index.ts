@@ -90,6 +90,7 @@ export { openArtifactStore, type ArtifactStoreConfig } from './artifacts/open-ar
 export { ChildProcesses, killGroup } from './process/child-processes.js';
 export { ForbiddenAddressError, isForbiddenAddress, checkLiteralHost, guardedLookup } from './net/address-guard.js';
 export { Worker, type WorkerOptions, type WorkerDeps } from './worker/worker.js';
+export type { WorkerJobs, RecordStore, DeadLetterWriter, InputOpener } from './worker/worker-jobs.js';
 export { timeLimits } from './worker/time-limits.js';
 export { implementTask, workerTasks, type TaskImplementation, type TaskHandler } from './worker/task-implementation.js';
 export { runWorker, type RunWorkerOptions, type RunningWorker } from './worker/run-worker.js';

@@ -23,3 +23,10 @@ export class ShutdownError extends ReelayError {
     super(ErrorCode.SHUTDOWN, 'the worker shut down before the job finished; handed back to the queue', { retryable: true });
   }
 }
+
+/** Cancels a running attempt: its signal fires (once) and its child processes are killed. */
+export function cancelAttempt(job: { abort: AbortController; children: { killAll(): void } }): void {
+  if (job.abort.signal.aborted) return;
+  job.abort.abort(new CancelledError());
+  job.children.killAll();
+}

@@ -1,0 +1,28 @@
+import type { DeadLetter, JobEnvelope, JobEventKind, JobRecord } from '@reelay/contracts';
+
+/**
+ * What a worker needs of the job system, and no more: it reads and writes job records,
+ * publishes dead letters, and opens sealed input. `JobClient` satisfies these by shape
+ * (`runtime.workerDeps.jobs` is one), so the worker does not depend on the submit path.
+ */
+
+/** Job records as events (jobs/job-store.ts): whole snapshots, the last one wins. */
+export interface RecordStore {
+  /** Resolves once the EVENTS stream has the record. */
+  write(record: JobRecord, options?: { kind?: JobEventKind; timeoutMs?: number }): Promise<unknown>;
+  get(id: string): Promise<JobRecord | undefined>;
+}
+
+/** Copies a job that failed for good to the DLQ stream. */
+export interface DeadLetterWriter {
+  writeDeadLetter(dead: DeadLetter): Promise<void>;
+}
+
+/** Opens a job's sealed (sensitive) input fields for its handler; throws a permanent error when it cannot. */
+export interface InputOpener {
+  openInput(envelope: JobEnvelope): unknown;
+}
+
+export interface WorkerJobs extends DeadLetterWriter, InputOpener {
+  readonly store: RecordStore;
+}
