@@ -5,29 +5,12 @@ import { JOB_STATUSES } from '../job-record.js';
 import { BookPresetBody } from '../tasks/book.js';
 import { Platform } from '../tasks/media.js';
 import { WORKFLOW_STATUSES, WorkflowSpec } from '../workflows.js';
-
-const Project = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only')
-  .optional();
+import { FolderTarget, PresetRunFields, WebhookTarget } from './preset-fields.js';
 
 /** Where the reel preset publishes: one publish.* step per target. */
 export const ReelTarget = z.discriminatedUnion('type', [
-  z
-    .object({
-      type: z.literal('folder'),
-      dir: z.string().min(1).max(4096),
-      fileName: z.string().min(1).max(255).optional(),
-      overwrite: z.boolean().default(false),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('webhook'),
-      url: z.url({ protocol: /^https?$/ }),
-      account: z.string().optional(),
-    })
-    .strict(),
+  FolderTarget,
+  WebhookTarget,
   z
     .object({
       type: z.literal('youtube'),
@@ -49,6 +32,31 @@ export const PresetCaptions = z.enum(['words', 'sentences', 'none']);
 export type PresetCaptions = z.infer<typeof PresetCaptions>;
 
 /**
+ * What the narrated-video presets (reel and ai-video) both take: the topic and how the
+ * script speaks to its audience, its length, the voice, frame size, captions, music bed
+ * and thumbnails, and where the result is published. Each preset spreads this shape,
+ * gives `targetSeconds` and `captions` its own defaults, and adds its own fields.
+ */
+const NarratedVideoPresetBase = z.object({
+  topic: z.string().trim().min(3).max(500),
+  targets: z.array(ReelTarget).max(20).default([]),
+  ...PresetRunFields.shape,
+  audience: z.string().trim().min(1).max(200).optional(),
+  tone: z.enum(['friendly', 'energetic', 'informative', 'serious', 'humorous']).optional(),
+  targetSeconds: z.number().int().min(10).max(600),
+  voice: z
+    .string()
+    .regex(/^[A-Za-z0-9_+.-]{1,64}$/)
+    .optional(),
+  resolution: PresetResolution.default('1080p'),
+  captions: PresetCaptions,
+  /** A music bed (ai.music) under the voice, ducked while it speaks. */
+  music: z.boolean().default(true),
+  thumbnails: z.number().int().min(1).max(20).default(3),
+});
+const { targetSeconds, captions } = NarratedVideoPresetBase.shape;
+
+/**
  * `{"preset":"reel", topic, targets}`: script → a picture per scene (ai.image), voice,
  * music bed (ai.music) → word captions → render (Ken Burns stills, transitions, title
  * card, outro, music ducked under the voice) → thumbnails and one optimize per platform
@@ -57,17 +65,9 @@ export type PresetCaptions = z.infer<typeof PresetCaptions>;
 export const ReelPresetBody = z
   .object({
     preset: z.literal('reel'),
-    topic: z.string().trim().min(3).max(500),
-    targets: z.array(ReelTarget).max(20).default([]),
-    name: z.string().min(1).max(200).optional(),
-    project: Project,
-    audience: z.string().trim().min(1).max(200).optional(),
-    tone: z.enum(['friendly', 'energetic', 'informative', 'serious', 'humorous']).optional(),
-    targetSeconds: z.number().int().min(10).max(600).default(20),
-    voice: z
-      .string()
-      .regex(/^[A-Za-z0-9_+.-]{1,64}$/)
-      .optional(),
+    ...NarratedVideoPresetBase.shape,
+    targetSeconds: targetSeconds.default(20),
+    captions: captions.default('words'),
     /** Platforms to optimize for; the first one's cut is what the targets publish. */
     platforms: z.array(Platform).min(1).max(5).default(['tiktok']),
     /** One still for every scene instead of a drawn picture per scene (ai.image). */
@@ -77,11 +77,6 @@ export const ReelPresetBody = z
       .string()
       .regex(/^#[0-9A-Fa-f]{6}$/, 'must be a colour like #1E2A44')
       .default('#1E2A44'),
-    thumbnails: z.number().int().min(1).max(20).default(3),
-    resolution: PresetResolution.default('1080p'),
-    captions: PresetCaptions.default('words'),
-    /** A music bed (ai.music) under the voice, ducked while it speaks. */
-    music: z.boolean().default(true),
     /** The title card before the first scene and the outro after the last. */
     cards: z.boolean().default(true),
   })
@@ -97,22 +92,10 @@ export type ReelPresetBody = z.input<typeof ReelPresetBody>;
 export const AiVideoPresetBody = z
   .object({
     preset: z.literal('ai-video'),
-    topic: z.string().trim().min(3).max(500),
-    targets: z.array(ReelTarget).max(20).default([]),
-    name: z.string().min(1).max(200).optional(),
-    project: Project,
-    audience: z.string().trim().min(1).max(200).optional(),
-    tone: z.enum(['friendly', 'energetic', 'informative', 'serious', 'humorous']).optional(),
-    targetSeconds: z.number().int().min(10).max(600).default(30),
-    voice: z
-      .string()
-      .regex(/^[A-Za-z0-9_+.-]{1,64}$/)
-      .optional(),
+    ...NarratedVideoPresetBase.shape,
+    targetSeconds: targetSeconds.default(30),
+    captions: captions.default('sentences'),
     aspect: z.enum(['16:9', '9:16', '1:1']).default('16:9'),
-    resolution: PresetResolution.default('1080p'),
-    captions: PresetCaptions.default('sentences'),
-    music: z.boolean().default(true),
-    thumbnails: z.number().int().min(1).max(20).default(3),
   })
   .strict();
 export type AiVideoPresetBody = z.input<typeof AiVideoPresetBody>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ArtifactId, ArtifactRef } from '../artifact.js';
 import { defineTask } from '../catalogue.js';
+import { FolderTarget, PresetRunFields, WebhookTarget } from '../http/preset-fields.js';
 import { BookOutline, BookPartKind, BookSource } from './book-document.js';
 
 /**
@@ -286,23 +287,12 @@ export const bookTasks = {
 
 // ---- the `book` workflow preset ----
 
-/** Where the book preset publishes: each format to a folder, or one webhook call with all three. */
-export const BookTarget = z.discriminatedUnion('type', [
-  z
-    .object({
-      type: z.literal('folder'),
-      dir: z.string().min(1).max(4096),
-      overwrite: z.boolean().default(false),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('webhook'),
-      url: z.url({ protocol: /^https?$/ }),
-      account: z.string().optional(),
-    })
-    .strict(),
-]);
+/**
+ * Where the book preset publishes: each format to a folder, or one webhook call with all
+ * three. The reel's folder and webhook targets, less the folder's `fileName`: a book is
+ * three files, each keeping the name the export gave it.
+ */
+export const BookTarget = z.discriminatedUnion('type', [FolderTarget.omit({ fileName: true }), WebhookTarget]);
 export type BookTarget = z.input<typeof BookTarget>;
 
 /**
@@ -326,11 +316,7 @@ export const BookPresetBody = z
     batchSize: z.number().int().min(1).max(40).default(4),
     maxRegenerations: MaxRegenerations,
     targets: z.array(BookTarget).max(10).default([]),
-    name: z.string().min(1).max(200).optional(),
-    project: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only')
-      .optional(),
+    ...PresetRunFields.shape,
   })
   .strict();
 export type BookPresetBody = z.input<typeof BookPresetBody>;
