@@ -239,9 +239,14 @@ export const WordCaptionStyle = z.object({
   highlightColour: CaptionColour.default('#FFD400'),
   outlineColour: CaptionColour.default('#000000'),
   outlinePx: z.number().min(0).max(20).default(5),
-  position: z.enum(['bottom', 'middle', 'top']).default('middle'),
-  /** Distance from the top or bottom edge (bottom and top positions), in pixels of the frame. */
-  marginPx: z.number().int().min(0).max(2000).default(300),
+  /** `bottom` with the default margin is the lower third, clear of TikTok's and Reels' own captions and buttons. */
+  position: z.enum(['bottom', 'middle', 'top']).default('bottom'),
+  /**
+   * Distance from the top or bottom edge (bottom and top positions), in pixels of the
+   * frame. Left out: 22% of the height on an upright frame (the platforms' UI covers
+   * about the bottom fifth), 8% on a landscape or square one.
+   */
+  marginPx: z.number().int().min(0).max(2000).optional(),
   font: z
     .string()
     .regex(/^[A-Za-z0-9 -]{1,64}$/)

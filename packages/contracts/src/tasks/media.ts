@@ -253,8 +253,12 @@ export const SubtitleStyle = z.object({
   outlineColour: HexColour.default('#000000'),
   outlinePx: z.number().min(0).max(20).default(3),
   position: z.enum(['bottom', 'middle', 'top']).default('bottom'),
-  /** Distance from the top or bottom edge, in pixels of the output frame. */
-  marginPx: z.number().int().min(0).max(2000).default(160),
+  /**
+   * Distance from the top or bottom edge, in pixels of the output frame. Left out: 22%
+   * of the height on an upright frame (above the platforms' UI at the bottom: the lower
+   * third), 8% on a landscape or square one.
+   */
+  marginPx: z.number().int().min(0).max(2000).optional(),
   font: z
     .string()
     .regex(/^[A-Za-z0-9 -]{1,64}$/)

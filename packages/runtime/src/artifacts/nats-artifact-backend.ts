@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { JetStreamManager, StoredMsg } from '@nats-io/jetstream';
 import { type ObjectInfo, type ObjectStore, setSha256Backend } from '@nats-io/obj';
 import type { ArtifactBackend, ByteRange, StoredArtifact, StoredArtifactMeta } from './artifact-backend.js';
 
@@ -43,10 +44,22 @@ export class NatsArtifactBackend implements ArtifactBackend {
   }
 
   /**
-   * A range is cut from the stream as it passes: the object store reads a whole object
-   * from its first chunk (and verifies the digest only on a whole read).
+   * A whole read streams the object through the store's own reader, which verifies its
+   * SHA-256. A range (what ffmpeg and ffprobe ask for through the worker's input server,
+   * `bytes=0-` included) is read chunk by chunk with JetStream direct gets, only as fast
+   * as the reader takes them, starting at the chunk that holds its first byte: the
+   * store's reader is a push consumer that sends the whole object as fast as the server
+   * can, so a 64 KB head read or an ffprobe that stops after the index would otherwise
+   * pull every byte of the file across. Partial reads are not digest-checked (they
+   * never were: a digest covers the whole object).
    */
   async open(id: string, range?: ByteRange): Promise<Readable | undefined> {
+    if (range) {
+      const info = await this.os.info(id);
+      if (!info || info.deleted) return undefined;
+      const direct = directAccess(this.os);
+      if (direct) return Readable.from(readChunks(direct, info, range), { objectMode: false });
+    }
     const result = await this.os.get(id);
     if (!result) return undefined;
     const stream = Readable.fromWeb(result.data as unknown as WebReadableStream<Uint8Array>);
@@ -86,5 +99,57 @@ async function* sliceBytes(source: Readable, { start, end }: ByteRange): AsyncGe
     offset += chunk.length;
     if (from < to) yield chunk.subarray(from, to);
     if (offset > end) return;
+  }
+}
+
+/**
+ * What direct reads need, from the store nats.js hands out (its ObjectStoreImpl carries
+ * the stream name and a JetStreamManager, though the ObjectStore interface does not
+ * declare them); undefined for anything else, which is then read through `get`.
+ */
+interface DirectAccess {
+  jsm: Pick<JetStreamManager, 'direct'>;
+  stream: string;
+  name: string;
+}
+function directAccess(os: ObjectStore): DirectAccess | undefined {
+  const o = os as Partial<DirectAccess>;
+  return o.jsm?.direct && typeof o.stream === 'string' && typeof o.name === 'string' ? (o as DirectAccess) : undefined;
+}
+
+/**
+ * The bytes of `range`, one chunk message at a time. Every chunk but the last holds
+ * max_chunk_size bytes, so the first one wanted is known by its index; its stream
+ * sequence is the first chunk's plus that index when the object's chunks are
+ * contiguous in the stream (its last chunk sits exactly chunks − 1 after its first,
+ * the usual case). When another put interleaved with it, the chunks before are
+ * stepped through instead.
+ */
+async function* readChunks(d: DirectAccess, info: ObjectInfo, { start, end }: ByteRange): AsyncGenerator<Buffer> {
+  if (info.size === 0 || start > end) return;
+  const subject = `$O.${d.name}.C.${info.nuid}`;
+  const at = (seq: number) => d.jsm.direct.getMessage(d.stream, { seq, next_by_subj: subject });
+  const first = await at(1);
+  if (!first) return;
+  const chunkSize = info.options?.max_chunk_size ?? first.data.length;
+  const index = Math.floor(start / chunkSize);
+  let message: StoredMsg | null = first;
+  if (index > 0) {
+    const last = await d.jsm.direct.getMessage(d.stream, { last_by_subj: subject });
+    if (last && last.seq - first.seq + 1 === info.chunks) message = await at(first.seq + index);
+    else for (let k = 0; k < index && message; k++) message = await at(message.seq + 1);
+  }
+  let offset = index * chunkSize;
+  while (message && offset <= end) {
+    // The next chunk is asked for while this one is passed on (a reader that stops
+    // here leaves it unawaited: its failure must not surface as an unhandled rejection).
+    const next: Promise<StoredMsg | null> | null = offset + message.data.length <= end ? at(message.seq + 1) : null;
+    next?.catch(() => undefined);
+    const data = Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength);
+    const from = Math.max(0, start - offset);
+    const to = Math.min(data.length, end - offset + 1);
+    if (from < to) yield data.subarray(from, to);
+    offset += data.length;
+    message = next ? await next : null;
   }
 }

@@ -66,8 +66,10 @@ describe('the reel preset', () => {
     });
     expect(step('captions')?.input).toMatchObject({
       audio: { $ref: 'tts.result.audio.id' },
-      wordCaptions: { width: 1080, height: 1920, position: 'middle' },
+      wordCaptions: { width: 1080, height: 1920 },
     });
+    // ai.captions' default places them: the bottom of the lower third, clear of the platforms' UI.
+    expect(step('captions')?.input).not.toHaveProperty('wordCaptions.position');
     expect(spec.steps.at(-1)?.input).toEqual({
       artifactId: { $ref: 'optimize-tiktok.result.artifact.id' },
       directory: '/tmp/out',

@@ -86,9 +86,8 @@ export function narratedVideoSteps(o: NarratedVideoOptions): WorkflowStep[] {
       width: o.width,
       height: o.height,
       fontSizePx: Math.round(Math.min(o.width, o.height) * 0.078),
-      marginPx: Math.round(o.height * 0.16),
-      // Upright video: in the middle, where TikTok's captions sit; landscape: low, clear of the subject.
-      position: o.height > o.width ? 'middle' : 'bottom',
+      // Position and margin left to ai.captions: the bottom of the lower third on upright
+      // video, clear of the platforms' own captions and buttons; low on landscape.
     };
   }
 
@@ -141,7 +140,8 @@ export function narratedVideoSteps(o: NarratedVideoOptions): WorkflowStep[] {
   if (o.captions === 'sentences') {
     render.subtitles = {
       artifactId: ref('captions', 'srt.id'),
-      style: { fontSizePx: Math.round(Math.min(o.width, o.height) * 0.055), marginPx: Math.round(o.height * 0.08) },
+      // The margin is media.render's frame-relative default (the lower third on upright video).
+      style: { fontSizePx: Math.round(Math.min(o.width, o.height) * 0.055) },
     };
   }
   if (o.cards) {

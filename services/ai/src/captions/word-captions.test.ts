@@ -44,6 +44,20 @@ describe('word captions', () => {
     ]);
   });
 
+  it("by default captions sit at the bottom of the lower third, clear of the platforms' UI: 22% up an upright frame, 8% up a landscape one", () => {
+    const styleLine = (o: WordCaptionStyle) =>
+      wordCaptionsAss([word('one', 1, 1.3)], style(o))
+        .split('\n')
+        .find((l) => l.startsWith('Style: Word,'))
+        ?.split(',');
+    const upright = styleLine({});
+    expect([upright?.[18], upright?.[21]]).toEqual(['2', '422']);
+    const landscape = styleLine({ width: 1920, height: 1080 });
+    expect([landscape?.[18], landscape?.[21]]).toEqual(['2', '86']);
+    // Alignment, side margins (7% of the width) and the margin asked for.
+    expect(styleLine({ position: 'top', marginPx: 150 })?.slice(18, 22)).toEqual(['8', '76', '76', '150']);
+  });
+
   it('tokens keep what is shown and what is said apart: punctuation rides along, hyphenated words are two', () => {
     expect(tokenize('Flat-pack furniture — easy, right?')).toEqual([
       { text: 'Flat-pack', spoken: ['flat', 'pack'] },

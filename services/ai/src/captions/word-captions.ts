@@ -10,7 +10,18 @@
 import type { WordCaptionStyle } from '@reelay/contracts';
 import type { AlignedWord } from './forced-alignment.js';
 
-export type ResolvedWordStyle = Required<WordCaptionStyle>;
+/** A style as the worker's parse leaves it: every default filled in but the frame-relative margin. */
+export type ResolvedWordStyle = Omit<Required<WordCaptionStyle>, 'marginPx'> & { marginPx?: number | undefined };
+
+/**
+ * The margin when a style gives none: on an upright frame 22% of the height, so bottom
+ * captions sit in the lower third above TikTok's and Reels' own captions, music line and
+ * buttons (about the bottom fifth); 8% on a landscape or square frame. media.render's
+ * SRT styling uses the same rule.
+ */
+export function defaultMarginPx(style: Pick<ResolvedWordStyle, 'width' | 'height'>): number {
+  return Math.round(style.height * (style.height > style.width ? 0.22 : 0.08));
+}
 
 export interface WordCue {
   words: AlignedWord[];
@@ -67,7 +78,7 @@ export function wordCaptionsAss(words: readonly AlignedWord[], style: ResolvedWo
     '',
     '[V4+ Styles]',
     'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
-    `Style: Word,${style.font},${style.fontSizePx},${assColour(style.colour)},${assColour(style.highlightColour)},${assColour(style.outlineColour)},${assColour('#000000', 0x70)},-1,0,0,0,100,100,0,0,1,${style.outlinePx},${shadow},${ALIGNMENT[style.position]},${side},${side},${style.marginPx},1`,
+    `Style: Word,${style.font},${style.fontSizePx},${assColour(style.colour)},${assColour(style.highlightColour)},${assColour(style.outlineColour)},${assColour('#000000', 0x70)},-1,0,0,0,100,100,0,0,1,${style.outlinePx},${shadow},${ALIGNMENT[style.position]},${side},${side},${style.marginPx ?? defaultMarginPx(style)},1`,
     '',
     '[Events]',
     'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',

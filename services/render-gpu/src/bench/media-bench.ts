@@ -22,6 +22,7 @@ import { startTestSystem } from '@reelay/runtime/testing';
 import { FFMPEG_COMMON_ARGS } from '../ffmpeg/ffmpeg-runner.js';
 import { toMediaInfo } from '../ffmpeg/probe-result.js';
 import { probeCapabilities } from '../gpu/media-capabilities.js';
+import type { ResolvedSubtitleStyle } from '../render/ass-script.js';
 import { preparedSubtitles } from '../render/render-inputs.js';
 import { chooseVideoEncoder } from '../gpu/video-encoder.js';
 import { renderCommand } from '../tasks/render-graph.js';
@@ -183,7 +184,9 @@ try {
     ],
     music: { file: 'music.wav', volume: 0.5, duck: true },
     // The handler styles an SRT into an ASS script before its one ffmpeg run; so does the direct run.
-    subtitles: { file: await preparedSubtitles(dir, 'subs.srt', SubtitleStyle.parse({}) as Required<SubtitleStyle>, width, height) },
+    subtitles: {
+      file: await preparedSubtitles({ dir, file: 'subs.srt', style: SubtitleStyle.parse({}) as ResolvedSubtitleStyle, width, height }),
+    },
     width,
     height,
     fps,

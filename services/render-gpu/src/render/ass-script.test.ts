@@ -1,8 +1,17 @@
 import { SubtitleStyle } from '@reelay/contracts';
 import { describe, expect, it } from 'vitest';
-import { assColour, assHeader, assTime, isAssScript, srtToAss } from './ass-script.js';
+import {
+  assColour,
+  assHeader,
+  assTime,
+  clipDialogue,
+  defaultCaptionMarginPx,
+  isAssScript,
+  type ResolvedSubtitleStyle,
+  srtToAss,
+} from './ass-script.js';
 
-const style = (o: SubtitleStyle = {}) => SubtitleStyle.parse(o) as Required<SubtitleStyle>;
+const style = (o: SubtitleStyle = {}) => SubtitleStyle.parse(o) as ResolvedSubtitleStyle;
 
 describe('ASS scripts for burned-in subtitles', () => {
   it('positions use the v4+ numpad under a [V4+ Styles] header: bottom 2, middle 5, top 8', () => {
@@ -51,5 +60,42 @@ describe('ASS scripts for burned-in subtitles', () => {
     expect(isAssScript(ass)).toBe(true);
     expect(isAssScript('1\n00:00:00,000 --> 00:00:01,000\nhi')).toBe(false);
     expect(assTime(3_600_000 + 61_010)).toBe('1:01:01.01');
+  });
+
+  it("with no margin given, captions sit 22% up an upright frame (the lower third, above the platforms' UI) and 8% up a landscape one", () => {
+    expect(defaultCaptionMarginPx(1080, 1920)).toBe(422);
+    expect(defaultCaptionMarginPx(1920, 1080)).toBe(86);
+    const fields = assHeader(style({ position: 'bottom' }), 1080, 1920)
+      .split('\n')
+      .find((l) => l.startsWith('Style:'))!
+      .split(',');
+    expect(fields[21]).toBe('422');
+  });
+
+  it('clipDialogue drops events outside the window and cuts those across its edges, rounding inwards', () => {
+    const script = [
+      '[Script Info]',
+      'ScriptType: v4.00+',
+      '',
+      '[Events]',
+      'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',
+      'Dialogue: 0,0:00:00.00,0:00:00.30,Word,,0,0,0,,GONE',
+      'Dialogue: 0,0:00:00.20,0:00:01.00,Word,,0,0,0,,{\\1c&H00D4FF&}ONE, TWO',
+      'Dialogue: 0,0:00:02.00,0:00:09.00,Word,,0,0,0,,LAST',
+      'Dialogue: 0,0:00:09.50,0:00:10.00,Word,,0,0,0,,AFTER',
+    ].join('\n');
+    const clipped = clipDialogue(script, { fromSec: 0.4667, toSec: 8.4333 }).split('\n');
+    expect(clipped.filter((l) => l.startsWith('Dialogue:'))).toEqual([
+      'Dialogue: 0,0:00:00.47,0:00:01.00,Word,,0,0,0,,{\\1c&H00D4FF&}ONE, TWO',
+      'Dialogue: 0,0:00:02.00,0:00:08.43,Word,,0,0,0,,LAST',
+    ]);
+    expect(clipped.slice(0, 5)).toEqual(script.split('\n').slice(0, 5));
+  });
+
+  it('clipDialogue finds Start and End by the Format line, and leaves a script without a window end open', () => {
+    const script = '[Events]\nFormat: Start, End, Layer, Style, Text\nDialogue: 0:00:00.10,0:00:05.00,0,Default,a, b\n';
+    expect(clipDialogue(script, { fromSec: 1 })).toBe(
+      '[Events]\nFormat: Start, End, Layer, Style, Text\nDialogue: 0:00:01.00,0:00:05.00,0,Default,a, b\n',
+    );
   });
 });

@@ -1,8 +1,8 @@
 import { access, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SubtitleStyle, TextCard } from '@reelay/contracts';
+import type { TextCard } from '@reelay/contracts';
 import type { PlannedCard } from '../tasks/render-graph.js';
-import { isAssScript, srtToAss } from './ass-script.js';
+import { type CaptionWindow, clipDialogue, isAssScript, type ResolvedSubtitleStyle, srtToAss } from './ass-script.js';
 import { layoutCard, type ResolvedCard } from './text-card.js';
 
 /**
@@ -21,17 +21,26 @@ export const TITLE_FONT_FILE: Promise<string | undefined> = access('/usr/share/f
   () => undefined,
 );
 
-/** An ASS script is burned as written; an SRT is styled into one for the frame. Returns the file name in `dir`. */
-export async function preparedSubtitles(
-  dir: string,
-  file: string,
-  style: Required<SubtitleStyle>,
-  width: number,
-  height: number,
-): Promise<string> {
+export interface SubtitlesToPrepare {
+  dir: string;
+  /** The downloaded subtitles, in `dir`: an SRT, or an ASS script (ai.captions' word captions). */
+  file: string;
+  style: ResolvedSubtitleStyle;
+  width: number;
+  height: number;
+  /** Where captions may show on the body's timeline (clear of the title card and outro); everywhere when absent. */
+  window?: CaptionWindow | undefined;
+}
+
+/**
+ * An ASS script is burned as written, an SRT styled into one for the frame; either is
+ * then cut to the caption window. Returns the file name in `dir`.
+ */
+export async function preparedSubtitles({ dir, file, style, width, height, window }: SubtitlesToPrepare): Promise<string> {
   const text = await readFile(path.join(dir, file), 'utf8');
-  if (isAssScript(text)) return file;
-  await writeFile(path.join(dir, 'subtitles-styled.ass'), srtToAss(text, style, width, height));
+  const script = isAssScript(text) ? text : srtToAss(text, style, width, height);
+  if (script === text && !window) return file;
+  await writeFile(path.join(dir, 'subtitles-styled.ass'), window ? clipDialogue(script, window) : script);
   return 'subtitles-styled.ass';
 }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { reelLength, renderCommand } from './render-graph.js';
+import { TextCard } from '@reelay/contracts';
+import type { ResolvedCard } from '../render/text-card.js';
+import { captionWindow, reelLength, renderCommand } from './render-graph.js';
 
 const x264 = { encoder: 'libx264', args: ['-c:v', 'libx264'] };
 
@@ -122,5 +124,27 @@ describe('render graph', () => {
     expect(graph).toContain('[withtitle][outrocard]xfade=transition=fade:duration=0.5:offset=5');
     expect(graph).toContain('adelay=delays=2000:all=1');
     expect(graph).toContain('textfile=line-0.txt:expansion=none');
+  });
+
+  it("captions may show from the end of the title card's fade to the start of the outro's, on the body's timeline", () => {
+    const card = (durationSec: number, fade: number) => ({
+      card: TextCard.parse({ text: 'x', durationSec, transition: { type: 'fade', durationSec: fade } }) as ResolvedCard,
+      layout: { lines: [], subtitleLines: [], fontSize: 10, subtitleSize: 5 },
+    });
+    const scenes = [
+      { file: 'a.png', kind: 'image' as const, inSec: 0, durationSec: 3, fit: 'cover' as const },
+      {
+        file: 'b.png',
+        kind: 'image' as const,
+        inSec: 0,
+        durationSec: 3,
+        fit: 'cover' as const,
+        transition: { type: 'fade' as const, durationSec: 0.4 },
+      },
+    ];
+    // Body: 3 s + (3 s + the outro's 0.4 s hold) − 0.4 s overlap = 6 s; the outro fades in over its last 0.4 s.
+    expect(captionWindow({ scenes, fps: 30, titleCard: card(2, 0.4), outro: card(1.5, 0.4) })).toEqual({ fromSec: 0.4, toSec: 5.6 });
+    expect(captionWindow({ scenes, fps: 30, titleCard: card(2, 0) })).toEqual({ fromSec: 0 });
+    expect(captionWindow({ scenes, fps: 30 })).toEqual({ fromSec: 0 });
   });
 });

@@ -149,6 +149,21 @@ export function planTimeline(plan: Pick<RenderPlan, 'scenes' | 'titleCard' | 'ou
   return timeline;
 }
 
+/**
+ * Where the body's captions may show, on the body's own timeline (the subtitles are
+ * burned onto it before the cards join): after the title card has faded out and before
+ * the outro starts to fade in, so no caption is drawn over either card. Throws
+ * RenderPlanError as planTimeline does.
+ */
+export function captionWindow(plan: Pick<RenderPlan, 'scenes' | 'titleCard' | 'outro' | 'transitionTiming' | 'fps'>): {
+  fromSec: number;
+  toSec?: number;
+} {
+  const t = planTimeline(plan);
+  const fromSec = t.title ? secs(t.title.transition?.frames ?? 0, plan.fps) : 0;
+  return t.outro ? { fromSec, toSec: secs(t.bodyFrames - (t.outro.transition?.frames ?? 0), plan.fps) } : { fromSec };
+}
+
 export function renderCommand(plan: RenderPlan): RenderCommand {
   const { fps, width: w, height: h } = plan;
   const timeline = planTimeline(plan);

@@ -1,10 +1,11 @@
 import { ErrorCode, type MediaInfo, type mediaTasks } from '@reelay/contracts';
 import { type TaskHandler, PermanentError, ReelayError } from '@reelay/runtime';
 import { chooseVideoEncoder } from '../gpu/video-encoder.js';
+import type { ResolvedSubtitleStyle } from '../render/ass-script.js';
 import { preparedCard, preparedSubtitles, TITLE_FONT_FILE } from '../render/render-inputs.js';
 import { fetchArtifact, storeArtifact } from './artifact-files.js';
 import type { MediaDeps } from './media-deps.js';
-import { type PlannedScene, type RenderPlan, RenderPlanError, renderCommand } from './render-graph.js';
+import { captionWindow, type PlannedScene, type RenderPlan, RenderPlanError, renderCommand } from './render-graph.js';
 
 /**
  * media.render: scenes (clips, and stills with Ken Burns motion) joined with cuts or xfade
@@ -26,20 +27,25 @@ export function renderHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)[
     const dir = await ctx.tempDir();
     ctx.progress(1, 'download');
 
-    // Each distinct artifact is fetched and probed once, however many scenes use it.
+    // Each distinct artifact is fetched and probed once, however many scenes use it (once
+    // per way of reading it).
+    // Clips, voice and music are streamed from the store where their container reads
+    // front to back (ffmpeg's seeks become ranged reads); stills are downloaded, since
+    // image2 reopens the file for every frame it loops.
     const fetched = new Map<string, { file: string; info: MediaInfo }>();
-    const load = async (id: string, base: string) => {
-      const known = fetched.get(id);
+    const load = async (id: string, base: string, stream: boolean) => {
+      const key = `${id}:${stream}`;
+      const known = fetched.get(key);
       if (known) return known;
-      const { file } = await fetchArtifact(ctx, id, `${base}-${fetched.size + 1}`);
+      const { file } = await fetchArtifact(ctx, id, `${base}-${fetched.size + 1}`, { stream });
       const entry = { file, info: await deps.ffmpeg.probe(ctx, file, dir) };
-      fetched.set(id, entry);
+      fetched.set(key, entry);
       return entry;
     };
 
     const scenes: PlannedScene[] = [];
     for (const [i, scene] of input.scenes.entries()) {
-      const { file, info } = await load(scene.artifactId, 'scene');
+      const { file, info } = await load(scene.artifactId, 'scene', scene.kind === 'video');
       if (!info.streams.some((s) => s.type === 'video')) throw invalid(`scene ${i + 1}: artifact ${scene.artifactId} has no picture`);
       let durationSec = scene.durationSec;
       if (scene.kind === 'video') {
@@ -74,14 +80,22 @@ export function renderHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)[
     if (input.music) {
       plan.music = { file: (await audioOf(input.music.artifactId, 'music')).file, volume: input.music.volume, duck: input.music.duck };
     }
-    if (input.subtitles) {
-      const { file } = await fetchArtifact(ctx, input.subtitles.artifactId, 'subtitles');
-      // The worker's parse filled in every style default (`prefault({})`).
-      plan.subtitles = { file: await preparedSubtitles(dir, file, input.subtitles.style, input.width, input.height) };
-    }
-
     let command: ReturnType<typeof renderCommand>;
     try {
+      if (input.subtitles) {
+        const { file } = await fetchArtifact(ctx, input.subtitles.artifactId, 'subtitles');
+        plan.subtitles = {
+          file: await preparedSubtitles({
+            dir,
+            file,
+            // The worker's parse filled in every style default (`prefault({})`) but the frame-relative margin.
+            style: input.subtitles.style as ResolvedSubtitleStyle,
+            width: input.width,
+            height: input.height,
+            window: captionWindow(plan),
+          }),
+        };
+      }
       command = renderCommand(plan);
     } catch (err) {
       if (err instanceof RenderPlanError) throw invalid(err.message);
@@ -95,9 +109,28 @@ export function renderHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)[
     });
 
     ctx.progress(95, 'verify');
-    const info = await deps.ffmpeg.probe(ctx, plan.output, dir);
-    verifyLength(info, command.expectedDurationSec, input.fps);
-    const artifact = await storeArtifact(ctx, plan.output, input.name ?? 'reel.mp4');
+    // The check and the upload both only read the finished file: side by side, and the
+    // upload is deleted again if the check fails.
+    const [probed, stored] = await Promise.allSettled([
+      deps.ffmpeg.probe(ctx, plan.output, dir),
+      storeArtifact(ctx, plan.output, input.name ?? 'reel.mp4'),
+    ]);
+    const discard = async () => {
+      if (stored.status === 'fulfilled') await ctx.artifacts.delete(stored.value.id).catch(() => undefined);
+    };
+    if (probed.status === 'rejected') {
+      await discard();
+      throw probed.reason;
+    }
+    const info = probed.value;
+    try {
+      verifyLength(info, command.expectedDurationSec, input.fps);
+    } catch (err) {
+      await discard();
+      throw err;
+    }
+    if (stored.status === 'rejected') throw stored.reason;
+    const artifact = stored.value;
     return {
       artifact,
       info,
@@ -107,7 +140,7 @@ export function renderHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)[
     };
 
     async function audioOf(id: string, base: string) {
-      const loaded = await load(id, base);
+      const loaded = await load(id, base, true);
       if (!loaded.info.streams.some((s) => s.type === 'audio')) throw invalid(`${base} artifact ${id} has no audio stream`);
       return loaded;
     }
