@@ -106,9 +106,9 @@ const jobCodeMeaning = {
   NOT_FOUND: ['No such job, artifact, queue, workflow or dead letter (or not in your projects).', 'no', 404],
   CONFLICT: ['The request conflicts with the current state (cancel a finished job).', 'no', 409],
   ENCRYPTION_KEY_MISSING: [
-    'A task marks input fields sensitive and this process has no REELAY_ENCRYPTION_KEY: the submit is refused rather than stored in clear (the gateway answers 500 INTERNAL; its log says why).',
+    'A task marks input fields sensitive and this process has no REELAY_ENCRYPTION_KEY: the submit is refused before anything is written (no record, queue message or idempotency key) rather than stored in clear. A server configuration fault: the gateway answers 503 without Retry-After (waiting does not help; a gateway with the key accepts the same request) and logs a warning.',
     'no',
-    500,
+    503,
   ],
   DECRYPTION_FAILED: [
     'A sensitive input field did not decrypt in the worker (its key id is not configured there, or the ciphertext was altered); dead-lettered: requeue once the key is in place.',

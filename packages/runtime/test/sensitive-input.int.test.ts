@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ErrorCode, jobsStream } from '@reelay/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputCipher } from '../src/crypto/input-cipher.js';
-import { JobClient } from '../src/jobs/job-client.js';
+import { idempotencyKvKey, JobClient } from '../src/jobs/job-client.js';
 import { testTasks } from '../src/testing/test-tasks.js';
 import { type Harness, startHarness } from './harness.js';
 
@@ -23,6 +23,16 @@ describe('sensitive inputs across processes', () => {
     await expect(h.client.enqueue({ type: 'test.secret', input: secretInput })).rejects.toMatchObject({
       code: ErrorCode.ENCRYPTION_KEY_MISSING,
     });
+    expect((await h.ctx.jsm.streams.info(jobsStream('test'))).state.messages).toBe(before);
+  });
+
+  it('a keyless refusal writes nothing, not even the idempotency key a retry would find', async () => {
+    const key = 'sensitive-refused-once';
+    const before = (await h.ctx.jsm.streams.info(jobsStream('test'))).state.messages;
+    await expect(h.client.enqueue({ type: 'test.secret', input: secretInput, idempotencyKey: key })).rejects.toMatchObject({
+      code: ErrorCode.ENCRYPTION_KEY_MISSING,
+    });
+    expect(await h.buckets.idempotency.get(idempotencyKvKey('default', key))).toBeNull();
     expect((await h.ctx.jsm.streams.info(jobsStream('test'))).state.messages).toBe(before);
   });
 

@@ -15,7 +15,7 @@ import {
   type ApiScope,
   type BulkDlqItem,
   type BulkDlqResponse,
-  type JobEnvelope,
+  JobEnvelope,
   type JobRecord,
   jobsSubject,
   RUN_AT_HEADER,
@@ -28,7 +28,7 @@ import type { Buckets } from '../nats/topology.js';
 import { Attr } from '../telemetry/attributes.js';
 import { currentTraceId, inSpan, injectTrace, SpanKind } from '../telemetry/tracing.js';
 import { isNatsUnavailable, isWrongLastSequence } from '../nats/nats-errors.js';
-import { cancelled, initialRecord, requeued } from './job-record.js';
+import { cancelled, initialRecord, isAsSubmitted, isNotQueued, notQueued, requeued } from './job-record.js';
 import { JsonSchemaValidator } from '../tasks/json-schema-validator.js';
 import { TaskRegistry } from '../tasks/task-registry.js';
 import { bulkItem, type DeadLetterSelection, selectDeadLetters } from './dead-letter-bulk.js';
@@ -136,6 +136,15 @@ export interface JobClientOptions {
 }
 
 const encoder = new TextEncoder();
+
+/**
+ * A repeated submit sends a lost queue message again only this soon after its
+ * idempotency key was made: well inside the queue streams' 2-minute duplicate window (topology.ts), so
+ * a first message that did land is always dropped as a duplicate.
+ */
+const RESEND_WITHIN_MS = 60_000;
+/** How long a withdrawal of a record whose message failed may hold up the 503 answer. */
+const WITHDRAW_TIMEOUT_MS = 2_000;
 
 /**
  * The producer side of the runtime: enqueue, read, cancel, and the dead-letter queue.
@@ -246,8 +255,8 @@ export class JobClient {
         const existing = await this.options.buckets.idempotency.get(key);
         const existingId = existing?.string();
         if (existingId) {
-          const job = await this.store.get(existingId);
-          if (job) return { job, created: false };
+          const stored = await this.store.getWithSeq(existingId);
+          if (stored) return { job: await this.resubmit(stored, existing?.created ?? new Date(0)), created: false };
         }
         // The key names a job whose record is not written yet: a concurrent submit with
         // the same key is mid-flight (or answered 503). Take over its id: the queue
@@ -257,6 +266,29 @@ export class JobClient {
     }
     const job = await this.publish(prepared, initialRecord(prepared.envelope, request.runAt));
     return { job, created: true };
+  }
+
+  /**
+   * A submit repeated with its idempotency key found the job's record: usually that is
+   * the answer. But the first try writes the record and the queue message together, and
+   * if it was answered 503 the message may never have landed: a record still as
+   * submitted has its message sent again under the same message id (JetStream drops it
+   * as a duplicate when the first one landed), and one withdrawn as `notQueued` is
+   * submitted again. Only soon after the key was made (`keyCreated`, when the first try
+   * sent its message), inside the duplicate window: past it a second message could not
+   * be told from the first, and the record is the answer as it stands.
+   */
+  private async resubmit({ job, seq }: { job: JobRecord; seq: number }, keyCreated: Date): Promise<JobRecord> {
+    const withdrawn = isNotQueued(job);
+    if ((!withdrawn && !isAsSubmitted(job)) || Date.now() - keyCreated.getTime() > RESEND_WITHIN_MS) return job;
+    const envelope = JobEnvelope.parse(job);
+    const prepared = { envelope, subject: jobsSubject(envelope.queue, bandFor(envelope.priority)) };
+    if (!withdrawn) {
+      // A delayed job's first message went to the delayed stream, even once released.
+      await this.sendMessage(prepared, job.runAt ? { ...job, status: 'scheduled' } : job);
+      return job;
+    }
+    return this.publish(prepared, initialRecord(envelope, job.runAt ? new Date(job.runAt) : undefined), { expectSeq: seq });
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
@@ -332,6 +364,7 @@ export class JobClient {
       {
         dedupeSuffix: `requeue:${Date.now()}`,
         expectSeq: current?.seq ?? 0,
+        messageFirst: true,
       },
     );
     // Only the dead letter read above (and older ones) go: a requeued job that failed
@@ -454,6 +487,9 @@ export class JobClient {
     const task = await this.resolveTask(request.type);
     if (!task) throw new UnknownTaskError(request.type);
     const input = this.validateFor(task, request.input);
+    // Refused here, before the idempotency key or anything else is written: without a
+    // key the fields cannot be sealed, and they are never stored in clear.
+    if (task.sensitive?.length && this.options.cipher?.keyId === undefined) throw new EncryptionKeyMissingError(request.type);
     const priority = request.priority ?? task.priority;
     if (!Number.isInteger(priority) || priority < 0 || priority > 10) {
       throw new InvalidInputError('priority must be an integer from 0 to 10');
@@ -506,16 +542,22 @@ export class JobClient {
   }
 
   /**
-   * The queue message first, then the record, compare-and-set against the record's
-   * last event (none, for a new job). In that order an answer of 503 never leaves a
-   * record "queued" whose message never landed; and a worker that took the job before
-   * the record landed has already written "running", so the late "queued" write loses
-   * the compare-and-set and is dropped instead of overwriting a newer state.
+   * The queue message and the record, in flight together. The record is written
+   * compare-and-set against the job's last event (none, for a new job): a worker that
+   * takes the job before the record lands has written `running` first, and the late
+   * `queued` loses the compare-and-set and is dropped, never overtaking a newer state.
+   * When the message fails, a record that landed is withdrawn (`notQueued`, again
+   * compare-and-set, so a worker's state still wins), so an answer of 503 leaves no job
+   * `queued` whose message never landed; where even that cannot be written, a retry
+   * with the idempotency key sends the message again (`resubmit`).
+   *
+   * A requeue from the DLQ keeps the old order (message, then record): its record's
+   * previous state, the dead job's, must survive a requeue that fails.
    */
   private async publish(
     prepared: Prepared,
     record: JobRecord,
-    opts: { dedupeSuffix?: string; expectSeq?: number } = {},
+    opts: { dedupeSuffix?: string; expectSeq?: number; messageFirst?: boolean } = {},
   ): Promise<JobRecord> {
     const { envelope } = prepared;
     if (prepared.sensitive?.length) {
@@ -524,7 +566,55 @@ export class JobClient {
       envelope.input = this.sealInput(envelope, prepared.sensitive);
       record.input = envelope.input;
     }
-    const subject = record.status === 'scheduled' ? delayedSubject(envelope.id) : prepared.subject;
+    return this.inSendSpan(prepared, record, async () => {
+      const recordOptions = { headers: injectTrace(natsHeaders()), expectSeq: opts.expectSeq ?? 0 };
+      if (opts.messageFirst) {
+        await this.sendMessage(prepared, record, opts.dedupeSuffix);
+        return this.store.writeRecord(record, recordOptions).then(
+          (written) => written.job,
+          (err: unknown) => ifOvertaken(err, record),
+        );
+      }
+      const [sent, written] = await Promise.allSettled([
+        this.sendMessage(prepared, record, opts.dedupeSuffix),
+        this.store.writeRecord(record, recordOptions),
+      ]);
+      if (sent.status === 'rejected') {
+        if (written.status === 'fulfilled') await this.withdraw(written.value.job, written.value.ack.seq);
+        throw sent.reason;
+      }
+      return written.status === 'fulfilled' ? written.value.job : ifOvertaken(written.reason, record);
+    });
+  }
+
+  /** The queue message (or, for a delayed job, its delayed message); the message id is the job id. */
+  private async sendMessage(prepared: Prepared, record: JobRecord, dedupeSuffix?: string): Promise<void> {
+    const { envelope } = prepared;
+    // One header set per publish: nats.js writes msgID and expectations into it.
+    const messageHeaders = injectTrace(natsHeaders());
+    if (record.status === 'scheduled') messageHeaders.set(RUN_AT_HEADER, record.runAt ?? '');
+    const msgID = dedupeSuffix ? `${envelope.id}:${dedupeSuffix}` : envelope.id;
+    await this.ctx.js.publish(messageSubject(prepared, record), encoder.encode(JSON.stringify(envelope)), {
+      msgID,
+      headers: messageHeaders,
+    });
+  }
+
+  /**
+   * Best effort, bounded: the caller is answering 503 already. A worker that wrote first
+   * (the message landed after all) wins the compare-and-set; NATS away leaves the record
+   * to `resubmit`.
+   */
+  private async withdraw(job: JobRecord, seq: number): Promise<void> {
+    try {
+      await this.store.writeRecord(notQueued(job), { expectSeq: seq, timeoutMs: WITHDRAW_TIMEOUT_MS });
+    } catch {
+      // See above: nothing more to do here.
+    }
+  }
+
+  private inSendSpan<T>(prepared: Prepared, record: JobRecord, send: () => Promise<T>): Promise<T> {
+    const { envelope } = prepared;
     return inSpan(
       `send ${envelope.queue}`,
       {
@@ -533,7 +623,7 @@ export class JobClient {
           [Attr.messagingSystem]: 'nats',
           [Attr.messagingOperationType]: 'send',
           [Attr.messagingOperationName]: 'send',
-          [Attr.messagingDestination]: subject,
+          [Attr.messagingDestination]: messageSubject(prepared, record),
           [Attr.messagingMessageId]: envelope.id,
           [Attr.jobId]: envelope.id,
           [Attr.jobType]: envelope.type,
@@ -545,21 +635,20 @@ export class JobClient {
           envelope.traceId = traceId;
           record.traceId = traceId;
         }
-        // One header set per publish: nats.js writes msgID and expectations into it.
-        const messageHeaders = injectTrace(natsHeaders());
-        if (record.status === 'scheduled') messageHeaders.set(RUN_AT_HEADER, record.runAt ?? '');
-        const msgID = opts.dedupeSuffix ? `${envelope.id}:${opts.dedupeSuffix}` : envelope.id;
-        await this.ctx.js.publish(subject, encoder.encode(JSON.stringify(envelope)), { msgID, headers: messageHeaders });
-        try {
-          return (await this.store.writeRecord(record, { headers: injectTrace(natsHeaders()), expectSeq: opts.expectSeq ?? 0 })).job;
-        } catch (err) {
-          // A worker (or the releaser) wrote first: its state is newer than ours.
-          if (!isWrongLastSequence(err)) throw err;
-          return record;
-        }
+        return send();
       },
     );
   }
+}
+
+/** A record write that lost its compare-and-set: a worker (or the releaser) wrote first, and its state is newer than ours. */
+function ifOvertaken(err: unknown, record: JobRecord): JobRecord {
+  if (!isWrongLastSequence(err)) throw err;
+  return record;
+}
+
+function messageSubject(prepared: Prepared, record: JobRecord): string {
+  return record.status === 'scheduled' ? delayedSubject(prepared.envelope.id) : prepared.subject;
 }
 
 function invalidInput(type: string, issues: { path: string; message: string }[]): InvalidInputError {

@@ -8,6 +8,9 @@ import {
   deadLettered,
   handedBack,
   initialRecord,
+  isAsSubmitted,
+  isNotQueued,
+  notQueued,
   released,
   requeued,
   succeeded,
@@ -93,5 +96,22 @@ describe('time limits', () => {
   });
   it('a timeoutMs past what a timer can hold is clamped instead of firing at once', () => {
     expect(timeLimits(task, 3e9).hardMs).toBe(2 ** 31 - 1);
+  });
+
+  it('a submit whose message failed is withdrawn as failed with no attempt, and only such a record reads as withdrawn', () => {
+    const queued = initialRecord(envelope);
+    expect(isAsSubmitted(queued)).toBe(true);
+    const withdrawn = notQueued(queued);
+    expect(withdrawn).toMatchObject({ status: 'failed', attempts: 0, error: { code: 'UNAVAILABLE', retryable: true } });
+    expect(isNotQueued(withdrawn)).toBe(true);
+    expect(isAsSubmitted(withdrawn)).toBe(false);
+    const running = attemptStarted(queued, 1, 'w1');
+    expect(isAsSubmitted(running)).toBe(false);
+    expect(isAsSubmitted(handedBack(running))).toBe(false);
+    expect(
+      isNotQueued(
+        deadLettered(running, envelope, { code: 'UNAVAILABLE', message: 'down', retryable: false }, { attempt: 1, workerId: 'w1' }),
+      ),
+    ).toBe(false);
   });
 });

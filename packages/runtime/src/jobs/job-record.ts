@@ -8,6 +8,7 @@ import { type AttemptError, ErrorCode, type JobEnvelope, type JobRecord, type Wi
  *
  *   initialRecord ─▶ (scheduled ─▶ released) ─▶ queued ─▶ attemptStarted ─▶ running
  *   running ─▶ succeeded | attemptFailed (retrying) | handedBack (queued) | cancelled | deadLettered (failed)
+ *   initialRecord ─▶ notQueued (failed, its message never sent) ─▶ initialRecord again on a retry
  *
  * Pure: no I/O, no clock but `now()`.
  */
@@ -115,6 +116,34 @@ export function deadLettered(
  */
 export function requeued(envelope: JobEnvelope): JobRecord {
   return initialRecord({ ...envelope, createdAt: now() });
+}
+
+/**
+ * A submit whose queue message failed after its record landed (the two are written
+ * together): the client was answered 503, so the record must not say `queued` for a
+ * message that may not exist. Failed, attempts untouched; a retry with the same
+ * idempotency key submits it again under its id (see `isNotQueued`).
+ */
+export function notQueued(record: JobRecord): JobRecord {
+  return { ...record, status: 'failed', error: notQueuedError(), finishedAt: now() };
+}
+
+/** Whether the record is one `notQueued` wrote: no attempt ran, and nothing says it ever will. */
+export function isNotQueued(record: JobRecord): boolean {
+  return record.status === 'failed' && record.attempts === 0 && record.error?.code === ErrorCode.UNAVAILABLE;
+}
+
+/** Whether the record is still what the submit wrote: no worker has taken the job yet. */
+export function isAsSubmitted(record: JobRecord): boolean {
+  return (record.status === 'queued' || record.status === 'scheduled') && record.attempts === 0 && record.freeRedeliveries === 0;
+}
+
+function notQueuedError(): WireError {
+  return {
+    code: ErrorCode.UNAVAILABLE,
+    message: 'not queued: the queue message did not land and the submit was answered 503',
+    retryable: true,
+  };
 }
 
 export function cancelledError(): WireError {

@@ -13,7 +13,14 @@ const statusByJobCode: Record<string, number> = {
   [ErrorCode.ARTIFACT_NOT_FOUND]: 404,
   [ErrorCode.CONFLICT]: 409,
   [ErrorCode.UNAVAILABLE]: 503,
+  // The request is sound; this gateway cannot take it as configured (no key to seal the
+  // task's sensitive fields). Nothing was written, so sending it again is safe, but
+  // waiting does not help: no Retry-After.
+  [ErrorCode.ENCRYPTION_KEY_MISSING]: 503,
 };
+
+/** Codes that mean this process is misconfigured: logged for the operator, answered without Retry-After. */
+const configurationFaults: ReadonlySet<string> = new Set([ErrorCode.ENCRYPTION_KEY_MISSING]);
 
 /** What a 503 tells a client to wait: NATS reconnects every half second. */
 const UNAVAILABLE_RETRY_AFTER_MS = 1_000;
@@ -48,7 +55,8 @@ export function installErrorHandler(app: FastifyInstance<any, any, any, any, any
     }
     if (err instanceof ReelayError && statusByJobCode[err.code]) {
       const status = statusByJobCode[err.code] ?? 400;
-      if (status === 503) retryAfter(reply, UNAVAILABLE_RETRY_AFTER_MS);
+      if (configurationFaults.has(err.code)) req.log.warn({ err }, 'refused: the gateway is not configured for this request');
+      else if (status === 503) retryAfter(reply, UNAVAILABLE_RETRY_AFTER_MS);
       return reply
         .code(status)
         .send({ error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } });
