@@ -7,9 +7,8 @@
  * as `bad_prompt`, as the real service refuses copyrighted material.
  */
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
+import { startElevenLabsApi } from './elevenlabs-api-server.js';
 
 const run = promisify(execFile);
 const OUTPUT_FORMATS = new Set(['mp3_22050_32', 'mp3_44100_64', 'mp3_44100_96', 'mp3_44100_128', 'mp3_44100_192', 'pcm_44100']);
@@ -49,20 +48,7 @@ async function mp3(seconds: number): Promise<Buffer> {
 
 export async function startElevenLabsMusicServer(options: { apiKey: string }): Promise<ElevenLabsMusicServer> {
   const requests: ElevenLabsMusicServer['requests'] = [];
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const fail = (status: number, code: string, message: string) =>
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: { status: code, message } }));
-    if (req.method !== 'POST' || url.pathname !== '/v1/music') return fail(404, 'not_found', 'Not Found');
-    if (req.headers['xi-api-key'] !== options.apiKey) return fail(401, 'invalid_api_key', 'Invalid API key');
-    let body: any;
-    try {
-      body = JSON.parse(Buffer.concat(chunks).toString());
-    } catch {
-      return fail(400, 'invalid_json', 'Invalid JSON body');
-    }
+  const api = await startElevenLabsApi({ apiKey: options.apiKey, route: /^\/v1\/music$/ }, async ({ url, body, res, fail }) => {
     requests.push({ query: url.search, body });
     const format = url.searchParams.get('output_format') ?? 'mp3_44100_128';
     if (!OUTPUT_FORMATS.has(format)) return fail(400, 'invalid_output_format', `Unsupported output format ${format}`);
@@ -80,11 +66,5 @@ export async function startElevenLabsMusicServer(options: { apiKey: string }): P
     const audio = await mp3((ms ?? 30_000) / 1000);
     res.writeHead(200, { 'content-type': 'audio/mpeg', 'song-id': `song_${requests.length}` }).end(audio);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  return { ...api, requests };
 }

@@ -11,13 +11,13 @@
  * D-ID's own description; a long render keeps the job alive through progress reports.
  */
 import { openAsBlob } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ProviderHttp, providerNetworkError } from '@reelay/ai-providers';
+import type { ProviderHttp } from '@reelay/ai-providers';
 import { AiMediaProvider, ErrorCode } from '@reelay/contracts';
 import { type JobContext, PermanentError, TransientError } from '@reelay/runtime';
 import { z } from 'zod';
+import { downloadResultFile } from '../providers/result-file-download.js';
 import type { AvatarEngine, AvatarRequest, RenderedAvatar } from './avatar-engine.js';
 
 export interface DidTalksOptions {
@@ -127,22 +127,16 @@ export class DidTalks implements AvatarEngine {
 
     ctx.progress(85, 'downloading the video');
     const file = path.join(dir, 'avatar.mp4');
-    await this.download(talk.result_url, file, ctx);
+    await downloadResultFile({
+      http: this.http,
+      url: talk.result_url,
+      file,
+      ctx,
+      timeoutMs: this.options.timeoutMs,
+      what: 'the result URL',
+    });
     const usage: RenderedAvatar['usage'] = { requests };
     if (talk.duration !== undefined) usage.audioSeconds = talk.duration;
     return { file, providerJobId: created.id, usage };
-  }
-
-  private async download(url: string, file: string, ctx: JobContext): Promise<void> {
-    let response: Response;
-    try {
-      response = await fetch(url, { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(this.options.timeoutMs)]) });
-    } catch (err) {
-      if (ctx.signal.aborted) throw ctx.signal.reason;
-      throw providerNetworkError(this.http.name, err, this.options.timeoutMs, [this.http.options.apiKey]);
-    }
-    if (!response.ok)
-      throw new TransientError(`${this.http.name}: the result URL answered ${response.status}`, { code: ErrorCode.PROVIDER_ERROR });
-    await writeFile(file, Buffer.from(await response.arrayBuffer()));
   }
 }

@@ -9,10 +9,11 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type ProviderHttp, providerNetworkError } from '@reelay/ai-providers';
+import type { ProviderHttp } from '@reelay/ai-providers';
 import { AiMediaProvider, ErrorCode } from '@reelay/contracts';
 import { type JobContext, TransientError } from '@reelay/runtime';
 import { z } from 'zod';
+import { downloadResultFile } from '../providers/result-file-download.js';
 import { runChild } from '../voice/run-child.js';
 import type { DrawnImage, ImageEngine, ImageRequest } from './image-engine.js';
 
@@ -68,7 +69,15 @@ export class OpenAiImages implements ImageEngine {
     const image = parsed.data.data[0]!;
     const raw = path.join(dir, 'provider-image');
     if (image.b64_json) await writeFile(raw, Buffer.from(image.b64_json, 'base64'));
-    else if (image.url) await this.download(image.url, raw, ctx);
+    else if (image.url)
+      await downloadResultFile({
+        http: this.http,
+        url: image.url,
+        file: raw,
+        ctx,
+        timeoutMs: this.options.timeoutMs,
+        what: 'the image URL',
+      });
     else throw malformed(this.http.name, 'the answer has neither b64_json nor url');
     ctx.progress(70, 'fitting the picture');
     const file = path.join(dir, 'image.png');
@@ -87,20 +96,6 @@ export class OpenAiImages implements ImageEngine {
   private responseFormat(): 'b64_json' | 'url' | undefined {
     if (this.options.responseFormat !== 'auto') return this.options.responseFormat;
     return /^gpt-image/.test(this.options.model) ? undefined : 'b64_json';
-  }
-
-  /** A `url` answer points at the provider's file host: fetched without our key. */
-  private async download(url: string, file: string, ctx: JobContext): Promise<void> {
-    let response: Response;
-    try {
-      response = await fetch(url, { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(this.options.timeoutMs)]) });
-    } catch (err) {
-      if (ctx.signal.aborted) throw ctx.signal.reason;
-      throw providerNetworkError(this.http.name, err, this.options.timeoutMs, [this.http.options.apiKey]);
-    }
-    if (!response.ok)
-      throw new TransientError(`${this.http.name}: the image URL answered ${response.status}`, { code: ErrorCode.PROVIDER_ERROR });
-    await writeFile(file, Buffer.from(await response.arrayBuffer()));
   }
 }
 
