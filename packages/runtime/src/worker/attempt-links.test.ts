@@ -10,6 +10,7 @@ import type { AttemptOutcome } from './settle.js';
 const task = defineTask({
   type: 'test.links',
   queue: 'test',
+  description: 'a task for the links under test',
   input: z.object({ n: z.number().int().default(1) }),
   output: z.object({ doubled: z.number() }),
   hardTimeoutMs: 60_000,

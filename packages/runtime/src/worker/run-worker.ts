@@ -24,6 +24,11 @@ export interface RunWorkerOptions {
   env?: NodeJS.ProcessEnv;
   /** Stop on SIGTERM/SIGINT, letting running jobs finish for SHUTDOWN_GRACE_MS. @default true */
   handleSignals?: boolean;
+  /**
+   * After SHUTDOWN_GRACE_MS, how long aborted handlers get to return and their jobs to be
+   * handed back before the worker stops regardless (WorkerOptions.forceDeadlineMs). @default 5000
+   */
+  forceDeadlineMs?: number;
 }
 
 export interface RunningWorker {
@@ -59,6 +64,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<RunningWorke
     tasks,
     ackWaitMs: config.ACK_WAIT_MS,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+    ...(options.forceDeadlineMs !== undefined ? { forceDeadlineMs: options.forceDeadlineMs } : {}),
     ...recycleOptions(config),
   });
   try {
