@@ -6,22 +6,12 @@
  * (pdftotext) and the Markdown — and each chapter's step checked in the workflow.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { darwinSources } from '../services/books/test/fixtures/darwin-sources.js';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const service = (name: string) => join(root, 'services', name, 'dist/main.js');
-const fromScheduler = createRequire(join(root, 'services/scheduler/package.json'));
-const testing = (await import(
-  pathToFileURL(fromScheduler.resolve('@reelay/runtime/testing')).href
-)) as typeof import('@reelay/runtime/testing');
-const fromSdk = createRequire(join(root, 'packages/sdk/package.json'));
-const sdk = (await import(pathToFileURL(fromSdk.resolve('@reelay/sdk')).href)) as typeof import('@reelay/sdk');
+import { type sdk, service, startGatewayClient, testing, waitForWorkflow } from './workflow-harness.js';
 
 const KEY = 'book-pipeline-key-0123456789';
 const CHAPTERS = 3;
@@ -40,17 +30,13 @@ describe('the book pipeline', () => {
 
   beforeAll(async () => {
     work = await mkdtemp(join(os.tmpdir(), 'book-pipeline-'));
-    const keysFile = join(work, 'keys.json');
-    await writeFile(keysFile, JSON.stringify([{ key: KEY, scopes: ['jobs:write', 'jobs:read', 'admin'], projects: ['*'] }]));
     system = await testing.startTestSystem({ ackWaitMs: 10_000 });
     await Promise.all([
       system.startService(service('scheduler'), {}, /scheduler ready/),
       system.startService(service('publisher'), { PUBLISH_FOLDER_ROOTS: work }, /publisher ready/),
       system.startService(service('books'), { BOOKS_ROLES: 'generation,validation,export' }, /books ready/),
     ]);
-    const gateway = await system.startService(service('gateway'), { PORT: '0', REELAY_API_KEYS_FILE: keysFile }, /gateway ready on/);
-    const url = gateway.output().match(/gateway ready on (http:\/\/[\d.:]+)/)?.[1] ?? '';
-    client = sdk.createClient({ baseUrl: url, apiKey: KEY });
+    client = await startGatewayClient(system, { key: KEY, work });
   });
 
   afterAll(async () => {
@@ -72,19 +58,7 @@ describe('the book pipeline', () => {
       batchSize: 2,
       targets: [{ type: 'folder', dir }],
     });
-    const done = await testing
-      .waitUntil(
-        async () => {
-          const v = await client.getWorkflow(id);
-          if (v.status === 'failed' || v.status === 'cancelled')
-            throw new Error(`workflow ${v.status}: ${JSON.stringify(v.steps, null, 1).slice(0, 8000)}`);
-          return v.status === 'succeeded' ? v : undefined;
-        },
-        { timeoutMs: 100_000, intervalMs: 300, what: 'the book workflow to succeed' },
-      )
-      .catch(async (err) => {
-        throw new Error(`${err}\n${JSON.stringify(await client.getWorkflow(id), null, 1).slice(0, 8000)}`);
-      });
+    const done = await waitForWorkflow(client, id, { timeoutMs: 100_000, intervalMs: 300, what: 'the book workflow to succeed' });
     const steps = new Map(done.steps.map((s) => [s.id, s]));
     const result = async <T>(step: string) => (await client.get(steps.get(step)?.jobId as string)).result as T;
 

@@ -10,22 +10,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const service = (name: string) => join(root, 'services', name, 'dist/main.js');
-
-// The root package depends on no workspace package: load them as a service would.
-const fromScheduler = createRequire(join(root, 'services/scheduler/package.json'));
-const testing = (await import(
-  pathToFileURL(fromScheduler.resolve('@reelay/runtime/testing')).href
-)) as typeof import('@reelay/runtime/testing');
-const fromSdk = createRequire(join(root, 'packages/sdk/package.json'));
-const sdk = (await import(pathToFileURL(fromSdk.resolve('@reelay/sdk')).href)) as typeof import('@reelay/sdk');
+import { type sdk, service, startGatewayClient, testing, waitForWorkflow } from './workflow-harness.js';
 
 const KEY = 'reel-pipeline-key-0123456789';
 
@@ -118,8 +106,6 @@ describe('the reel pipeline', () => {
     otlp = await startOtlpReceiver();
     work = await mkdtemp(join(os.tmpdir(), 'reel-pipeline-'));
     publishRoot = join(work, 'published');
-    const keysFile = join(work, 'keys.json');
-    await writeFile(keysFile, JSON.stringify([{ key: KEY, scopes: ['jobs:write', 'jobs:read', 'admin'], projects: ['*'] }]));
     system = await testing.startTestSystem({ ackWaitMs: 10_000 });
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url };
     await Promise.all([
@@ -128,13 +114,7 @@ describe('the reel pipeline', () => {
       system.startService(service('render-gpu'), env, /render-gpu ready/),
       system.startService(service('publisher'), { ...env, PUBLISH_FOLDER_ROOTS: work }, /publisher ready/),
     ]);
-    const gateway = await system.startService(
-      service('gateway'),
-      { ...env, PORT: '0', REELAY_API_KEYS_FILE: keysFile },
-      /gateway ready on/,
-    );
-    const url = gateway.output().match(/gateway ready on (http:\/\/[\d.:]+)/)?.[1] ?? '';
-    client = sdk.createClient({ baseUrl: url, apiKey: KEY });
+    client = await startGatewayClient(system, { key: KEY, work, env });
   });
 
   afterAll(async () => {
@@ -151,19 +131,7 @@ describe('the reel pipeline', () => {
       resolution: '480p',
       targets: [{ type: 'folder', dir: publishRoot }],
     });
-    const done = await testing
-      .waitUntil(
-        async () => {
-          const v = await client.getWorkflow(id);
-          if (v.status === 'failed' || v.status === 'cancelled')
-            throw new Error(`workflow ${v.status}: ${JSON.stringify(v.steps, null, 1)}`);
-          return v.status === 'succeeded' ? v : undefined;
-        },
-        { timeoutMs: 400_000, intervalMs: 500, what: 'the reel workflow to succeed' },
-      )
-      .catch(async (err) => {
-        throw new Error(`${err}\n${JSON.stringify(await client.getWorkflow(id), null, 1).slice(0, 6000)}`);
-      });
+    const done = await waitForWorkflow(client, id, { timeoutMs: 400_000, intervalMs: 500, what: 'the reel workflow to succeed' });
     const steps = new Map(done.steps.map((s) => [s.id, s]));
     expect([...steps.keys()]).toEqual([
       'script',
