@@ -297,6 +297,8 @@ export {
   Schedule,
   ScheduleLabel,
   tickIdempotencyKey,
+  scheduledJobRequest,
+  type ScheduledJobRequest,
 } from './schedules.js';
 export {
   CreateScheduleBody,
@@ -304,6 +306,8 @@ export {
   ScheduleIdParams,
   ScheduleListQuery,
   ScheduleListResponse,
+  TriggerScheduleHeaders,
+  TriggerScheduleResponse,
   DelayedJobsQuery,
   DelayedJobView,
   DelayedJobsResponse,

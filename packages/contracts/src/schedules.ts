@@ -176,3 +176,34 @@ export const ScheduleLabel = { scheduleId: 'reelay.schedule', tickAt: 'reelay.ti
 export function tickIdempotencyKey(scheduleId: string, tickAt: string): string {
   return `${scheduleId}:${tickAt}`;
 }
+
+/** What one firing of a schedule submits: its job, in its project, labelled with its id. */
+export interface ScheduledJobRequest {
+  type: string;
+  input: unknown;
+  project: string;
+  labels: Record<string, string>;
+  priority?: number;
+  maxAttempts?: number;
+  timeoutMs?: number;
+}
+
+/**
+ * The job a schedule submits — the scheduler's ticks (with `tickAt`, which also labels
+ * the job `reelay.tick`) and the gateway's trigger (without). One owner, so a manual run
+ * and a tick cannot drift apart.
+ */
+export function scheduledJobRequest(schedule: Schedule, tickAt?: string): ScheduledJobRequest {
+  const { job } = schedule;
+  const labels: Record<string, string> = { ...job.labels, [ScheduleLabel.scheduleId]: schedule.id };
+  if (tickAt !== undefined) labels[ScheduleLabel.tickAt] = tickAt;
+  return {
+    type: job.type,
+    input: job.input,
+    project: schedule.project,
+    labels,
+    ...(job.priority !== undefined ? { priority: job.priority } : {}),
+    ...(job.maxAttempts !== undefined ? { maxAttempts: job.maxAttempts } : {}),
+    ...(job.timeoutMs !== undefined ? { timeoutMs: job.timeoutMs } : {}),
+  };
+}

@@ -298,9 +298,11 @@ describe('reelay schedules', () => {
     const show = await reelay(['--json', 'schedules', 'show', 'cli-hourly']);
     expect(JSON.parse(show.stdout)).toMatchObject({ id: 'cli-hourly', paused: true, job: { type: 'system.sleep', input: { ms: 10 } } });
 
-    const trigger = await reelay(['-q', 'schedules', 'trigger', 'cli-hourly']);
+    const trigger = await reelay(['-q', 'schedules', 'trigger', 'cli-hourly', '--idempotency-key', 'cli-manual-1']);
     expect(trigger.code).toBe(0);
     const jobId = trigger.stdout.trim();
+    const again = await reelay(['schedules', 'trigger', 'cli-hourly', '--idempotency-key', 'cli-manual-1']);
+    expect(again.stdout).toContain(`already submitted ${jobId} from schedule cli-hourly`);
     const job = await createClient({ baseUrl: sys.url, apiKey: ADMIN_KEY }).wait(jobId, { timeoutMs: 30_000 });
     expect(job).toMatchObject({ status: 'succeeded', project: 'cli-sched', labels: { 'reelay.schedule': 'cli-hourly' } });
 

@@ -238,10 +238,17 @@ describe('schedules', () => {
     expect((await client.pauseSchedule(created.id)).paused).toBe(true);
     expect((await client.listSchedules({ project: 'sched' })).map((s) => s.id)).toEqual([created.id]);
     // A paused schedule can still be run by hand: one job, labelled with the schedule, not counted as a tick.
-    const triggered = await client.triggerSchedule(created.id);
+    const triggered = await client.triggerSchedule(created.id, { idempotencyKey: 'sdk-manual-1' });
+    expect(triggered).toMatchObject({ scheduleId: created.id, project: 'sched', replayed: false });
     const manual = await client.wait(triggered.id, { timeoutMs: 30_000 });
     expect(manual).toMatchObject({ status: 'succeeded', project: 'sched', labels: { 'reelay.schedule': created.id } });
     expect(manual.labels?.['reelay.tick']).toBeUndefined();
+    // The same key again is the same job, not a second run.
+    expect(await client.triggerSchedule(created.id, { idempotencyKey: 'sdk-manual-1' })).toMatchObject({
+      id: triggered.id,
+      replayed: true,
+    });
+    expect((await client.getSchedule(created.id)).state.lastJobId).not.toBe(triggered.id);
     expect((await client.resumeSchedule(created.id)).paused).toBe(false);
 
     await client.deleteSchedule(created.id);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JobRecord } from '../job-record.js';
 import { OVERLAP_POLICIES, SCHEDULE_ID_PATTERN, Schedule, ScheduledJob, ScheduleSpec } from '../schedules.js';
+import { SubmitJobResponse } from './jobs.js';
 
 const ProjectName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only');
 
@@ -23,6 +24,22 @@ export const ScheduleView = Schedule;
 export type ScheduleView = z.infer<typeof ScheduleView>;
 
 export const ScheduleIdParams = z.object({ id: z.string().regex(SCHEDULE_ID_PATTERN, 'not a schedule id') });
+
+/**
+ * POST /v1/schedules/:id/trigger — the schedule's job, submitted once now to the
+ * schedule's project with its `reelay.schedule` label (and no `reelay.tick`). Not a tick:
+ * the schedule's state and overlap policy do not see it, and a paused schedule can be
+ * triggered too. An `Idempotency-Key` header makes a repeated trigger one job, as on
+ * POST /v1/jobs (202 for a new job, 200 for the earlier one).
+ */
+export const TriggerScheduleHeaders = z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }).passthrough();
+export const TriggerScheduleResponse = SubmitJobResponse.extend({
+  /** The schedule the job came from. */
+  scheduleId: z.string(),
+  /** The schedule's project, which the job belongs to. */
+  project: z.string(),
+});
+export type TriggerScheduleResponse = z.infer<typeof TriggerScheduleResponse>;
 
 export const ScheduleListQuery = z.object({ project: z.string().optional() });
 export const ScheduleListResponse = z.object({ items: z.array(ScheduleView) });

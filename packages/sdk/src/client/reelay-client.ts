@@ -22,7 +22,6 @@ import {
   QueueListResponse,
   QueueView,
   type ReelPresetBody,
-  ScheduleLabel,
   ScheduleListResponse,
   ScheduleView,
   type SubmitJobBody,
@@ -31,6 +30,7 @@ import {
   SubmitWorkflowResponse,
   TaskListResponse,
   TaskView,
+  TriggerScheduleResponse,
   type WorkflowSpec,
   WorkflowView,
   type TaskMap,
@@ -486,26 +486,22 @@ export class ReelayClient<U extends TaskMap = NoTasks> implements JobOperations 
   }
 
   /**
-   * Runs the schedule's job once, now: reads the schedule and submits its job to its
-   * project with the `reelay.schedule` label, as a tick does. It is not a tick — the
-   * schedule's state (`fired`, `lastJobId`) and its overlap policy do not see it — since
-   * the gateway has no trigger endpoint; a paused schedule can be triggered too.
+   * Runs the schedule's job once, now (POST /v1/schedules/:id/trigger): the gateway
+   * submits it to the schedule's project with the `reelay.schedule` label. It is not a
+   * tick — the schedule's state (`fired`, `lastJobId`) and its overlap policy do not see
+   * it — and a paused schedule can be triggered too. With `idempotencyKey`, a repeated
+   * trigger answers the first job (`replayed: true`).
    */
-  async triggerSchedule(id: string, options: Signal = {}): Promise<SubmitResult> {
-    const schedule = await this.getSchedule(id, options);
-    const { job } = schedule;
-    return this.submitRaw(
-      {
-        type: job.type,
-        input: job.input,
-        project: schedule.project,
-        priority: job.priority,
-        maxAttempts: job.maxAttempts,
-        timeoutMs: job.timeoutMs,
-        labels: { ...job.labels, [ScheduleLabel.scheduleId]: schedule.id },
-      },
-      { signal: options.signal },
-    );
+  async triggerSchedule(
+    id: string,
+    options: { idempotencyKey?: string | undefined } & Signal = {},
+  ): Promise<SubmitResult & { scheduleId: string; project: string }> {
+    const { data, status } = await this.transport.json(`${schedulePath(id)}/trigger`, TriggerScheduleResponse, {
+      method: 'POST',
+      headers: { 'idempotency-key': options.idempotencyKey },
+      signal: options.signal,
+    });
+    return { ...data, replayed: status === 200 };
   }
 
   /** Streams bytes to the artifact store; accepts a Node Readable, a web ReadableStream, a Blob or bytes. */

@@ -7,6 +7,9 @@ import {
   ScheduleListQuery,
   ScheduleListResponse,
   ScheduleView,
+  scheduledJobRequest,
+  TriggerScheduleHeaders,
+  TriggerScheduleResponse,
 } from '@reelay/contracts';
 import { type Buckets, uniqueKeys } from '@reelay/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -14,6 +17,7 @@ import type { AppDeps } from '../app-deps.js';
 import { canAccessProject, type Principal } from '../auth/api-keys.js';
 import { assertMaySubmit, assertVisible, projectFor } from '../auth/auth-plugin.js';
 import { HttpError } from '../http/http-error.js';
+import { rememberJobs } from '../jobs/job-store-wiring.js';
 
 type KV = Buckets['schedules'];
 
@@ -21,6 +25,7 @@ type KV = Buckets['schedules'];
  * Periodic schedules in KV `schedules`. The gateway writes definitions and the pause
  * flag; the scheduler's leader fires them and writes their `state`. Every change here is
  * a revision-checked update, so it never overwrites a state write (or vice versa).
+ * A trigger submits the schedule's job itself and writes nothing to the schedule.
  */
 export const scheduleRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
@@ -123,6 +128,44 @@ export const scheduleRoutes =
         if (schedule.builtIn) throw new HttpError('CONFLICT', `schedule ${schedule.id} is built in: pause it instead`);
         await kv.delete(schedule.id, { previousSeq: revision });
         return reply.code(204).send();
+      },
+    );
+
+    app.post(
+      '/v1/schedules/:id/trigger',
+      {
+        config: { scope: 'jobs:write' },
+        schema: {
+          tags: ['schedules'],
+          operationId: 'triggerSchedule',
+          summary: 'Submit the schedule’s job once, now',
+          description:
+            'Not a tick: the schedule’s state and overlap policy do not see the job, and a paused schedule can be triggered. The job carries the `reelay.schedule` label. An Idempotency-Key makes a repeated trigger one job (202 new, 200 the earlier one).',
+          params: ScheduleIdParams,
+          headers: TriggerScheduleHeaders,
+          response: { 200: TriggerScheduleResponse, 202: TriggerScheduleResponse },
+        },
+      },
+      async (req, reply) => {
+        const { schedule } = await visible(kv, req.principal, req.params.id);
+        // The key pulls the trigger, so it needs the rights a submit of that type needs.
+        await assertMaySubmit(deps.jobs, req.principal, [schedule.job.type]);
+        const key = req.headers['idempotency-key'];
+        const { job, created } = await deps.jobs.enqueue({
+          ...scheduledJobRequest(schedule),
+          ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
+        });
+        await rememberJobs(deps.store, req.log, [job]);
+        return reply
+          .code(created ? 202 : 200)
+          .send({
+            id: job.id,
+            status: job.status,
+            queue: job.queue,
+            priority: job.priority,
+            scheduleId: schedule.id,
+            project: job.project,
+          });
       },
     );
 

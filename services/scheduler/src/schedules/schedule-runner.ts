@@ -1,5 +1,5 @@
 import type { KV } from '../nats-handles.js';
-import { isTerminal, Schedule, ScheduleLabel, type ScheduleState, tickIdempotencyKey } from '@reelay/contracts';
+import { isTerminal, Schedule, type ScheduleState, scheduledJobRequest, tickIdempotencyKey } from '@reelay/contracts';
 import { InvalidInputError, type JobClient, type Logger } from '@reelay/runtime';
 import type { LeaderLease } from '../leadership/leader-lease.js';
 import { ScheduleClock } from './schedule-clock.js';
@@ -166,20 +166,13 @@ export class ScheduleRunner {
   private async fire(stored: StoredSchedule, tick: Date, buffered: boolean, after: (s: ScheduleState) => Date | undefined): Promise<void> {
     const { schedule } = stored;
     const tickIso = tick.toISOString();
-    const { job } = schedule;
     let jobId: string | undefined;
     let created = false;
     let error: string | undefined;
     try {
       const result = await this.deps.jobs.enqueue({
-        type: job.type,
-        input: job.input,
-        project: schedule.project,
+        ...scheduledJobRequest(schedule, tickIso),
         idempotencyKey: tickIdempotencyKey(schedule.id, tickIso),
-        labels: { ...job.labels, [ScheduleLabel.scheduleId]: schedule.id, [ScheduleLabel.tickAt]: tickIso },
-        ...(job.priority !== undefined ? { priority: job.priority } : {}),
-        ...(job.maxAttempts !== undefined ? { maxAttempts: job.maxAttempts } : {}),
-        ...(job.timeoutMs !== undefined ? { timeoutMs: job.timeoutMs } : {}),
       });
       jobId = result.job.id;
       created = result.created;

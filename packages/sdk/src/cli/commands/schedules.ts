@@ -106,11 +106,12 @@ export function registerSchedules(program: Command, ctx: CliContext): void {
     .command('trigger')
     .description('submit the schedule’s job once, now, outside its ticks; prints the job id')
     .argument('<id>', 'schedule id')
-    .action(async (id: string) => {
-      const job = await ctx.client().triggerSchedule(id);
+    .option('--idempotency-key <key>', 'triggering with the same key again returns the same job')
+    .action(async (id: string, flags: { idempotencyKey?: string }) => {
+      const job = await ctx.client().triggerSchedule(id, { idempotencyKey: flags.idempotencyKey });
       ctx.out().result(
         job,
-        () => `submitted ${job.id} from schedule ${id} (queue ${job.queue})`,
+        () => `${job.replayed ? 'already submitted' : 'submitted'} ${job.id} from schedule ${id} (queue ${job.queue})`,
         () => [job.id],
       );
     });
