@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { JobRecord } from '@reelay/contracts';
+import type { JobRecord, WorkerHeartbeat } from '@reelay/contracts';
 import type { JobClient, NatsContext } from '@reelay/runtime';
 import type { NatsServerHandle, ServiceProcess, TestSystem } from '@reelay/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const fromScheduler = createRequire(join(root, 'services/scheduler/package.json'));
 const load = async <T>(name: string) => (await import(pathToFileURL(fromScheduler.resolve(name)).href)) as T;
-const { connectNats, ensureTopology, JobClient: Client } = await load<typeof import('@reelay/runtime')>('@reelay/runtime');
+const {
+  connectNats,
+  controlWorker,
+  ensureTopology,
+  JobClient: Client,
+  uniqueKeys,
+} = await load<typeof import('@reelay/runtime')>('@reelay/runtime');
 const { DEFAULT_QUEUES } = await load<typeof import('@reelay/contracts')>('@reelay/contracts');
 const { startNatsServer, startProcess, startTestSystem, waitUntil } =
   await load<typeof import('@reelay/runtime/testing')>('@reelay/runtime/testing');
@@ -146,6 +152,37 @@ describe('a worker service’s health and metrics endpoint (scheduler)', () => {
     expect(sample(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(sample(text, 'nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+  });
+
+  it('/readyz answers 503 with the reason while its worker is drained by worker control, and 200 again once resumed', async () => {
+    const live = ctx as NatsContext;
+    const workers = await live.kvm.open('workers');
+    const workerId = await waitUntil(
+      async () => {
+        for (const key of await uniqueKeys(workers)) {
+          const hb = (await workers.get(key))?.json<WorkerHeartbeat>();
+          if (hb?.service === 'scheduler' && hb.pid === scheduler.proc.pid) return hb.id;
+        }
+        return undefined;
+      },
+      { what: 'the scheduler worker’s heartbeat' },
+    );
+    expect((await probe(port, '/readyz')).status).toBe(200);
+
+    expect(await controlWorker(live, { workerId, action: 'drain' })).toMatchObject({ accepted: true, state: 'draining' });
+    const drained = await waitUntil(
+      async () => {
+        const r = await probe(port, '/readyz');
+        return r.status === 503 ? r : undefined;
+      },
+      { what: '/readyz to answer 503 while drained' },
+    );
+    expect(JSON.parse(drained.body)).toMatchObject({ ok: false, reason: expect.stringContaining('worker scheduler is draining') });
+    // Alive all the while: a drained worker is not restarted.
+    expect((await probe(port, '/healthz')).status).toBe(200);
+
+    expect(await controlWorker(live, { workerId, action: 'resume' })).toMatchObject({ accepted: true, state: 'running' });
+    await waitUntil(async () => (await probe(port, '/readyz')).status === 200, { what: '/readyz to answer 200 after resume' });
   });
 
   it('/readyz turns 503 while NATS is away and 200 once it is back; /healthz stays 200 throughout', async () => {

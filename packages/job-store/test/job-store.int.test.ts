@@ -187,6 +187,42 @@ describe.each(Object.keys(backends) as (keyof typeof backends)[])('the job store
       { project: 'u', type: 't.b', jobs: 1, succeeded: 0, failed: 0, cancelled: 0, meanRunMs: null, maxRunMs: null, meanTotalMs: null },
     ]);
   });
+
+  it('prune deletes finished jobs unchanged since the cutoff, with their labels, and keeps unfinished and recent ones', async () => {
+    const DAY = 86_400;
+    const old = (over: Partial<JobRecord>) => job({ project: 'prune', createdAt: at(-10 * DAY), updatedAt: at(-9 * DAY), ...over });
+    const finished = { finishedAt: at(-9 * DAY) };
+    const jobs = [
+      old({ status: 'succeeded', labels: { era: 'old' }, ...finished }),
+      old({ status: 'failed', error: { code: 'FFMPEG_FAILED', message: 'x', retryable: false }, ...finished }),
+      old({ status: 'cancelled', labels: { era: 'old' }, ...finished }),
+      // Not finished, however old: a job still waiting or running is never pruned.
+      old({ status: 'running', startedAt: at(-9 * DAY) }),
+      old({ status: 'queued' }),
+      // Finished, but changed after the cutoff.
+      old({ status: 'succeeded', labels: { era: 'new' }, finishedAt: at(-DAY), updatedAt: at(-DAY) }),
+    ];
+    await store.put(jobs);
+    const ids = (page: { items: JobRecord[] }) => page.items.map((j) => j.id).sort();
+    const [succeeded, failed, cancelled, running, queued, recent] = jobs.map((j) => j.id) as string[];
+    // A chunk of 2 takes two transactions for the three rows.
+    expect(await store.prune(T0 - 5 * DAY * 1000, { chunk: 2 })).toBe(3);
+    expect(ids(await store.list({ projects: ['prune'] }, { limit: 10 }))).toEqual([running, queued, recent].sort());
+    expect(ids(await store.list({ projects: ['prune'], label: { key: 'era', value: 'new' } }, { limit: 10 }))).toEqual([recent]);
+    const labelsLeft = await store.db
+      .selectFrom('job_labels')
+      .select('job_id')
+      .where('job_id', 'in', [succeeded, failed, cancelled] as string[])
+      .execute();
+    expect(labelsLeft).toEqual([]);
+    expect(await store.prune(T0 - 5 * DAY * 1000)).toBe(0);
+
+    // A pruned job written again (a requeue from the DLQ) is back, labels and all.
+    const requeued = { ...(jobs[0] as JobRecord), status: 'queued' as const, finishedAt: undefined, updatedAt: at(0) };
+    await store.put([requeued]);
+    expect((await store.get(succeeded as string))?.status).toBe('queued');
+    expect(ids(await store.list({ projects: ['prune'], label: { key: 'era', value: 'old' } }, { limit: 10 }))).toEqual([succeeded]);
+  });
 });
 
 describe('the projector', () => {

@@ -39,6 +39,17 @@ export const GatewayEnv = RuntimeEnv.extend({
       'The job store (lists, counts, usage): `postgres://user:password@host:5432/db` in production (shared by every gateway), a SQLite file (`sqlite:.data/jobs.sqlite`, kept across restarts), or `sqlite::memory:` (rebuilt from EVENTS at each start).',
     ),
   JOB_STORE_BATCH: envInt(1000, 1).describe('Job events the store projector writes per transaction at most.'),
+  JOB_STORE_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      'Finished jobs (succeeded, failed, cancelled) unchanged for this long are deleted from the job store, every JOB_STORE_PRUNE_INTERVAL_MS. Unset: EVENTS_MAX_AGE_HOURS, so the store keeps what EVENTS keeps. 0: never pruned. Jobs still waiting or running are never pruned.',
+    ),
+  JOB_STORE_PRUNE_INTERVAL_MS: envInt(600_000, 1_000).describe(
+    'How often each gateway prunes the job store (JOB_STORE_RETENTION_HOURS); the first pass runs at start. Gateways sharing a database may all prune: the deletes are idempotent.',
+  ),
   PUBLIC_LINK_SECRET: z
     .string()
     .min(16)

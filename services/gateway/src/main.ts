@@ -7,6 +7,7 @@ import { onShutdownSignal, parseEnvOrExit, startServiceRuntime } from '@reelay/r
 import { buildApp } from './app.js';
 import { ApiKeys } from './auth/api-keys.js';
 import { GatewayEnv } from './config.js';
+import { startStorePruner, storeRetentionMs } from './jobs/job-store-pruner.js';
 import { openJobStore, startProjector } from './jobs/job-store-wiring.js';
 import { createMetrics } from './metrics/gateway-metrics.js';
 import { QueueStats } from './queues/queue-stats.js';
@@ -44,6 +45,11 @@ try {
 const queueStats = new QueueStats(runtime.ctx, runtime.buckets, () => queues, runtime.jobs.registry);
 const metrics = createMetrics(store, queueStats);
 const projector = await startProjector({ ctx: runtime.ctx, store, log: runtime.logger, metrics }, config.JOB_STORE_BATCH);
+const retentionMs = storeRetentionMs(config);
+const pruner =
+  retentionMs === undefined
+    ? undefined
+    : startStorePruner({ store, log: runtime.logger }, { retentionMs, intervalMs: config.JOB_STORE_PRUNE_INTERVAL_MS });
 const app = await buildApp({
   config,
   logger: runtime.logger,
@@ -63,6 +69,7 @@ runtime.logger.info({ address, store_position: projector.position }, `gateway re
 onShutdownSignal(runtime.logger, async () => {
   await app.close();
   await projector.stop();
+  await pruner?.stop();
   await store.close();
   await runtime.close();
 });

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { JobGroupSummary, JobRecord } from '@reelay/contracts';
+import { type JobGroupSummary, type JobRecord, jobEventSubject } from '@reelay/contracts';
+import { newJobId } from '@reelay/runtime';
 import { type PostgresServerHandle, type ServiceProcess, startPostgresServer, waitUntil } from '@reelay/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, ALPHA_KEY, BETA_READER_KEY, GATEWAY, type GatewayFixture, startGateway } from './gateway-fixture.js';
@@ -161,6 +162,56 @@ describe('the gateway on the SQL job store', () => {
     const from = Number(proc.output().match(/"from":(\d+)[^\n]*job store projector started/)?.[1]);
     expect(from).toBeGreaterThan(1);
     await proc.kill('SIGTERM');
+  });
+
+  it('prunes finished jobs unchanged for JOB_STORE_RETENTION_HOURS, keeping unfinished and recent ones', async () => {
+    const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+    const jobAt = (status: 'succeeded' | 'running', updatedAgoMs: number): JobRecord => ({
+      id: newJobId(),
+      type: 'system.noop',
+      queue: 'system',
+      input: {},
+      priority: 5,
+      project: 'alpha',
+      maxAttempts: 3,
+      createdAt: ago(updatedAgoMs + 1_000),
+      status,
+      progress: status === 'succeeded' ? 100 : 0,
+      attempts: 1,
+      freeRedeliveries: 0,
+      errors: [],
+      labels: { prune: 'gw' },
+      startedAt: ago(updatedAgoMs + 500),
+      ...(status === 'succeeded' ? { finishedAt: ago(updatedAgoMs) } : {}),
+      updatedAt: ago(updatedAgoMs),
+    });
+    const old = jobAt('succeeded', 2 * 3_600_000);
+    const stuck = jobAt('running', 2 * 3_600_000);
+    const recent = jobAt('succeeded', 60_000);
+    for (const job of [old, stuck, recent]) await g.system.ctx.js.publish(jobEventSubject(job.id), JSON.stringify({ kind: 'state', job }));
+    // The first gateway keeps all three (its retention is EVENTS' 72 h).
+    await waitUntil(async () => (await json<{ items: JobRecord[] }>(g.call('/v1/jobs?label=prune:gw'))).items.length === 3);
+
+    const proc = await g.system.startService(
+      GATEWAY,
+      {
+        PORT: '0',
+        REELAY_API_KEYS_FILE: path.join(g.system.dir, 'api-keys.json'),
+        JOB_STORE_URL: await pg.createDatabase('gateway_prune'),
+        JOB_STORE_RETENTION_HOURS: '1',
+        JOB_STORE_PRUNE_INTERVAL_MS: '1000',
+      },
+      /gateway ready on/,
+    );
+    try {
+      const url = proc.output().match(/gateway ready on (http:\/\/[\d.:]+)/)?.[1] ?? '';
+      // Its first pass runs once the projector has caught up, so the old job was stored first.
+      await proc.waitFor(/"deleted":1,[^\n]*job store pruned/);
+      const left = await json<{ items: JobRecord[] }>(call(url, '/v1/jobs?label=prune:gw', ALPHA_KEY));
+      expect(ids(left).sort()).toEqual([stuck.id, recent.id].sort());
+    } finally {
+      await proc.kill('SIGTERM');
+    }
   });
 
   // Last: it stops the database the others use.

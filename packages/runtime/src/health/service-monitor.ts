@@ -1,4 +1,5 @@
-import { bandConsumer, jobsStream, PRIORITY_BANDS } from '@reelay/contracts';
+import type { KV } from '@nats-io/kv';
+import { BucketNames, bandConsumer, jobsStream, PRIORITY_BANDS, type WorkerState } from '@reelay/contracts';
 import type { NatsContext } from '../nats/connection.js';
 import { EventLoopWatch } from './event-loop-watch.js';
 import { TaskMetrics, withTimeout } from './task-metrics.js';
@@ -22,12 +23,17 @@ const PROBE_CALL_TIMEOUT_MS = 2_000;
  *   server is away is alive and reconnecting, and restarting it would not help.
  * - Readiness: NATS is connected and answers a round trip, at least one worker was
  *   built with this monitor, and every such worker is running (not starting or
- *   draining) with each band consumer of its queues present on the server. The
+ *   stopping) and taking jobs, with each band consumer of its queues present on the
+ *   server. A worker drained by worker control (or a recycle on its way out) stays
+ *   `running` to its observer but takes nothing; it says so in its own heartbeat
+ *   (`state: draining` in KV `workers`, written as the drain or resume lands), and that
+ *   is what is read here, so a drained worker answers 503 until it is resumed. The
  *   endpoint is for worker processes (the gateway has its own /readyz).
  */
 export class ServiceMonitor extends TaskMetrics {
   private readonly loop: EventLoopWatch;
   private nats: NatsContext | undefined;
+  private heartbeats: Promise<KV> | undefined;
 
   constructor(service: string, options: { maxEventLoopLagMs?: number } = {}) {
     super(service);
@@ -56,6 +62,11 @@ export class ServiceMonitor extends TaskMetrics {
       for (const worker of this.observedWorkers) {
         const status = worker.status();
         if (status !== 'running') return { ok: false, reason: `worker ${worker.service} is ${status}` };
+        const reported = await withTimeout(this.reportedState(ctx, worker.id), PROBE_CALL_TIMEOUT_MS, `heartbeat of ${worker.id}`);
+        if (reported === undefined) return { ok: false, reason: `worker ${worker.service} has no heartbeat in KV workers` };
+        if (reported !== 'running') {
+          return { ok: false, reason: `worker ${worker.service} is ${reported}: it takes no jobs (resume it through worker control)` };
+        }
         for (const queue of worker.queues) {
           for (const band of PRIORITY_BANDS) {
             await withTimeout(
@@ -70,6 +81,19 @@ export class ServiceMonitor extends TaskMetrics {
       return { ok: false, reason: (err as Error).message };
     }
     return { ok: true, details: { workers: this.observedWorkers.map((w) => ({ worker: w.service, queues: w.queues })) } };
+  }
+
+  /** The state the worker published in its heartbeat; undefined when it has none. */
+  private async reportedState(ctx: NatsContext, workerId: string): Promise<WorkerState | undefined> {
+    this.heartbeats ??= ctx.kvm.open(BucketNames.workers);
+    const kv = await this.heartbeats.catch((err: unknown) => {
+      this.heartbeats = undefined;
+      throw err;
+    });
+    const entry = await kv.get(workerId);
+    if (entry?.operation !== 'PUT') return undefined;
+    // A heartbeat without a state is from a worker that cannot be drained: running.
+    return entry.json<{ state?: WorkerState }>().state ?? 'running';
   }
 
   stop(): void {

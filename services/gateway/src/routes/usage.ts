@@ -12,7 +12,7 @@ const MAX_WINDOW_MS = 31 * DAY_MS;
 /**
  * GET /v1/usage: jobs, outcomes and durations per project and task type, computed from
  * the job store over jobs created in a window (the last 24 hours by default). Only what
- * the store holds: jobs older than EVENTS_MAX_AGE_HOURS stay while their rows do.
+ * the store holds: finished jobs stay for JOB_STORE_RETENTION_HOURS (EVENTS_MAX_AGE_HOURS by default).
  */
 export const usageRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
