@@ -1,6 +1,9 @@
 // `pnpm bench:gateway` — POST /v1/jobs throughput and latency through the real gateway,
 // with autocannon, against a real nats-server and a scheduler draining the system queue.
 // A benchmark, not a test: it prints figures. Usage: node scripts/bench/gateway-submit.mjs [seconds] [connections]
+// Run from the repository root (it starts the gateway and scheduler built there). A 2 s
+// warm-up at the same load precedes the measured window. BENCH_CPU_PROF=<dir> profiles the
+// gateway (scripts/bench/cpu-profile.mjs) and leaves its .cpuprofile in <dir> when it exits.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,28 +20,49 @@ const nats = await startNatsServer();
 const env = { NATS_URL: nats.url, LOG_LEVEL: 'info' };
 const scheduler = startProcess('services/scheduler/dist/main.js', env);
 await scheduler.waitFor(/scheduler ready/, 30_000);
+const profileDir = process.env.BENCH_CPU_PROF;
 const gateway = startProcess('services/gateway/dist/main.js', {
   ...env,
+  ...(profileDir
+    ? { NODE_OPTIONS: `--import=${new URL('./cpu-profile.mjs', import.meta.url).href}`, BENCH_CPU_PROF_DIR: path.resolve(profileDir) }
+    : {}),
   PORT: '0',
   REELAY_API_KEYS_FILE: keys,
   RATE_LIMIT_PER_MINUTE: '100000000',
 });
 const url = (await gateway.waitFor(/gateway ready on http:\/\/[\d.:]+/, 30_000)).split(' on ')[1];
 
-try {
-  const result = await autocannon({
+const run = (duration) =>
+  autocannon({
     url: `${url}/v1/jobs`,
     method: 'POST',
     connections,
-    duration: seconds,
+    duration,
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({ type: 'system.noop', input: {} }),
   });
+
+try {
+  await run(2);
+  const load = os.loadavg()[0];
+  const result = await run(seconds);
   const ok = result['2xx'];
-  console.log(`POST /v1/jobs (system.noop), ${connections} connections, ${seconds} s: ${Math.round(ok / seconds)} accepted jobs/s`);
+  const figures = {
+    connections,
+    seconds,
+    jobsPerSec: Math.round(ok / seconds),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    load1m: [Number(load.toFixed(2)), Number(os.loadavg()[0].toFixed(2))],
+  };
+  console.log(`POST /v1/jobs (system.noop), ${connections} connections, ${seconds} s: ${figures.jobsPerSec} accepted jobs/s`);
   console.log(
-    `latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms; non-2xx ${result.non2xx}, errors ${result.errors}`,
+    `latency p50 ${figures.p50} ms, p99 ${figures.p99} ms, max ${figures.max} ms; non-2xx ${figures.non2xx}, errors ${figures.errors}; load average ${figures.load1m.join(' → ')}`,
   );
+  console.log(`result ${JSON.stringify(figures)}`);
 } finally {
   await gateway.kill('SIGTERM');
   await scheduler.kill('SIGTERM');

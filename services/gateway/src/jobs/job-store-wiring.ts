@@ -46,15 +46,69 @@ export async function startProjector(
  * A route's own write into the store, before it answers (read-your-writes). The job is
  * already queued: if the store is down the request still succeeds — the projector
  * writes the same record once the store is back — and the failure is logged.
+ *
+ * Requests share transactions: while one write is in flight, the jobs of the requests
+ * that arrive meanwhile gather and go together in the next one, and each request waits
+ * for the transaction that holds its jobs. A busy gateway writes one transaction per
+ * round instead of one per request (the per-transaction cost was the largest part of a
+ * submit's CPU time, measured with --cpu-prof: docs/benchmarks.md).
  */
 export async function rememberJobs(
   store: JobStore,
   log: { warn(obj: object, msg: string): void },
   jobs: readonly JobRecord[],
 ): Promise<void> {
+  if (jobs.length === 0) return;
+  let writer = writers.get(store);
+  if (!writer) {
+    writer = new GatheredWrites(store);
+    writers.set(store, writer);
+  }
   try {
-    await store.put(jobs);
+    await writer.put(jobs);
   } catch (err) {
     log.warn({ err, jobs: jobs.length }, 'job store write failed; the projector will catch up');
+  }
+}
+
+const writers = new WeakMap<JobStore, GatheredWrites>();
+
+/** One store write in flight at a time; what arrives meanwhile goes in the next, together. */
+class GatheredWrites {
+  private next: { jobs: JobRecord[]; done: Promise<void>; settle: (err?: unknown) => void } | undefined;
+  private writing = false;
+
+  constructor(private readonly store: JobStore) {}
+
+  put(jobs: readonly JobRecord[]): Promise<void> {
+    if (!this.next) {
+      let settle: (err?: unknown) => void = () => {};
+      const done = new Promise<void>((resolve, reject) => {
+        settle = (err) => (err === undefined ? resolve() : reject(err));
+      });
+      this.next = { jobs: [], done, settle };
+    }
+    this.next.jobs.push(...jobs);
+    const { done } = this.next;
+    if (!this.writing) void this.drain();
+    return done;
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      for (let batch = this.next; batch; batch = this.next) {
+        this.next = undefined;
+        try {
+          // The store keeps the newest of several records of one job (by updatedAt).
+          await this.store.put(batch.jobs);
+          batch.settle();
+        } catch (err) {
+          batch.settle(err ?? new Error('job store write failed'));
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
   }
 }
