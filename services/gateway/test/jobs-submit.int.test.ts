@@ -9,7 +9,7 @@ import { submit } from './stream-clients.js';
 const TEST_WORKER = fileURLToPath(new URL('../../../packages/runtime/dist/testing/test-worker.js', import.meta.url));
 const secretInput = { token: 'tok-PLAINTEXT', account: { password: 'pw-PLAINTEXT' }, label: 'l' };
 
-describe('POST /v1/jobs to a gateway without REELAY_ENCRYPTION_KEY', () => {
+describe('submitting through a gateway started without REELAY_ENCRYPTION_KEY', () => {
   let g: GatewayFixture;
   beforeAll(async () => {
     g = await startGateway();
@@ -64,5 +64,19 @@ describe('POST /v1/jobs to a gateway without REELAY_ENCRYPTION_KEY', () => {
   it('a task without sensitive fields is still accepted', async () => {
     const { res } = await submit(g, { type: 'test.echo', input: { n: 2 } });
     expect(res.status).toBe(202);
+  });
+
+  it('submits at once share the store’s writes, and each answer comes after its own job is listed', async () => {
+    // Many requests in flight: their store writes gather into shared transactions. Each
+    // client lists right after its own answer and must find its job there.
+    const seen = await Promise.all(
+      Array.from({ length: 60 }, async (_, n) => {
+        const { res, body } = await submit(g, { type: 'test.echo', input: { n }, labels: { round: 'gathered' } });
+        expect(res.status).toBe(202);
+        const listed = (await (await g.call(`/v1/jobs?label=round:gathered&limit=200`)).json()) as { items: { id: string }[] };
+        return listed.items.some((j) => j.id === body.id);
+      }),
+    );
+    expect(seen.filter((found) => !found)).toEqual([]);
   });
 });
