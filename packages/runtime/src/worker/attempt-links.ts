@@ -49,7 +49,7 @@ const rejected = (error: WireError): Promise<AttemptOutcome> => Promise.resolve(
 
 /** A task's rate limit (KV `rate-limits`): a full window hands the job back until a slot frees. */
 export function rateLimited(limiter: Pick<RateLimiter, 'acquire'>): AttemptLink {
-  return async (attempt, next) => {
+  const limited: AttemptLink = async (attempt, next) => {
     const limit = attempt.task.rateLimit;
     if (limit) {
       const slot = await limiter.acquire(`task.${attempt.envelope.type}`, limit);
@@ -57,6 +57,8 @@ export function rateLimited(limiter: Pick<RateLimiter, 'acquire'>): AttemptLink 
     }
     return next(attempt);
   };
+  // Most tasks have no limit: they pass straight on, without a promise of their own.
+  return (attempt, next) => (attempt.task.rateLimit ? limited(attempt, next) : next(attempt));
 }
 
 /**
@@ -99,9 +101,12 @@ export const cleanedUp: AttemptLink = async (attempt, next) => {
   try {
     return await next(attempt);
   } finally {
-    await attempt.progress.flush();
+    // Awaited only when there is something to wait for: most attempts report no progress
+    // the throttle held back and never ask for a temp dir.
+    const flushing = attempt.progress.flush();
+    if (flushing) await flushing;
     attempt.children.killAll();
-    await attempt.tempDir.remove();
+    if (attempt.tempDir.used) await attempt.tempDir.remove();
   }
 };
 

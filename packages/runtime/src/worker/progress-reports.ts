@@ -27,23 +27,31 @@ export class ProgressReports {
     if (this.timer) return;
     const wait = this.throttleMs - (Date.now() - this.lastWrite);
     if (wait <= 0) this.write();
-    else this.timer = setTimeout(this.write, wait);
+    else this.timer = setTimeout(() => this.write(), wait);
   }
 
-  /** The trailing report the throttle held back; after it, reports write nothing. */
-  async flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      await this.store.write(this.attempt.record, { kind: 'progress' }).catch(() => {});
+  /**
+   * After this, reports write nothing. The trailing report the throttle held back is
+   * written first: the promise is for that write, and there is none when nothing was held.
+   */
+  flush(): Promise<void> | undefined {
+    const held = this.timer;
+    if (!held) {
+      this.settled = true;
+      return undefined;
     }
-    this.settled = true;
+    clearTimeout(held);
+    this.timer = undefined;
+    const settle = () => {
+      this.settled = true;
+    };
+    return this.store.write(this.attempt.record, { kind: 'progress' }).then(settle, settle);
   }
 
-  private readonly write = (): void => {
+  private write(): void {
     this.timer = undefined;
     if (this.settled) return;
     this.lastWrite = Date.now();
     void this.store.write(this.attempt.record, { kind: 'progress' }).catch(() => {});
-  };
+  }
 }

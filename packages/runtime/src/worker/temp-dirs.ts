@@ -39,6 +39,11 @@ export class AttemptTempDir {
     private readonly name: string,
   ) {}
 
+  /** Whether the handler asked for it (and so there is something to remove). */
+  get used(): boolean {
+    return this.made !== undefined;
+  }
+
   async path(): Promise<string> {
     if (!this.made) {
       this.made = path.join(this.parent, this.name);
