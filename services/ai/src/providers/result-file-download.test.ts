@@ -29,39 +29,31 @@ describe('downloadResultFile', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
+  /** Fetches `${base}/${route}` into the scratch directory; resolves to what it threw, if anything. */
+  const fetchInto = (route: string, what: string, ctx: { signal: AbortSignal } = signal) =>
+    downloadResultFile({ http, url: `${base}/${route}`, file: path.join(dir, route), ctx, timeoutMs: 5_000, what }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
     await rm(dir, { recursive: true, force: true });
   });
 
   it('writes the whole body to the file', async () => {
-    const file = path.join(dir, 'picture.png');
-    await downloadResultFile({ http, url: `${base}/picture.png`, file, ctx: signal, timeoutMs: 5_000, what: 'the image URL' });
-    expect((await readFile(file)).equals(picture)).toBe(true);
+    expect(await fetchInto('picture.png', 'the image URL')).toBeUndefined();
+    expect((await readFile(path.join(dir, 'picture.png'))).equals(picture)).toBe(true);
   });
 
   it("a refused URL is the provider's retryable PROVIDER_ERROR, naming what was fetched", async () => {
-    const err = await downloadResultFile({
-      http,
-      url: `${base}/expired`,
-      file: path.join(dir, 'expired'),
-      ctx: signal,
-      timeoutMs: 5_000,
-      what: 'the result URL',
-    }).catch((e: unknown) => e);
+    const err = await fetchInto('expired', 'the result URL');
     expect(err).toMatchObject({ code: ErrorCode.PROVIDER_ERROR, retryable: true, message: 'file-host: the result URL answered 403' });
     await expect(stat(path.join(dir, 'expired'))).rejects.toThrow();
   });
 
   it('a body cut off mid-way is a retryable PROVIDER_ERROR, not an unclassified stream error', async () => {
-    const err = await downloadResultFile({
-      http,
-      url: `${base}/cut`,
-      file: path.join(dir, 'cut'),
-      ctx: signal,
-      timeoutMs: 5_000,
-      what: 'the image URL',
-    }).catch((e: unknown) => e);
+    const err = await fetchInto('cut', 'the image URL');
     expect(err).toMatchObject({ code: ErrorCode.PROVIDER_ERROR, retryable: true });
     expect(String((err as Error).message)).toContain('file-host request failed');
   });
@@ -70,14 +62,6 @@ describe('downloadResultFile', () => {
     const controller = new AbortController();
     const reason = new Error('job cancelled');
     controller.abort(reason);
-    const err = await downloadResultFile({
-      http,
-      url: `${base}/picture.png`,
-      file: path.join(dir, 'cancelled'),
-      ctx: controller,
-      timeoutMs: 5_000,
-      what: 'the image URL',
-    }).catch((e: unknown) => e);
-    expect(err).toBe(reason);
+    expect(await fetchInto('picture.png', 'the image URL', controller)).toBe(reason);
   });
 });
