@@ -5,6 +5,12 @@
  * Measures, asserts nothing; the figures go to docs/benchmarks.md ("Job store").
  *
  *   pnpm bench:store -- --jobs 1000000 --events 200000 --backends sqlite,postgres
+ *   pnpm bench:store -- --jobs 20000 --events 50000 --phases projector --store-module <dir>/index.js
+ *
+ * `--phases projector` stops after the projector (no gateway, no queries); `--store-module`
+ * loads JobStore and JobProjector from another build of @reelay/job-store (a copy of an
+ * earlier dist kept under packages/job-store/node_modules/, so its imports resolve), for
+ * before/after runs of the same command, alternated.
  *
  * The N jobs are bulk-loaded through the store's own upsert (JobStore.put, 5,000 per
  * transaction) — replaying a million events through NATS would measure nats-server's
@@ -15,10 +21,10 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type JobRecord, type JobStatus, jobEventSubject } from '@reelay/contracts';
-import { JobProjector, JobStore } from '@reelay/job-store';
+import * as jobStoreBuild from '@reelay/job-store';
 import { connectNats, createLogger, ensureTopology } from '@reelay/runtime';
 import { type ServiceProcess, startNatsServer, startPostgresServer, startProcess } from '@reelay/runtime/testing';
 import { trackDir, trackKill } from './exit-cleanup.js';
@@ -31,8 +37,15 @@ const { values } = parseArgs({
     events: { type: 'string', default: '200000' },
     backends: { type: 'string', default: 'sqlite,postgres' },
     rounds: { type: 'string', default: '200' },
+    phases: { type: 'string', default: 'all' },
+    'store-module': { type: 'string' },
   },
 });
+const storeModule = values['store-module'];
+const { JobProjector, JobStore } = (
+  storeModule ? await import(pathToFileURL(path.resolve(storeModule)).href) : jobStoreBuild
+) as typeof jobStoreBuild;
+const PROJECTOR_ONLY = values.phases === 'projector';
 const N = Number(values.jobs);
 const E = Number(values.events);
 const ROUNDS = Number(values.rounds);
@@ -169,13 +182,20 @@ async function benchBackend(backend: 'sqlite' | 'postgres'): Promise<Record<stri
     await Promise.all(pubs);
     const projector = new JobProjector({ ctx, store, log });
     t = performance.now();
+    const cpu = process.cpuUsage();
     await projector.start();
     await projector.caughtUp();
     out.projectorEventsPerS = rate(projector.eventsApplied, performance.now() - t);
+    // This process's CPU (NATS client, parsing, the upserts; for SQLite the database
+    // too): unlike the wall-clock rate it barely moves with the machine's load.
+    const used = process.cpuUsage(cpu);
+    out.projectorCpuMsPer1kEvents = Math.round(((used.user + used.system) / projector.eventsApplied) * 10) / 10;
+    out.load1AfterProjector = Math.round((os.loadavg()[0] ?? 0) * 10) / 10;
     await projector.stop();
     out.rows = await store.size();
     await store.close();
     await ctx.nc.close();
+    if (PROJECTOR_ONLY) return out;
 
     // 3. A gateway on that store: time to ready, RSS.
     const keys = path.join(dir, 'keys.json');
@@ -255,7 +275,9 @@ async function benchBackend(backend: 'sqlite' | 'postgres'): Promise<Record<stri
 }
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-process.stdout.write(`bench:store — ${N} jobs stored, ${E} projector events, ${ROUNDS} requests per query; ${machine}\n`);
+process.stdout.write(
+  `bench:store — ${N} jobs stored, ${E} projector events, ${ROUNDS} requests per query; store ${storeModule ?? '@reelay/job-store'}; ${machine}; load ${os.loadavg()[0]?.toFixed(1)}\n`,
+);
 for (const backend of BACKENDS) {
   const result = await benchBackend(backend);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { JOB_STATUSES, type JobRecord, type JobStatus, TERMINAL_STATUSES } from '@reelay/contracts';
 import Database from 'better-sqlite3';
 import {
-  CompiledQuery,
   type Expression,
   type ExpressionBuilder,
   Kysely,
@@ -95,14 +94,10 @@ type Eb = ExpressionBuilder<StoreTables, 'jobs'>;
  * repeated or concurrent write from another gateway never rolls a job back.
  */
 export class JobStore {
-  private readonly upserts: UpsertStatements;
-
   private constructor(
     readonly db: Kysely<StoreTables>,
     readonly dialect: StoreLocation['dialect'],
-  ) {
-    this.upserts = new UpsertStatements(db);
-  }
+  ) {}
 
   /** Opens (creating a SQLite file's directory) and migrates. */
   static async open(url: string): Promise<JobStore> {
@@ -150,7 +145,6 @@ export class JobStore {
     await this.db.transaction().execute((trx) =>
       upsert(
         trx,
-        this.upserts,
         jobs.map((job) => ({ seq: 0, job })),
       ),
     );
@@ -162,7 +156,7 @@ export class JobStore {
    */
   async apply(events: readonly StoredEvent[], checkpoint: { name: string } & Checkpoint): Promise<Set<string>> {
     return this.db.transaction().execute(async (trx) => {
-      const changed = await upsert(trx, this.upserts, events);
+      const changed = await upsert(trx, events);
       // The checkpoint only moves forward: with two projectors on one database each
       // has stored every event up to its own position, so the greater one is safe.
       await trx
@@ -438,104 +432,10 @@ function toRow(seq: number, job: JobRecord): Row {
 
 const newer = (a: Row, b: Row) => a.updated_ms > b.updated_ms || (a.updated_ms === b.updated_ms && a.seq > b.seq);
 
-/** The columns of `jobs` in the order every upsert binds them. */
-const JOB_COLUMNS = [
-  'id',
-  'project',
-  'type',
-  'queue',
-  'status',
-  'workflow_id',
-  'batch_id',
-  'error_code',
-  'attempts',
-  'created_ms',
-  'updated_ms',
-  'started_ms',
-  'finished_ms',
-  'seq',
-  'record',
-] as const satisfies readonly (keyof Row)[];
+/** Rows per statement: well under SQLite's 32,766 bound variables at 15 columns. */
+const CHUNK = 1000;
 
-/**
- * Rows per upsert statement. A batch is cut into these sizes (512s first, then smaller),
- * so only a handful of distinct statements exist and each is built and compiled by Kysely
- * once, then run with new parameters: building a 512-row insert value by value was most
- * of the JS time of a batch (docs/benchmarks.md, "Job store"). 512 × 15 parameters stays
- * under SQLite's 32,766 bound variables.
- */
-const UPSERT_SIZES = [512, 128, 32, 8, 2, 1];
-/** Label rows per statement (3 columns each). */
-const LABEL_CHUNK = 1000;
-
-/** The idempotent upsert of `rows`: a row is replaced only by a newer snapshot (see JobStore). */
-function upsertQuery(db: Kysely<StoreTables>, rows: Row[]) {
-  return db
-    .insertInto('jobs')
-    .values(rows)
-    .onConflict((oc) =>
-      oc
-        .column('id')
-        .doUpdateSet((eb) => ({
-          status: eb.ref('excluded.status'),
-          queue: eb.ref('excluded.queue'),
-          error_code: eb.ref('excluded.error_code'),
-          attempts: eb.ref('excluded.attempts'),
-          updated_ms: eb.ref('excluded.updated_ms'),
-          started_ms: eb.ref('excluded.started_ms'),
-          finished_ms: eb.ref('excluded.finished_ms'),
-          seq: eb.ref('excluded.seq'),
-          record: eb.ref('excluded.record'),
-        }))
-        .where((eb) =>
-          eb.or([
-            eb('excluded.updated_ms', '>', eb.ref('jobs.updated_ms')),
-            eb.and([eb('excluded.updated_ms', '=', eb.ref('jobs.updated_ms')), eb('excluded.seq', '>', eb.ref('jobs.seq'))]),
-          ]),
-        ),
-    )
-    .returning('id');
-}
-
-/** The compiled SQL of the upsert for each size in UPSERT_SIZES, made on first use. */
-class UpsertStatements {
-  private readonly text = new Map<number, string>();
-
-  constructor(private readonly db: Kysely<StoreTables>) {}
-
-  /** Runs the upsert of `rows` (a length from UPSERT_SIZES); returns the ids whose row changed. */
-  async run(trx: Transaction<StoreTables>, rows: readonly Row[]): Promise<{ id: string }[]> {
-    const params: unknown[] = [];
-    for (const row of rows) for (const column of JOB_COLUMNS) params.push(row[column]);
-    const result = await trx.executeQuery<{ id: string }>(CompiledQuery.raw(this.sql(rows.length), params));
-    return result.rows;
-  }
-
-  private sql(n: number): string {
-    let text = this.text.get(n);
-    if (text === undefined) {
-      // Placeholders only: the statement is compiled here and given real parameters in run().
-      const template = Array.from({ length: n }, () => Object.fromEntries(JOB_COLUMNS.map((c) => [c, 0])) as unknown as Row);
-      const compiled = upsertQuery(this.db, template).compile();
-      if (compiled.parameters.length !== n * JOB_COLUMNS.length) {
-        throw new Error(`job store: an upsert of ${n} rows binds ${compiled.parameters.length} parameters, not ${n * JOB_COLUMNS.length}`);
-      }
-      text = compiled.sql;
-      this.text.set(n, text);
-    }
-    return text;
-  }
-}
-
-/** `rows` cut into runs of the UPSERT_SIZES, in order. */
-function* upsertChunks<T>(rows: readonly T[]): Generator<readonly T[]> {
-  let i = 0;
-  for (const size of UPSERT_SIZES) {
-    for (; rows.length - i >= size; i += size) yield rows.slice(i, i + size);
-  }
-}
-
-async function upsert(trx: Transaction<StoreTables>, statements: UpsertStatements, events: readonly StoredEvent[]): Promise<Set<string>> {
+async function upsert(trx: Transaction<StoreTables>, events: readonly StoredEvent[]): Promise<Set<string>> {
   // One row per job per statement (PostgreSQL refuses to update a row twice in one
   // INSERT … ON CONFLICT), the newest; sorted by id so concurrent writers lock rows in
   // the same order and cannot deadlock.
@@ -549,18 +449,45 @@ async function upsert(trx: Transaction<StoreTables>, statements: UpsertStatement
   }
   const rows = [...latest.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const changed = new Set<string>();
-  for (const chunk of upsertChunks(rows)) {
-    for (const w of await statements.run(trx, chunk)) changed.add(w.id);
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
+    const written = await trx
+      .insertInto('jobs')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc
+          .column('id')
+          .doUpdateSet((eb) => ({
+            status: eb.ref('excluded.status'),
+            queue: eb.ref('excluded.queue'),
+            error_code: eb.ref('excluded.error_code'),
+            attempts: eb.ref('excluded.attempts'),
+            updated_ms: eb.ref('excluded.updated_ms'),
+            started_ms: eb.ref('excluded.started_ms'),
+            finished_ms: eb.ref('excluded.finished_ms'),
+            seq: eb.ref('excluded.seq'),
+            record: eb.ref('excluded.record'),
+          }))
+          .where((eb) =>
+            eb.or([
+              eb('excluded.updated_ms', '>', eb.ref('jobs.updated_ms')),
+              eb.and([eb('excluded.updated_ms', '=', eb.ref('jobs.updated_ms')), eb('excluded.seq', '>', eb.ref('jobs.seq'))]),
+            ]),
+          ),
+      )
+      .returning('id')
+      .execute();
+    for (const w of written) changed.add(w.id);
   }
   const labels = [];
   for (const [id, jobLabels] of labelsOf) {
     if (!changed.has(id)) continue;
     for (const [key, value] of Object.entries(jobLabels)) labels.push({ job_id: id, key, value });
   }
-  for (let i = 0; i < labels.length; i += LABEL_CHUNK) {
+  for (let i = 0; i < labels.length; i += CHUNK) {
     await trx
       .insertInto('job_labels')
-      .values(labels.slice(i, i + LABEL_CHUNK))
+      .values(labels.slice(i, i + CHUNK))
       .onConflict((oc) => oc.columns(['job_id', 'key']).doNothing())
       .execute();
   }
