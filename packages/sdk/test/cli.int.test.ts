@@ -49,7 +49,7 @@ async function submitted(args: string[]): Promise<string> {
   return (JSON.parse(run.stdout) as { id: string }).id;
 }
 
-describe('reelay', () => {
+describe.concurrent('reelay', () => {
   it('submit --wait runs a job to success, prints its result and exits 0', async () => {
     const run = await reelay(['submit', 'system.sleep', '--input', '{"ms":50,"steps":2}', '--priority', '8', '--wait']);
     expect(run.code).toBe(0);
@@ -113,17 +113,6 @@ describe('reelay', () => {
     expect(events.some((e) => e.id === ok && e.status === 'succeeded')).toBe(true);
   });
 
-  it('queues, pause and resume show and flip the queue state', async () => {
-    const list = await reelay(['queues']);
-    expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/^NAME\s+PAUSED\s+WORKERS/);
-    expect(list.stdout).toMatch(/^system\s+no\s+/m);
-    expect((await reelay(['pause', 'system'])).stdout).toContain('queue system paused');
-    const one = await reelay(['--json', 'queues', 'system']);
-    expect(JSON.parse(one.stdout)).toMatchObject({ name: 'system', paused: true });
-    expect((await reelay(['resume', 'system'])).stdout).toContain('queue system resumed');
-  });
-
   it('workers lists the live scheduler', async () => {
     const run = await reelay(['workers']);
     expect(run.code).toBe(0);
@@ -182,7 +171,7 @@ describe('reelay', () => {
   });
 });
 
-describe('reelay workflow', () => {
+describe.concurrent('reelay workflow', () => {
   it('workflow submit --watch starts a spec from a file, prints each step as it changes and exits 0 when it succeeds', async () => {
     const file = path.join(dir, 'flow.json');
     await writeFile(
@@ -228,7 +217,7 @@ describe('reelay workflow', () => {
   });
 });
 
-describe('reelay -q and --version', () => {
+describe.concurrent('reelay -q and --version', () => {
   it('-q submit prints only the job id, so $(reelay -q submit …) hands it to the next command', async () => {
     const script = `id=$("$NODE" "$CLI" -q submit system.noop --project quiet) && "$NODE" "$CLI" --json status "$id"`;
     const run = await new Promise<Run>((resolve) => {
@@ -267,7 +256,7 @@ describe('reelay -q and --version', () => {
   });
 });
 
-describe('reelay schedules', () => {
+describe.concurrent('reelay schedules', () => {
   it('create, ls, show, pause, trigger, resume and rm a schedule; trigger -q prints the job id it submitted', async () => {
     const created = await reelay([
       'schedules',
@@ -341,7 +330,7 @@ describe('reelay schedules', () => {
   });
 });
 
-describe('reelay batches', () => {
+describe.concurrent('reelay batches', () => {
   it('batches status shows the counts by state until done; --jobs -q prints the job ids; an unknown batch exits 3', async () => {
     const client = createClient({ baseUrl: sys.url, apiKey: ADMIN_KEY });
     const batch = await client.submitBatch([
@@ -363,7 +352,7 @@ describe('reelay batches', () => {
   });
 });
 
-describe('reelay workflow wait', () => {
+describe.concurrent('reelay workflow wait', () => {
   it('workflow wait exits 0 once it succeeded, and 7 when --timeout passes first', async () => {
     const quick = path.join(dir, 'quick.json');
     await writeFile(quick, JSON.stringify({ steps: [{ id: 'only', type: 'system.noop', input: {} }] }));
@@ -383,7 +372,7 @@ describe('reelay workflow wait', () => {
   });
 });
 
-describe('reelay lists and counts', () => {
+describe.concurrent('reelay lists and counts', () => {
   it('ls filters by label and status, --count counts the same filter by state, and a bad time is exit 2', async () => {
     const ok = await submitted(['system.noop', '--project', 'cli-filters']);
     const bad = await submitted([
@@ -444,7 +433,7 @@ describe('reelay lists and counts', () => {
   });
 });
 
-describe('reelay dlq by filter', () => {
+describe.concurrent('reelay dlq by filter', () => {
   it('requeue --dry-run lists the matches and changes nothing; discard needs --yes, then discards exactly them', async () => {
     const dead = [
       await submitted(['system.sleep', '--input', '{"ms":5,"failAttempts":3}', '--max-attempts', '1', '--project', 'cli-bulk']),
@@ -487,7 +476,7 @@ describe('reelay dlq by filter', () => {
   });
 });
 
-describe('reelay audit', () => {
+describe.concurrent('reelay audit', () => {
   it('audit shows who submitted a job, filtered by action and target; a key without admin exits 4', async () => {
     const id = await submitted(['system.noop', '--project', 'cli-audit']);
     const text = await waitUntil(
@@ -510,26 +499,7 @@ describe('reelay audit', () => {
   });
 });
 
-describe('reelay workers control and usage', () => {
-  it('workers drain stops the scheduler taking jobs, resume lets the held job run; an unknown worker exits 3', async () => {
-    const list = JSON.parse((await reelay(['--json', 'workers'])).stdout) as { items: Array<{ id: string; service: string }> };
-    const scheduler = list.items.find((w) => w.service === 'scheduler')!.id;
-    let held: string | undefined;
-    try {
-      const drained = await reelay(['workers', 'drain', scheduler]);
-      expect(drained.code).toBe(0);
-      expect(drained.stdout).toContain(`worker ${scheduler} draining`);
-      held = (await reelay(['-q', 'submit', 'system.noop'])).stdout.trim();
-    } finally {
-      const resumed = await reelay(['-q', 'workers', 'resume', scheduler]);
-      expect(resumed).toMatchObject({ code: 0, stdout: `${scheduler}\n` });
-    }
-    expect((await reelay(['watch', held!])).code).toBe(0);
-    const unknown = await reelay(['workers', 'drain', 'no-such-worker-1']);
-    expect(unknown.code).toBe(3);
-    expect(unknown.stderr).toContain('NOT_FOUND');
-  });
-
+describe.concurrent('reelay usage', () => {
   it('usage counts a project’s jobs by task type and outcome; a window ending before it starts is exit 2', async () => {
     expect((await reelay(['submit', 'system.noop', '--project', 'cli-usage', '--wait'])).code).toBe(0);
     const usage = await waitUntil(
@@ -549,7 +519,7 @@ describe('reelay workers control and usage', () => {
   });
 });
 
-describe('reelay exit codes', () => {
+describe.concurrent('reelay exit codes', () => {
   it('exits 2 for an unknown command or a bad option value', async () => {
     expect((await reelay(['frobnicate'])).code).toBe(2);
     expect((await reelay(['submit', 'system.noop', '--priority', '11'])).code).toBe(2);
@@ -589,5 +559,39 @@ describe('reelay exit codes', () => {
   it('exits 7 when submit --wait runs out of --timeout before the job finishes', async () => {
     const run = await reelay(['--json', 'submit', 'system.sleep', '--input', '{"ms":60000}', '--wait', '--timeout', '300']);
     expect(run.code).toBe(7);
+  });
+});
+
+// A paused queue or a drained worker holds every other test's jobs: these run alone, after
+// the concurrent ones (vitest runs a file's non-concurrent suites one at a time, in order).
+describe('reelay queue and worker control', () => {
+  it('queues, pause and resume show and flip the queue state', async () => {
+    const list = await reelay(['queues']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^NAME\s+PAUSED\s+WORKERS/);
+    expect(list.stdout).toMatch(/^system\s+no\s+/m);
+    expect((await reelay(['pause', 'system'])).stdout).toContain('queue system paused');
+    const one = await reelay(['--json', 'queues', 'system']);
+    expect(JSON.parse(one.stdout)).toMatchObject({ name: 'system', paused: true });
+    expect((await reelay(['resume', 'system'])).stdout).toContain('queue system resumed');
+  });
+
+  it('workers drain stops the scheduler taking jobs, resume lets the held job run; an unknown worker exits 3', async () => {
+    const list = JSON.parse((await reelay(['--json', 'workers'])).stdout) as { items: Array<{ id: string; service: string }> };
+    const scheduler = list.items.find((w) => w.service === 'scheduler')!.id;
+    let held: string | undefined;
+    try {
+      const drained = await reelay(['workers', 'drain', scheduler]);
+      expect(drained.code).toBe(0);
+      expect(drained.stdout).toContain(`worker ${scheduler} draining`);
+      held = (await reelay(['-q', 'submit', 'system.noop'])).stdout.trim();
+    } finally {
+      const resumed = await reelay(['-q', 'workers', 'resume', scheduler]);
+      expect(resumed).toMatchObject({ code: 0, stdout: `${scheduler}\n` });
+    }
+    expect((await reelay(['watch', held!])).code).toBe(0);
+    const unknown = await reelay(['workers', 'drain', 'no-such-worker-1']);
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toContain('NOT_FOUND');
   });
 });

@@ -34,13 +34,12 @@ export async function startGatewaySystem(): Promise<GatewaySystem> {
     ]),
   );
   try {
-    await system.startService(SCHEDULER_ENTRY, {}, /scheduler ready/);
-    // PORT=0: the gateway binds a free port and logs the address it got.
-    const gateway = await system.startService(
-      GATEWAY_ENTRY,
-      { PORT: '0', REELAY_API_KEYS_FILE: keysFile },
-      /gateway ready on http:\/\/[\d.:]+/,
-    );
+    // Side by side: neither needs the other to start. PORT=0: the gateway binds a free port
+    // and logs the address it got.
+    const [, gateway] = await Promise.all([
+      system.startService(SCHEDULER_ENTRY, {}, /scheduler ready/),
+      system.startService(GATEWAY_ENTRY, { PORT: '0', REELAY_API_KEYS_FILE: keysFile }, /gateway ready on http:\/\/[\d.:]+/),
+    ]);
     const url = gateway.output().match(/gateway ready on (http:\/\/[\d.:]+)/)?.[1];
     if (!url) throw new Error(`gateway did not log its address:\n${gateway.output().slice(-2000)}`);
     return {
