@@ -4,6 +4,7 @@ import { api, onSessionLost, setCsrfToken } from './api';
 import { ConfirmProvider } from './components';
 import type { SessionStatus, SessionView } from './contracts';
 import { startLive, stopLive } from './live';
+import { Audit } from './pages/audit';
 import { DeadLetters } from './pages/dead-letters';
 import { JobPage } from './pages/job';
 import { Jobs } from './pages/jobs';
@@ -26,6 +27,8 @@ const NAV = [
   ['/dead-letters', 'Dead letters'],
   ['/tasks', 'Tasks'],
 ] as const;
+/** Shown to admin keys only: the audit log spans tenants. */
+const ADMIN_NAV = [['/audit', 'Audit']] as const;
 
 export function App() {
   // undefined: not known yet; null: signed out.
@@ -75,7 +78,7 @@ function Shell({ session, onSignOut }: { session: SessionView; onSignOut: () => 
           Reelay
         </a>
         <nav aria-label="Main">
-          {NAV.map(([to, name]) => {
+          {[...NAV, ...(session.scopes.includes('admin') ? ADMIN_NAV : [])].map(([to, name]) => {
             const active = to === '/' ? here === '/' : here.startsWith(to);
             return (
               <a key={to} href={`${BASE}${to}`} aria-current={active ? 'page' : undefined}>
@@ -104,6 +107,7 @@ function Shell({ session, onSignOut }: { session: SessionView; onSignOut: () => 
             <Route path={`${BASE}/scheduling`} component={() => <Scheduling session={session} />} />
             <Route path={`${BASE}/dead-letters`} component={DeadLetters} />
             <Route path={`${BASE}/tasks`} component={Tasks} />
+            <Route path={`${BASE}/audit`} component={() => <Audit session={session} />} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

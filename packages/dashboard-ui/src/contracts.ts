@@ -3,9 +3,13 @@
  * it is bundled: zod stays out of the browser). The two header and status constants are
  * restated, checked against the contracts' types so a change there fails the build.
  */
-import type { CSRF_HEADER as CsrfHeader, JobStatus, ScheduleLabel } from '@reelay/contracts';
+import type { AuditAction, AuditOutcome, CSRF_HEADER as CsrfHeader, JobStatus } from '@reelay/contracts';
 
 export type {
+  AuditAction,
+  AuditListResponse,
+  AuditOutcome,
+  AuditRecord,
   BatchView,
   BulkDlqBody,
   BulkDlqResponse,
@@ -44,5 +48,35 @@ export const JOB_STATUSES = [
 
 export const TERMINAL: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
 
-/** The label a schedule's jobs carry (ScheduleLabel.scheduleId): "trigger now" sets it as a tick does. */
-export const SCHEDULE_LABEL: (typeof ScheduleLabel)['scheduleId'] = 'reelay.schedule';
+/** Every audited action, for the audit page's filter; the check below fails the build when the contracts add or drop one. */
+export const AUDIT_ACTIONS = [
+  'job.submit',
+  'job.cancel',
+  'batch.submit',
+  'workflow.submit',
+  'workflow.cancel',
+  'workflow.retry',
+  'dlq.requeue',
+  'dlq.discard',
+  'dlq.bulk-requeue',
+  'dlq.bulk-discard',
+  'queue.pause',
+  'queue.resume',
+  'queue.purge',
+  'schedule.create',
+  'schedule.update',
+  'schedule.delete',
+  'schedule.pause',
+  'schedule.resume',
+  'schedule.trigger',
+  'delayed.cancel',
+  'artifact.upload',
+  'artifact.delete',
+  'worker.drain',
+  'worker.resume',
+  'worker.shutdown',
+] as const satisfies readonly AuditAction[];
+const everyAuditAction: [Exclude<AuditAction, (typeof AUDIT_ACTIONS)[number]>] extends [never] ? true : never = true;
+void everyAuditAction;
+
+export const AUDIT_OUTCOMES = ['ok', 'denied', 'rejected', 'failed'] as const satisfies readonly AuditOutcome[];

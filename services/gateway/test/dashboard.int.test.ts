@@ -512,6 +512,39 @@ describe('dashboard in Chromium', () => {
     await shot('tasks', false);
   });
 
+  it('an admin reads the audit log newest first and filters it by action; a key without the admin scope gets neither the link nor the records', async () => {
+    await signOut();
+    await signIn(ALPHA_KEY);
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).count()).toBe(0);
+    await go('/audit');
+    await page.getByText('it needs a key with the admin scope').waitFor();
+    expect(await page.locator('tr[data-audit]').count()).toBe(0);
+    // Something to find: alpha's key submits a delayed job and cancels it.
+    const id = await submit({ type: 'dash.echo', input: { text: 'audited' }, delayMs: 3_600_000 });
+    expect((await gw.call(`/v1/jobs/${id}/cancel`, { method: 'POST', key: ALPHA_KEY })).status).toBe(202);
+    await signOut();
+    await signIn(ADMIN_KEY);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
+    const cancel = page.locator('tr[data-action="job.cancel"]', { hasText: id });
+    const submitted = page.locator('tr[data-action="job.submit"]', { hasText: id });
+    await cancel.waitFor();
+    await submitted.waitFor();
+    expect(await cancel.textContent()).toContain('alpha');
+    // Newest first: the cancel sits above the submit it followed.
+    const seqOf = async (row: typeof cancel) => Number(await row.getAttribute('data-audit'));
+    const rows = await page.locator('tbody tr[data-audit]').evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-audit'))));
+    expect(rows.indexOf(await seqOf(cancel))).toBeLessThan(rows.indexOf(await seqOf(submitted)));
+    expect(rows).toEqual([...rows].sort((a, b) => b - a));
+    await shot('audit');
+    await page.getByLabel('Action').selectOption('job.cancel');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/action=job\.cancel/);
+    await cancel.waitFor();
+    await submitted.waitFor({ state: 'detached' });
+    const actions = await page.locator('tbody tr[data-audit]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-action')));
+    expect(new Set(actions)).toEqual(new Set(['job.cancel']));
+  });
+
   it('another project’s key sees none of the first project’s jobs, workflows or dead letters', async () => {
     await signOut();
     await signIn(BETA_READER_KEY);

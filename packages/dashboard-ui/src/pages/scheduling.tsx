@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { Action, ErrorNote, Status, Table, usePoll } from '../components';
-import { type DelayedJobView, type ListGroupsResponse, SCHEDULE_LABEL, type Schedule, type SessionView } from '../contracts';
+import type { DelayedJobView, ListGroupsResponse, Schedule, SessionView } from '../contracts';
 import { ago, duration, shortId, time, until } from '../format';
 
 /** Schedules (cron and interval), delayed jobs waiting for their time, and batches. */
@@ -52,11 +52,9 @@ export function Scheduling({ session }: { session: SessionView }) {
                   <Action
                     label="Trigger now"
                     run={async () => {
-                      // One job now, as a tick would make it; the schedule's own ticks go on as before.
-                      await api('/v1/jobs', {
-                        method: 'POST',
-                        body: { ...s.job, project: s.project, labels: { ...s.job.labels, [SCHEDULE_LABEL]: s.id } },
-                      });
+                      // One job now, made by the gateway as a tick makes it (and audited as
+                      // schedule.trigger); the schedule's own ticks go on as before.
+                      await api(`/v1/schedules/${encodeURIComponent(s.id)}/trigger`, { method: 'POST' });
                     }}
                   />
                   {s.builtIn ? null : (
