@@ -5,6 +5,7 @@ import { Session } from 'node:inspector';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench switch read outside any turbo task
 const dir = process.env.BENCH_CPU_PROF_DIR;
 if (dir) {
   const session = new Session();

@@ -20,6 +20,7 @@ const nats = await startNatsServer();
 const env = { NATS_URL: nats.url, LOG_LEVEL: 'info' };
 const scheduler = startProcess('services/scheduler/dist/main.js', env);
 await scheduler.waitFor(/scheduler ready/, 30_000);
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench switch read outside any turbo task
 const profileDir = process.env.BENCH_CPU_PROF;
 const gateway = startProcess('services/gateway/dist/main.js', {
   ...env,

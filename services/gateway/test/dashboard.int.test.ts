@@ -535,7 +535,7 @@ describe('dashboard in Chromium', () => {
     const rows = await page.locator('tbody tr[data-audit]').evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-audit'))));
     expect(rows.indexOf(await seqOf(cancel))).toBeLessThan(rows.indexOf(await seqOf(submitted)));
     expect(rows).toEqual([...rows].sort((a, b) => b - a));
-    await shot('audit');
+    await shot('audit', false);
     await page.getByLabel('Action').selectOption('job.cancel');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/action=job\.cancel/);

@@ -11,6 +11,8 @@ const WINDOWS = [
 ] as const;
 /** Pages of 500 read at most for one view: beyond that the page asks for narrower filters. */
 const MAX_PAGES = 10;
+/** Rows drawn at most: the newest, with a note when there are more. */
+const SHOWN = 200;
 
 interface AuditView {
   records: AuditRecord[];
@@ -40,7 +42,12 @@ export function Audit({ session }: { session: SessionView }) {
   const { route, query: q } = useLocation();
   const admin = session.scopes.includes('admin');
   const window = WINDOWS.find(([k]) => k === q.window) ?? WINDOWS[0];
-  const filters = { action: q.action || undefined, outcome: q.outcome || undefined, project: q.project || undefined, key: q.key || undefined };
+  const filters = {
+    action: q.action || undefined,
+    outcome: q.outcome || undefined,
+    project: q.project || undefined,
+    key: q.key || undefined,
+  };
   const view = usePoll(() => (admin ? auditWindow(filters, window[2]) : Promise.resolve(undefined)), 10_000, [
     admin,
     window[0],
@@ -123,6 +130,11 @@ export function Audit({ session }: { session: SessionView }) {
           {(MAX_PAGES * 500).toLocaleString()}. Narrow the filters or the window.
         </p>
       ) : null}
+      {view.data && view.data.records.length > SHOWN ? (
+        <p class="muted" role="status">
+          Showing the newest {SHOWN} of {view.data.records.length.toLocaleString()} records: narrow the filters to see the rest.
+        </p>
+      ) : null}
       <Table label="Audit records">
         <thead>
           <tr>
@@ -143,7 +155,7 @@ export function Audit({ session }: { session: SessionView }) {
               </td>
             </tr>
           ) : null}
-          {(view.data?.records ?? []).map((r) => (
+          {(view.data?.records ?? []).slice(0, SHOWN).map((r) => (
             <tr key={r.seq} data-audit={r.seq} data-action={r.action}>
               <td title={time(r.at)}>{ago(r.at)}</td>
               <td>{r.key ? <span title={`key id ${r.key.id}`}>{r.key.name}</span> : <span class="muted">no valid key</span>}</td>

@@ -156,16 +156,14 @@ export const scheduleRoutes =
           ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
         });
         await rememberJobs(deps.store, req.log, [job]);
-        return reply
-          .code(created ? 202 : 200)
-          .send({
-            id: job.id,
-            status: job.status,
-            queue: job.queue,
-            priority: job.priority,
-            scheduleId: schedule.id,
-            project: job.project,
-          });
+        return reply.code(created ? 202 : 200).send({
+          id: job.id,
+          status: job.status,
+          queue: job.queue,
+          priority: job.priority,
+          scheduleId: schedule.id,
+          project: job.project,
+        });
       },
     );
 
