@@ -10,8 +10,14 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { startNatsServer, startProcess } from '../../packages/runtime/dist/testing/index.js';
 
-const seconds = Number(process.argv[2] ?? 10);
-const connections = Number(process.argv[3] ?? 50);
+// `pnpm bench:gateway -- 10 50` passes the `--` through: positional arguments are the rest.
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const seconds = Number(args[0] ?? 10);
+const connections = Number(args[1] ?? 50);
+if (!(seconds > 0) || !(connections > 0)) {
+  console.error('usage: gateway-submit.mjs [seconds] [connections] (both positive numbers)');
+  process.exit(2);
+}
 const key = 'bench-key-0123456789abcdef';
 const keys = path.join(os.tmpdir(), `reelay-bench-keys-${process.pid}.json`);
 writeFileSync(keys, JSON.stringify([{ key, scopes: ['jobs:write', 'jobs:read', 'admin'], projects: ['*'] }]));

@@ -8,8 +8,13 @@ import os from 'node:os';
 import { connectNats, ensureTopology, JobClient, startTelemetry } from '../../packages/runtime/dist/index.js';
 import { startNatsServer } from '../../packages/runtime/dist/testing/index.js';
 
-const N = Number(process.argv[2] ?? 5_000);
-const ROUNDS = Number(process.argv[3] ?? 3);
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const N = Number(args[0] ?? 5_000);
+const ROUNDS = Number(args[1] ?? 3);
+if (!(N > 0) || !(ROUNDS > 0)) {
+  console.error('usage: job-submit.mjs [jobs] [rounds] (both positive numbers)');
+  process.exit(2);
+}
 const job = () => ({ type: 'system.noop', input: {} });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs, p) => {
