@@ -134,6 +134,29 @@ describe('the workflow plan', () => {
     expect(advance(done, NOW)).toMatchObject({ record: { status: 'running' }, ready: ['c'] });
   });
 
+  it('a requeued job seen only when it has failed again fails its workflow again, with no second error step', () => {
+    const LATER = '2025-01-01T00:00:09.000Z';
+    let record = queueReady(start());
+    record = applyJobOutcome(record, finished('b', 'succeeded'), NOW) as WorkflowRecord;
+    const first = { ...finished('a', 'failed'), finishedAt: '2025-01-01T00:00:01.000Z' };
+    record = applyJobOutcome(record, first, NOW) as WorkflowRecord;
+    record = markQueued(advance(record, NOW).record, 'onError', 'job-err', NOW);
+    const failedAt = record.finishedAt;
+    expect(record).toMatchObject({ status: 'failed', failedStep: 'a' });
+    // The first failure's event again changes nothing.
+    expect(applyJobOutcome(record, first, NOW)).toBeUndefined();
+    // Requeued and failed again before the engine read it: only its final record is seen.
+    const again = { ...first, finishedAt: '2025-01-01T00:00:05.000Z', error: { code: 'TRANSIENT', message: 'boom again', retryable: true } };
+    const back = applyJobOutcome(record, again, LATER) as WorkflowRecord;
+    expect(back?.steps.a).toMatchObject({ status: 'failed', jobId: 'job-a-1', finishedAt: again.finishedAt, error: again.error });
+    const next = advance(back, LATER);
+    expect(next.record).toMatchObject({ status: 'failed', failedStep: 'a', finishedAt: LATER });
+    expect(next.record.finishedAt).not.toBe(failedAt);
+    expect(next.record.steps.c).toMatchObject({ status: 'skipped', skippedBecause: 'a' });
+    expect(next.errorStepDue).toBe(false);
+    expect(next.record.errorStep?.jobId).toBe('job-err');
+  });
+
   it('a requeued step resumes nothing while another step is still failed', () => {
     let record = queueReady(start());
     record = applyJobOutcome(record, finished('a', 'failed'), NOW) as WorkflowRecord;

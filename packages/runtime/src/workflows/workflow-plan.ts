@@ -29,7 +29,10 @@ export function applyJobOutcome(record: WorkflowRecord, job: JobRecord, now: str
   let current = stepId === ERROR_STEP_ID ? record.errorStep : record.steps[stepId];
   if (!current || !isCurrentJob(record, current, job)) return undefined;
   const alive = job.status !== 'failed' && job.status !== 'cancelled';
-  const reopened = current.status === 'failed' && alive ? reopenStep(record, stepId, job, now) : undefined;
+  // The engine reads a job's latest record, so a requeued job that failed again before it
+  // looked is seen only as failed: a finish later than the recorded one is a new run too.
+  const finishedAgain = !alive && !!job.finishedAt && !!current.finishedAt && job.finishedAt > current.finishedAt;
+  const reopened = current.status === 'failed' && (alive || finishedAgain) ? reopenStep(record, stepId, job, now) : undefined;
   if (reopened) {
     record = reopened;
     current = stepId === ERROR_STEP_ID ? record.errorStep : record.steps[stepId];
