@@ -146,7 +146,11 @@ describe('the workflow plan', () => {
     // The first failure's event again changes nothing.
     expect(applyJobOutcome(record, first, NOW)).toBeUndefined();
     // Requeued and failed again before the engine read it: only its final record is seen.
-    const again = { ...first, finishedAt: '2025-01-01T00:00:05.000Z', error: { code: 'TRANSIENT', message: 'boom again', retryable: true } };
+    const again = {
+      ...first,
+      finishedAt: '2025-01-01T00:00:05.000Z',
+      error: { code: 'TRANSIENT', message: 'boom again', retryable: true },
+    };
     const back = applyJobOutcome(record, again, LATER) as WorkflowRecord;
     expect(back?.steps.a).toMatchObject({ status: 'failed', jobId: 'job-a-1', finishedAt: again.finishedAt, error: again.error });
     const next = advance(back, LATER);
