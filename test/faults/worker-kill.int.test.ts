@@ -68,13 +68,24 @@ describe('a worker killed with kill -9 mid-job', () => {
     // They are on their second delivery now: a redelivery that comes late after a
     // second death (consumer backoff steps) shows here and not after the first.
     const again = kills[0]?.jobs ?? [];
+    // The redeliveries arrive together: wait until every one of them has started and its
+    // `running` record (attempt 2) is written, so the second kill holds exactly the jobs
+    // counted as running there (a delivery taken but not yet started would die unseen).
     const victim2 = await testing.waitUntil(
       async () => {
         const on = await Promise.all(
-          [second, third].map(async (w) => ({ w, n: (await runningOn(w.proc.pid)).filter((j) => again.includes(j)).length })),
+          [second, third].map(async (w) => ({ w, jobs: (await runningOn(w.proc.pid)).filter((j) => again.includes(j)) })),
         );
-        const best = on.sort((a, b) => b.n - a.n)[0];
-        return best && best.n > 0 ? best.w : undefined;
+        const started = new Set(on.flatMap((o) => o.jobs));
+        const records = await Promise.all(again.map((id) => s.job(id)));
+        // Each is running its second attempt and logged as started, or (it ended just as
+        // the first kill came) finished.
+        const ready = records.every(
+          (r) => r && (r.status === 'succeeded' || (r.status === 'running' && r.attempts >= 2 && started.has(r.id))),
+        );
+        if (!ready) return undefined;
+        const best = on.sort((a, b) => b.jobs.length - a.jobs.length)[0];
+        return best && best.jobs.length > 0 ? best.w : undefined;
       },
       { timeoutMs: ACK_WAIT_MS + 10_000, intervalMs: 100, what: 'the killed jobs to restart' },
     );
