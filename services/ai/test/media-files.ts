@@ -59,3 +59,38 @@ function srtSeconds(stamp: string): number {
   const [s, ms] = rest!.split(/[,.]/);
   return Number(h) * 3600 + Number(m) * 60 + Number(s) + Number(ms) / 1000;
 }
+
+export interface Span {
+  startSec: number;
+  endSec: number;
+}
+
+/** Where a file makes a sound, by ffmpeg's silencedetect: quieter than -40 dB for 20 ms or more is silence. */
+export async function soundingSpans(file: string, durationSec: number): Promise<Span[]> {
+  const { stderr } = await run('ffmpeg', [
+    '-hide_banner',
+    '-nostdin',
+    '-i',
+    file,
+    '-af',
+    'silencedetect=noise=-40dB:d=0.02',
+    '-f',
+    'null',
+    '-',
+  ]);
+  const spans: Span[] = [];
+  let at = 0;
+  let silent = false;
+  for (const [, edge, time] of stderr.matchAll(/silence_(start|end): (-?[\d.]+)/g)) {
+    const t = Number(time);
+    if (edge === 'start') {
+      if (t > at) spans.push({ startSec: at, endSec: t });
+      silent = true;
+    } else {
+      at = t;
+      silent = false;
+    }
+  }
+  if (!silent && at < durationSec) spans.push({ startSec: at, endSec: durationSec });
+  return spans;
+}

@@ -162,6 +162,8 @@ describe('ai service against an OpenAI-compatible provider (local server)', () =
     expect(requests[0]!.body).toMatchObject({ model: 'tts-1', voice: 'nova', response_format: 'wav', speed: 1 });
     expect(result.provider).toBe('openai-compatible');
     expect(result.usage).toMatchObject({ requests: 2, characters: text.length - 1 });
+    // /audio/speech returns audio only: no word times, so captions will force-align this voice.
+    expect(result.words).toEqual([]);
     const [first, second] = result.sentences;
     expect(first!.endSec - first!.startSec).toBeCloseTo('Juggling builds focus.'.length * SPEECH_SECONDS_PER_CHAR, 2);
     expect(second!.startSec).toBeCloseTo(first!.endSec, 6);

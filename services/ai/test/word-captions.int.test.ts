@@ -36,8 +36,11 @@ describe('ai.captions word captions', () => {
   }
 
   it('forced alignment times every word inside its sentence, in order, and writes an ASS script that highlights each', async () => {
+    // flite times no words of its own: its voice comes with none, and the captions align the audio.
+    expect(voice.words).toEqual([]);
     const out = await run<CaptionsOutput>('ai.captions', {
       sentences: voice.sentences,
+      words: voice.words,
       audio: voice.audio.id,
       wordCaptions: { width: 540, height: 960 },
     });

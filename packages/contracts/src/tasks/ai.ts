@@ -200,19 +200,6 @@ export const TimedSentence = z.object({
 });
 export type TimedSentence = z.infer<typeof TimedSentence>;
 
-export const TtsOutput = z.object({
-  audio: ArtifactRef,
-  /** Measured by ffprobe on the finished track. */
-  durationSec: z.number().positive(),
-  sampleRate: z.number().int().positive(),
-  voice: z.string(),
-  sentences: z.array(TimedSentence).min(1),
-  ...ProviderFields,
-});
-export type TtsOutput = z.infer<typeof TtsOutput>;
-
-// ---- ai.captions ----
-
 export const TimedWord = z.object({
   word: z.string().min(1),
   startSec: z.number().nonnegative(),
@@ -221,6 +208,36 @@ export const TimedWord = z.object({
   confidence: z.number().min(0).max(1).optional(),
 });
 export type TimedWord = z.infer<typeof TimedWord>;
+
+/** Where each word's times came from. */
+export const WordTimingSource = z.enum(['engine', 'forced-alignment', 'proportional']);
+export type WordTimingSource = z.infer<typeof WordTimingSource>;
+
+export const CaptionWord = TimedWord.extend({
+  sentenceIndex: z.number().int().nonnegative(),
+  source: WordTimingSource,
+});
+export type CaptionWord = z.infer<typeof CaptionWord>;
+
+export const TtsOutput = z.object({
+  audio: ArtifactRef,
+  /** Measured by ffprobe on the finished track. */
+  durationSec: z.number().positive(),
+  sampleRate: z.number().int().positive(),
+  voice: z.string(),
+  sentences: z.array(TimedSentence).min(1),
+  /**
+   * Every word's times on the track as the voice engine reported them (source `engine`),
+   * for ai.captions' `words`. Empty when the engine reports none (offline voices,
+   * OpenAI-compatible speech) or left one sentence untimed: captions then force-align
+   * the voice. Absent in results written before engines reported words.
+   */
+  words: z.array(CaptionWord).optional(),
+  ...ProviderFields,
+});
+export type TtsOutput = z.infer<typeof TtsOutput>;
+
+// ---- ai.captions ----
 
 const CaptionColour = z.string().regex(/^#[0-9A-Fa-f]{6}$/, 'must be a colour like #FFCC00');
 
@@ -270,7 +287,10 @@ export const CaptionsInput = z.object({
     .default('captions'),
   /** The voice track the sentences time (an ai.tts result's audio): each word is force-aligned against it (pocketsphinx). */
   audio: ArtifactId.optional(),
-  /** Per-word timings the voice engine reported itself; used as given, before any alignment. */
+  /**
+   * Per-word timings the voice engine reported itself (an ai.tts result's `words`); used
+   * as given, before any alignment. Empty counts as none: `audio` is then force-aligned.
+   */
   words: z.array(TimedWord).max(20_000).optional(),
   /** Also write word captions (an ASS script) in this style. */
   wordCaptions: WordCaptionStyle.optional(),
@@ -288,16 +308,6 @@ export const CaptionCue = z.object({
   sentenceIndex: z.number().int().nonnegative(),
 });
 export type CaptionCue = z.infer<typeof CaptionCue>;
-
-/** Where each word's times came from. */
-export const WordTimingSource = z.enum(['engine', 'forced-alignment', 'proportional']);
-export type WordTimingSource = z.infer<typeof WordTimingSource>;
-
-export const CaptionWord = TimedWord.extend({
-  sentenceIndex: z.number().int().nonnegative(),
-  source: WordTimingSource,
-});
-export type CaptionWord = z.infer<typeof CaptionWord>;
 
 /** A script scene's time on screen, from its sentences' voice timings: scene k starts when its first sentence does. */
 export const CaptionScene = z.object({
@@ -401,7 +411,8 @@ export const aiTasks = {
   }),
   'ai.tts': defineTask({
     type: 'ai.tts',
-    description: 'Reads a text or script aloud into a WAV voice track with per-sentence timings.',
+    description:
+      'Reads a text or script aloud into a WAV voice track with per-sentence timings, and per-word timings where the engine gives them.',
     queue: 'ai',
     retry: providerRetry,
     hardTimeoutMs: 15 * 60_000,

@@ -66,6 +66,7 @@ describe('the reel preset', () => {
     });
     expect(step('captions')?.input).toMatchObject({
       audio: { $ref: 'tts.result.audio.id' },
+      words: { $ref: 'tts.result.words' },
       wordCaptions: { width: 1080, height: 1920 },
     });
     // ai.captions' default places them: the bottom of the lower third, clear of the platforms' UI.

@@ -82,6 +82,8 @@ export function narratedVideoSteps(o: NarratedVideoOptions): WorkflowStep[] {
   const captions: Record<string, unknown> = { sentences: ref('tts', 'sentences'), sceneTailSec: CARD_SECONDS.tail };
   if (o.captions === 'words') {
     captions.audio = ref('tts', 'audio.id');
+    // The voice engine's own word times where it gave them (ElevenLabs); empty, ai.captions force-aligns the audio.
+    captions.words = ref('tts', 'words');
     captions.wordCaptions = {
       width: o.width,
       height: o.height,

@@ -1,4 +1,8 @@
-/** ai.tts: a text or script → a WAV voice track artifact with exact per-sentence timings. */
+/**
+ * ai.tts: a text or script → a WAV voice track artifact with exact per-sentence timings,
+ * and the engine's own word timings where it gives them (ElevenLabs; `words` is empty for
+ * the offline voices and OpenAI-compatible speech, which time no words).
+ */
 import type { aiTasks, TtsInput, TtsOutput } from '@reelay/contracts';
 import { PermanentError, type TaskHandler } from '@reelay/runtime';
 import { splitSentences } from '../text/sentences.js';
@@ -21,6 +25,8 @@ export function ttsHandler(deps: AiDeps): TaskHandler<(typeof aiTasks)['ai.tts']
       sampleRate: track.sampleRate,
       voice,
       sentences: track.sentences,
+      // Always present, empty when untimed, so a workflow can pass `tts.result.words` to ai.captions whatever the engine.
+      words: track.words ?? [],
       provider: synthesizer.providerFor(voice),
     };
     if (synthesizer.model) out.model = synthesizer.model;
