@@ -46,9 +46,15 @@ export async function startElevenLabsServer(options: {
       if (typeof body.text !== 'string' || !body.text) return fail(422, 'invalid_text', 'text is required');
       const characters = [...body.text];
       const pcm = spokenPcm(characters);
-      if (endpoint === 'convert') return res.writeHead(200, { 'content-type': 'audio/pcm' }).end(pcm);
+      if (endpoint === 'convert') {
+        res.writeHead(200, { 'content-type': 'audio/pcm' }).end(pcm);
+        return;
+      }
       const fault = options.faults?.[body.text];
-      if (fault === 'not-json') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"audio_base64": "UklGR');
+      if (fault === 'not-json') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"audio_base64": "UklGR');
+        return;
+      }
       const alignment = {
         characters,
         character_start_times_seconds: characters.map((_, i) => round3(i * ELEVENLABS_SECONDS_PER_CHAR)),
