@@ -28,6 +28,7 @@ import type { Buckets } from '../nats/topology.js';
 import { Attr } from '../telemetry/attributes.js';
 import { currentTraceId, inSpan, injectTrace, SpanKind } from '../telemetry/tracing.js';
 import { isNatsUnavailable, isWrongLastSequence } from '../nats/nats-errors.js';
+import { streamPublisher } from '../nats/stream-publisher.js';
 import { cancelled, initialRecord, isAsSubmitted, isNotQueued, notQueued, requeued } from './job-record.js';
 import { JsonSchemaValidator } from '../tasks/json-schema-validator.js';
 import { TaskRegistry } from '../tasks/task-registry.js';
@@ -590,11 +591,11 @@ export class JobClient {
   /** The queue message (or, for a delayed job, its delayed message); the message id is the job id. */
   private async sendMessage(prepared: Prepared, record: JobRecord, dedupeSuffix?: string): Promise<void> {
     const { envelope } = prepared;
-    // One header set per publish: nats.js writes msgID and expectations into it.
+    // One header set per publish: the publisher writes msgID into it.
     const messageHeaders = injectTrace(natsHeaders());
     if (record.status === 'scheduled') messageHeaders.set(RUN_AT_HEADER, record.runAt ?? '');
     const msgID = dedupeSuffix ? `${envelope.id}:${dedupeSuffix}` : envelope.id;
-    await this.ctx.js.publish(messageSubject(prepared, record), encoder.encode(JSON.stringify(envelope)), {
+    await streamPublisher(this.ctx.nc).publish(messageSubject(prepared, record), encoder.encode(JSON.stringify(envelope)), {
       msgID,
       headers: messageHeaders,
     });

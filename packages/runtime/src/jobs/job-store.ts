@@ -3,6 +3,7 @@ import type { PubAck } from '@nats-io/jetstream';
 import type { MsgHdrs } from '@nats-io/transport-node';
 import type { NatsContext } from '../nats/connection.js';
 import { isWrongLastSequence } from '../nats/nats-errors.js';
+import { streamPublisher } from '../nats/stream-publisher.js';
 
 const encoder = new TextEncoder();
 
@@ -40,10 +41,10 @@ export class JobStore {
     const { kind = 'state', headers, expectSeq, timeoutMs } = options;
     const stamped: JobRecord = { ...job, updatedAt: new Date().toISOString() };
     const event: JobEvent = { kind, job: stamped };
-    const ack = await this.ctx.js.publish(jobEventSubject(job.id), encoder.encode(JSON.stringify(event)), {
-      ...(headers ? { headers } : {}),
-      ...(expectSeq !== undefined ? { expect: { lastSubjectSequence: expectSeq } } : {}),
-      ...(timeoutMs !== undefined ? { timeout: timeoutMs } : {}),
+    const ack = await streamPublisher(this.ctx.nc).publish(jobEventSubject(job.id), encoder.encode(JSON.stringify(event)), {
+      headers,
+      expectLastSubjectSequence: expectSeq,
+      timeoutMs,
     });
     return { ack, job: stamped };
   }

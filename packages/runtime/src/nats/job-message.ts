@@ -1,4 +1,5 @@
 import type { Msg, MsgHdrs, NatsConnection } from '@nats-io/transport-node';
+import { outbox } from './outbox.js';
 
 /** Where a JetStream message sits, read from its ack subject. */
 export interface Delivery {
@@ -49,15 +50,19 @@ export class JobMessage {
     this.settled = true;
     await this.nc.request(this.msg.reply ?? '', ACK, { timeout: 5_000 });
   }
-  /** Fire-and-forget ack for the hot path; a lost one is caught by the redelivery check. */
+  /**
+   * Fire-and-forget ack for the hot path; a lost one is caught by the redelivery check.
+   * Through the outbox (outbox.ts), so it leaves after the job's final record and with
+   * the pull that follows it.
+   */
   ackNoWait(): void {
     this.settled = true;
-    this.nc.publish(this.msg.reply ?? '', ACK);
+    outbox(this.nc).publish(this.msg.reply ?? '', ACK);
   }
   nak(delayMs: number): void {
     this.settled = true;
     const nanos = Math.max(0, Math.round(delayMs)) * 1_000_000;
-    this.nc.publish(this.msg.reply ?? '', new TextEncoder().encode(`-NAK {"delay":${nanos}}`));
+    outbox(this.nc).publish(this.msg.reply ?? '', new TextEncoder().encode(`-NAK {"delay":${nanos}}`));
   }
   /** Resets the AckWait clock: a live job is never redelivered. */
   working(): void {

@@ -1,5 +1,8 @@
 import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { JobMessage } from './job-message.js';
+import { outbox } from './outbox.js';
+
+const encoder = new TextEncoder();
 
 interface PendingPull {
   batch: number;
@@ -47,9 +50,13 @@ export class Puller {
         new Promise<JobMessage[]>((resolve) => {
           const timer = setTimeout(() => this.finish(inbox), timeoutMs);
           inbox.current = { batch, messages: [], resolve, timer };
-          this.nc.publish(`$JS.API.CONSUMER.MSG.NEXT.${stream}.${consumer}`, JSON.stringify({ batch, no_wait: true }), {
-            reply: inbox.subject,
-          });
+          // Through the outbox: a pull that follows an ack leaves in the same write.
+          outbox(this.nc).publish(
+            `$JS.API.CONSUMER.MSG.NEXT.${stream}.${consumer}`,
+            encoder.encode(`{"batch":${batch},"no_wait":true}`),
+            { reply: inbox.subject },
+            () => this.finish(inbox),
+          );
         }),
     );
     inbox.queue = run.catch(() => undefined);

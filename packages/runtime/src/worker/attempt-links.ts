@@ -79,17 +79,15 @@ export const logBound: AttemptLink = (attempt, next) => {
 
 /** Records the attempt `running`, and tells the observer (metrics) it started. */
 export function markedRunning(deps: { store: RecordStore; workerId: string; observer?: WorkerObserver | undefined }): AttemptLink {
-  return async (attempt, next) => {
+  return (attempt, next) => {
     deps.observer?.attemptStarted(attempt.record);
     attempt.record = attemptStarted(attempt.record, attempt.attempt, deps.workerId, attempt.record.errors);
     const { log } = attempt;
-    // Not awaited: later writes on this connection to the same stream land after it.
-    const runningWrite = deps.store.write(attempt.record).catch((err) => log.warn({ err }, 'recording running state failed'));
-    try {
-      return await next(attempt);
-    } finally {
-      await runningWrite;
-    }
+    // Not awaited, not even before the final record: later writes on this connection to
+    // the same stream land after it, and a short job's final record leaves in the same
+    // socket write (nats/outbox.ts) instead of a round trip later.
+    void deps.store.write(attempt.record).catch((err) => log.warn({ err }, 'recording running state failed'));
+    return next(attempt);
   };
 }
 

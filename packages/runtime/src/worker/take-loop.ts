@@ -2,6 +2,7 @@ import { bandConsumer, jobsStream, jobsSubject, jobsSubjectWildcard } from '@ree
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { Logger } from '../logging/logger.js';
 import type { JobMessage } from '../nats/job-message.js';
+import { outbox } from '../nats/outbox.js';
 import { Puller } from '../nats/puller.js';
 import { BandOrder } from './band-order.js';
 
@@ -15,6 +16,8 @@ export interface TakeLoopDeps {
   pauses: { has(queue: string): boolean };
   /** Slots free now: 0 while the worker holds (drain, recycle) or is full. */
   free(): number;
+  /** Jobs the worker is running now. */
+  running(): number;
   /** Whether the worker still takes work; the loop ends when it turns false. */
   taking(): boolean;
   /** A taken message: the worker owns it from here, and must settle it. */
@@ -61,7 +64,8 @@ export class TakeLoop {
           callback: (_err, msg) => {
             this.drained.delete(msg.subject);
             this.bellAt.set(msg.subject, Date.now());
-            this.ring();
+            // A full worker looks again when a slot frees; waking it now would only find none.
+            if (this.deps.free() > 0) this.ring();
           },
         }),
       );
@@ -88,9 +92,10 @@ export class TakeLoop {
     for (const sub of this.doorbells) sub.unsubscribe();
   }
 
-  /** Drops the pull inboxes; after this, no message arrives. */
+  /** Drops the pull inboxes; after this, no message arrives. Sends the acks still queued. */
   close(): void {
     this.puller.close();
+    outbox(this.deps.nc).flush();
   }
 
   private async loop(): Promise<void> {
@@ -100,6 +105,11 @@ export class TakeLoop {
       const seen = this.rings;
       if (free <= 0) {
         await this.waitForRing(idlePollMs, seen);
+        // Jobs finish in bursts (their final writes are acked together): while others
+        // still run, let the rest of the burst settle first, so one pull takes all the
+        // slots it freed. The last one running pulls at once: its pull then leaves with
+        // its ack (nats/outbox.ts).
+        if (this.deps.running() > 0) await nextTurn();
         continue;
       }
       let took = 0;
@@ -162,3 +172,4 @@ export class TakeLoop {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));

@@ -158,6 +158,7 @@ export class Worker {
       idlePollMs: options.idlePollMs ?? WORKER_DEFAULTS.idlePollMs,
       pauses: this.pauses,
       free: () => Math.min(options.concurrency - this.active.size, this.holding ? 0 : this.recycler.remaining()),
+      running: () => this.active.size,
       taking: () => this.state === 'running',
       take: (m) => this.begin(m),
     });
@@ -322,7 +323,7 @@ export class Worker {
   private begin(message: JobMessage): void {
     let envelope: JobEnvelope;
     try {
-      envelope = JobEnvelope.parse(JSON.parse(new TextDecoder().decode(message.data)));
+      envelope = JobEnvelope.parse(JSON.parse(decoder.decode(message.data)));
     } catch (err) {
       // No envelope, so no record to write: nothing can run it, and nothing to settle.
       this.deps.logger.error({ err, subject: message.subject }, 'unreadable job message; terminated');
@@ -377,3 +378,4 @@ export class Worker {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const decoder = new TextDecoder();

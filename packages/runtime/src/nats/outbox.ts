@@ -1,0 +1,67 @@
+import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
+
+interface Queued {
+  subject: string;
+  data: Uint8Array;
+  options: { reply?: string; headers?: MsgHdrs } | undefined;
+  onError: ((err: Error) => void) | undefined;
+}
+
+/**
+ * Publishes made in one turn of the event loop, sent together at its end (setImmediate)
+ * in one socket write. nats.js flushes its outbound buffer on a microtask, so a job's
+ * writes — the `running` record, then, once the handler has returned, the final one; the
+ * ack, then the pull for the next job — each went out in a write (and a read on the
+ * server) of their own, and a write on a loaded VM is the costliest call a worker makes
+ * at concurrency 1 (docs/benchmarks.md, issue 12).
+ *
+ * Order is kept: everything queued here leaves in the order it was queued. So the
+ * runtime's writes that must stay in order (a job's records, its ack after its final
+ * record) all go through the connection's outbox. Requests nats.js makes itself (KV,
+ * direct gets, confirmed acks) do not, and need no order against these.
+ */
+export class Outbox {
+  private queued: Queued[] = [];
+  private scheduled = false;
+
+  constructor(private readonly nc: NatsConnection) {}
+
+  /**
+   * Queues a publish. A connection that refuses it (closed, a bad subject) reports to
+   * `onError` at the flush; without one, the error is dropped — as for an ack, which the
+   * server's AckWait stands behind.
+   */
+  publish(subject: string, data: Uint8Array, options?: { reply?: string; headers?: MsgHdrs }, onError?: (err: Error) => void): void {
+    this.queued.push({ subject, data, options, onError });
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Sends what is queued now (also at the end of each turn). */
+  flush(): void {
+    this.scheduled = false;
+    const batch = this.queued;
+    this.queued = [];
+    for (const q of batch) {
+      try {
+        this.nc.publish(q.subject, q.data, q.options);
+      } catch (err) {
+        q.onError?.(err as Error);
+      }
+    }
+  }
+}
+
+const outboxes = new WeakMap<NatsConnection, Outbox>();
+
+/** The connection's outbox, made on first use. */
+export function outbox(nc: NatsConnection): Outbox {
+  let box = outboxes.get(nc);
+  if (!box) {
+    box = new Outbox(nc);
+    outboxes.set(nc, box);
+  }
+  return box;
+}

@@ -1,0 +1,159 @@
+import { type ApiError, JetStreamApiError, type PubAck, PubHeaders } from '@nats-io/jetstream';
+import {
+  createInbox,
+  errors as coreErrors,
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+  headers as natsHeaders,
+  type Subscription,
+} from '@nats-io/transport-node';
+import { type Outbox, outbox } from './outbox.js';
+
+export interface StreamPublishOptions {
+  headers?: MsgHdrs | undefined;
+  /** Nats-Msg-Id: the stream drops a second message with the same id in its duplicate window. */
+  msgID?: string | undefined;
+  /** Lands only if the subject's last message is still this one (0: none yet). */
+  expectLastSubjectSequence?: number | undefined;
+  /** @default 10000, as the runtime's JetStream client */
+  timeoutMs?: number | undefined;
+}
+
+interface Pending {
+  subject: string;
+  deadline: number;
+  resolve: (ack: PubAck) => void;
+  reject: (err: Error) => void;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+/** How often waiting publishes are checked against their deadline. */
+const SWEEP_MS = 100;
+const decoder = new TextDecoder();
+
+/**
+ * JetStream publishes whose acks come back on one wildcard inbox per connection, matched
+ * by a counter — what `js.publish` does, without a nats.js request per write. A request
+ * there costs a random token, a deferred, a timer and, when it completes, an Error built
+ * with its stack (`RequestError("cancelled")`, request.js), and jetstream adds an empty
+ * header block to every message: at a few writes per job that was the largest share of
+ * a busy worker's CPU in nats.js (docs/benchmarks.md, issue 12).
+ *
+ * Same answers as `js.publish`: the PubAck, a JetStreamApiError for the stream's refusal
+ * (wrong last sequence, no leader), NoRespondersError when no stream listens, and a
+ * TimeoutError when no answer came in time — so nats-errors.ts classifies both alike.
+ * Deadlines are checked every 100 ms, not timed one by one. Writes leave through the
+ * connection's outbox (outbox.ts): in order, and those of one turn in one socket write.
+ */
+export class StreamPublisher {
+  private readonly prefix = `${createInbox()}.`;
+  private readonly pending = new Map<number, Pending>();
+  private next = 0;
+  private sub: Subscription | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+
+  private readonly outbox: Outbox;
+
+  constructor(private readonly nc: NatsConnection) {
+    this.outbox = outbox(nc);
+  }
+
+  publish(subject: string, data: Uint8Array, options: StreamPublishOptions = {}): Promise<PubAck> {
+    const { msgID, expectLastSubjectSequence } = options;
+    let headers = options.headers;
+    if (msgID !== undefined || expectLastSubjectSequence !== undefined) {
+      headers ??= natsHeaders();
+      if (msgID !== undefined) headers.set(PubHeaders.MsgIdHdr, msgID);
+      if (expectLastSubjectSequence !== undefined)
+        headers.set(PubHeaders.ExpectedLastSubjectSequenceHdr, String(expectLastSubjectSequence));
+    }
+    this.sub ??= this.nc.subscribe(`${this.prefix}*`, { callback: (_err, msg) => this.answer(msg) });
+    const id = this.next++;
+    return new Promise<PubAck>((resolve, reject) => {
+      this.pending.set(id, { subject, deadline: Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS), resolve, reject });
+      this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS);
+      // A closed connection refuses it at the flush, as js.publish rejects at once.
+      const reply = this.prefix + id;
+      this.outbox.publish(subject, data, headers ? { reply, headers } : { reply }, (err) => this.fail(id, err));
+    });
+  }
+
+  /** Fails what still waits (as a closed connection would) and stops listening. */
+  close(): void {
+    this.sub?.unsubscribe();
+    this.sub = undefined;
+    this.stopSweeping();
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      p.reject(new coreErrors.ClosedConnectionError());
+    }
+  }
+
+  private answer(msg: Msg): void {
+    const id = Number(msg.subject.slice(this.prefix.length));
+    const p = this.pending.get(id);
+    if (!p) return; // Timed out already.
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.stopSweeping();
+    if (msg.data.length === 0) {
+      // A status: 503 when nothing listens on the subject.
+      p.reject(
+        msg.headers?.code === 503
+          ? new coreErrors.NoRespondersError(p.subject)
+          : new coreErrors.RequestError(`status ${msg.headers?.code}`),
+      );
+      return;
+    }
+    let reply: PubAck & { error?: ApiError };
+    try {
+      reply = JSON.parse(decoder.decode(msg.data));
+    } catch (err) {
+      p.reject(err as Error);
+      return;
+    }
+    if (reply.error) p.reject(new JetStreamApiError(reply.error));
+    else
+      p.resolve({
+        stream: reply.stream,
+        seq: reply.seq,
+        duplicate: reply.duplicate === true,
+        ...(reply.domain ? { domain: reply.domain } : {}),
+      });
+  }
+
+  private fail(id: number, err: Error): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.stopSweeping();
+    p.reject(err);
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [id, p] of this.pending) {
+      if (p.deadline > now) continue;
+      this.pending.delete(id);
+      p.reject(new coreErrors.TimeoutError());
+    }
+    if (this.pending.size === 0) this.stopSweeping();
+  }
+
+  private stopSweeping(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
+}
+
+const publishers = new WeakMap<NatsConnection, StreamPublisher>();
+
+/** The connection's publisher, made on first use. */
+export function streamPublisher(nc: NatsConnection): StreamPublisher {
+  let publisher = publishers.get(nc);
+  if (!publisher) {
+    publisher = new StreamPublisher(nc);
+    publishers.set(nc, publisher);
+  }
+  return publisher;
+}
