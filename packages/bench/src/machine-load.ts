@@ -143,3 +143,26 @@ export function pidsByCommandLine(fragment: string): number[] {
   }
   return pids;
 }
+
+/** A process and every live descendant of it (by the parent pid in /proc/<pid>/stat). */
+export function processTree(rootPid: number): number[] {
+  if (!procAvailable) return [];
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const tree: number[] = [];
+  for (const queue = [rootPid]; queue.length > 0; ) {
+    const pid = queue.pop() as number;
+    tree.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}

@@ -28,6 +28,7 @@ import * as jobStoreBuild from '@reelay/job-store';
 import { connectNats, createLogger, ensureTopology } from '@reelay/runtime';
 import { type ServiceProcess, startNatsServer, startPostgresServer, startProcess } from '@reelay/runtime/testing';
 import { trackDir, trackKill } from './exit-cleanup.js';
+import { openCpuWindow, processTree } from './machine-load.js';
 import { percentile, rate } from './statistics.js';
 
 const { values } = parseArgs({
@@ -183,6 +184,9 @@ async function benchBackend(backend: 'sqlite' | 'postgres'): Promise<Record<stri
     const projector = new JobProjector({ ctx, store, log });
     t = performance.now();
     const cpu = process.cpuUsage();
+    // PostgreSQL's own CPU: the postmaster (its pid heads postmaster.pid) and its backends.
+    const postmaster = pg ? Number(readFileSync(path.join(pg.dataDir, 'postmaster.pid'), 'utf8').split('\n', 1)[0]) : 0;
+    const serverCpu = pg ? openCpuWindow(() => processTree(postmaster)) : undefined;
     await projector.start();
     await projector.caughtUp();
     out.projectorEventsPerS = rate(projector.eventsApplied, performance.now() - t);
@@ -190,6 +194,10 @@ async function benchBackend(backend: 'sqlite' | 'postgres'): Promise<Record<stri
     // too): unlike the wall-clock rate it barely moves with the machine's load.
     const used = process.cpuUsage(cpu);
     out.projectorCpuMsPer1kEvents = Math.round(((used.user + used.system) / projector.eventsApplied) * 10) / 10;
+    if (serverCpu) {
+      const account = serverCpu.close();
+      out.projectorServerCpuMsPer1kEvents = Math.round(((account.ownCores * account.elapsedMs) / projector.eventsApplied) * 10_000) / 10;
+    }
     out.load1AfterProjector = Math.round((os.loadavg()[0] ?? 0) * 10) / 10;
     await projector.stop();
     out.rows = await store.size();

@@ -101,8 +101,12 @@ export class JobProjector {
         }
         this.batch.push({ seq: m.seq, job: event.job });
         this.kinds.push(event.kind);
-        if (this.batch.length >= this.batchSize) await this.flush();
-        else this.timer ??= setTimeout(() => void this.flush(), this.flushMs);
+        if (this.batch.length >= this.batchSize) {
+          // One write in flight at a time, the next batch read meanwhile: the store's
+          // work (PostgreSQL's, on its own core) overlaps parsing the next events.
+          await this.writing;
+          void this.flush();
+        } else this.timer ??= setTimeout(() => void this.flush(), this.flushMs);
       }
     })();
   }
@@ -138,42 +142,48 @@ export class JobProjector {
     await this.flush();
   }
 
-  /** Writes the current batch; serialised, and retried until it lands (a store outage). */
+  /**
+   * Writes the current batch after the writes before it (serialised), retried until it
+   * lands (a store outage). The batch and the position it covers are taken now, so the
+   * loop can fill the next one while this one is written.
+   */
   private flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.writing = this.writing.then(async () => {
-      const through = this.seenSeq;
-      if (this.batch.length === 0) {
-        this.handledSeq = Math.max(this.handledSeq, through);
-        return;
-      }
-      const events = this.batch;
-      const kinds = this.kinds;
-      this.batch = [];
-      this.kinds = [];
-      const seq = events.at(-1)?.seq ?? this.lastSeq;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const changed = await this.options.store.apply(events, { name: this.name, seq, streamCreated: this.streamCreated });
-          this.lastSeq = seq;
-          this.handledSeq = Math.max(this.handledSeq, through);
-          this.applied += events.length;
-          if (this.options.onApplied && changed.size > 0) {
-            const applied: JobEvent[] = [];
-            events.forEach((e, i) => {
-              if (changed.has(e.job.id)) applied.push({ kind: kinds[i] ?? 'state', job: e.job });
-            });
-            this.options.onApplied(applied);
-          }
-          return;
-        } catch (err) {
-          this.options.log.error({ err, attempt, events: events.length }, 'job store write failed; retrying');
-          if (this.stopping && attempt >= 3) return;
-          await new Promise((r) => setTimeout(r, Math.min(5_000, 100 * 2 ** attempt)));
-        }
-      }
-    });
+    const events = this.batch;
+    const kinds = this.kinds;
+    const through = this.seenSeq;
+    this.batch = [];
+    this.kinds = [];
+    this.writing = this.writing.then(() => this.write(events, kinds, through));
     return this.writing;
+  }
+
+  private async write(events: StoredEvent[], kinds: JobEvent['kind'][], through: number): Promise<void> {
+    if (events.length === 0) {
+      this.handledSeq = Math.max(this.handledSeq, through);
+      return;
+    }
+    const seq = events.at(-1)?.seq ?? this.lastSeq;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const changed = await this.options.store.apply(events, { name: this.name, seq, streamCreated: this.streamCreated });
+        this.lastSeq = seq;
+        this.handledSeq = Math.max(this.handledSeq, through);
+        this.applied += events.length;
+        if (this.options.onApplied && changed.size > 0) {
+          const applied: JobEvent[] = [];
+          events.forEach((e, i) => {
+            if (changed.has(e.job.id)) applied.push({ kind: kinds[i] ?? 'state', job: e.job });
+          });
+          this.options.onApplied(applied);
+        }
+        return;
+      } catch (err) {
+        this.options.log.error({ err, attempt, events: events.length }, 'job store write failed; retrying');
+        if (this.stopping && attempt >= 3) return;
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 100 * 2 ** attempt)));
+      }
+    }
   }
 }

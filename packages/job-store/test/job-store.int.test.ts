@@ -5,7 +5,11 @@ import { EVENTS_STREAM, type JobRecord, jobEventSubject } from '@reelay/contract
 import { connectNats, createLogger, ensureTopology, type NatsContext, newJobId } from '@reelay/runtime';
 import { type NatsServerHandle, type PostgresServerHandle, startNatsServer, startPostgresServer } from '@reelay/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobProjector, JobStore } from '../src/index.js';
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { type JobFilter, JobProjector, JobStore, parseStoreUrl } from '../src/index.js';
+import { MIGRATIONS, type StoreTables } from '../src/schema.js';
 
 const log = createLogger({ service: 'job-store-test', level: 'silent' });
 let pgServer: PostgresServerHandle;
@@ -172,6 +176,61 @@ describe.each(Object.keys(backends) as (keyof typeof backends)[])('the job store
     expect(next.nextCursor).toBeUndefined();
     const batches = await store.groups('batch', { projects: ['g'] }, { limit: 10 });
     expect(batches.items.map((b) => [b.id, b.total, b.done])).toEqual([[newer, 1, true]]);
+  });
+
+  it('a store made by the previous schema is migrated in place: its rows stay found by workflow, batch and error code', async () => {
+    const url = await backends[backend]();
+    const location = parseStoreUrl(url);
+    const old = new Kysely<StoreTables>({
+      dialect:
+        location.dialect === 'sqlite'
+          ? new SqliteDialect({ database: new Database(location.file) })
+          : new PostgresDialect({ pool: new pg.Pool({ connectionString: location.connectionString }) }),
+    });
+    const wf = newJobId();
+    const failed = job({ project: 'm', workflowId: wf, status: 'failed', error: { code: 'TIMEOUT', message: 'x', retryable: true } });
+    const plain = job({ project: 'm', batchId: wf });
+    try {
+      const { error } = await new Migrator({ db: old, provider: { getMigrations: async () => MIGRATIONS } }).migrateTo(
+        '0002_created_and_group_indexes',
+      );
+      expect(error).toBeUndefined();
+      for (const j of [failed, plain])
+        await old
+          .insertInto('jobs')
+          .values({
+            id: j.id,
+            project: j.project,
+            type: j.type,
+            queue: j.queue,
+            status: j.status,
+            workflow_id: j.workflowId ?? null,
+            batch_id: j.batchId ?? null,
+            error_code: j.error?.code ?? null,
+            attempts: j.attempts,
+            created_ms: Date.parse(j.createdAt),
+            updated_ms: Date.parse(j.updatedAt),
+            started_ms: null,
+            finished_ms: null,
+            seq: 1,
+            record: JSON.stringify(j),
+          })
+          .execute();
+    } finally {
+      await old.destroy();
+    }
+    const migrated = await JobStore.open(url);
+    try {
+      const ids = async (f: Partial<JobFilter>) => (await migrated.list({ projects: ['m'], ...f }, { limit: 10 })).items.map((j) => j.id);
+      expect(await ids({ workflowId: wf })).toEqual([failed.id]);
+      expect(await ids({ batchId: wf })).toEqual([plain.id]);
+      expect(await ids({ errorCode: 'TIMEOUT' })).toEqual([failed.id]);
+      expect(await ids({ projects: '*', errorCode: 'TIMEOUT' })).toEqual([failed.id]);
+      expect((await migrated.groups('workflow', { projects: ['m'] }, { limit: 10 })).items.map((g) => g.id)).toEqual([wf]);
+      expect((await migrated.groups('batch', { projects: '*' }, { limit: 10 })).items.map((g) => g.id)).toEqual([wf]);
+    } finally {
+      await migrated.close();
+    }
   });
 
   it('sums jobs, failures and durations per project and task type', async () => {

@@ -11,6 +11,10 @@ export interface NatsServerHandle {
   kill(): Promise<void>;
   /** Start again on the same port and store. */
   restart(): Promise<void>;
+  /** SIGSTOP the server: connections stay open, nothing is answered until `resume()`. */
+  pause(): void;
+  /** SIGCONT a paused server. */
+  resume(): void;
   /** Stop and delete the store. */
   stop(): Promise<void>;
 }
@@ -44,6 +48,8 @@ export async function startNatsServer(options: { binary?: string } = {}): Promis
       await signalAndWait(proc, 'SIGTERM');
       port = await launch(port);
     },
+    pause: () => void proc?.kill('SIGSTOP'),
+    resume: () => void proc?.kill('SIGCONT'),
     async stop() {
       await signalAndWait(proc, 'SIGTERM');
       await rm(storeDir, { recursive: true, force: true });

@@ -17,14 +17,18 @@ declare module 'fastify' {
 const MAX_PARSED_PAYLOAD = 256 * 1024;
 
 /**
- * The audit log, from one place: an onSend hook notes what the response says (the id and
- * project of what was created, the error code of a refusal) and an onResponse hook
- * writes one record per audited request (audit-actions.ts), after the answer went out,
- * so auditing adds no latency. Too many requests (429) are not recorded: the failed-auth
- * and rate limits already bound them, and a flood would only bury the log.
+ * The audit log, from one place: an onSend hook reads what the response says (the id and
+ * project of what was created, the error code of a refusal) and writes one record per
+ * audited request (audit-actions.ts) before the answer goes out, so a client that has its
+ * answer can find the record, and a gateway killed after answering has not lost it (one
+ * JetStream publish of latency; the action itself is already done). Too many requests
+ * (429) are not recorded: the failed-auth and rate limits already bound them, and a flood
+ * would only bury the log.
  *
- * Not awaited by the request: a record that cannot be written (NATS down) is logged in
- * full at error level, so the process log still has it.
+ * A record that cannot be written (NATS down, or the publish failed) is logged in full at
+ * error level, so the process log still has it; the answer is sent either way. While NATS
+ * is disconnected the write is not waited for (it would hold every answer for the
+ * publish timeout).
  */
 export interface AuditPluginOptions {
   deps: AppDeps;
@@ -37,28 +41,32 @@ export const auditPlugin: FastifyPluginAsync<AuditPluginOptions> = fp(async (app
   await log.ensure({ maxAgeMs: deps.config.AUDIT_MAX_AGE_DAYS * 86_400_000, replicas: deps.config.STREAM_REPLICAS });
 
   app.addHook('onSend', async (req, reply, payload) => {
-    if (!auditedAction(req.method, req.routeOptions.url) || typeof payload !== 'string' || payload.length > MAX_PARSED_PAYLOAD)
-      return payload;
-    try {
-      const body = JSON.parse(payload) as { id?: unknown; project?: unknown; error?: { code?: unknown } };
-      req.auditFacts = {
-        ...(typeof body.id === 'string' ? { target: body.id } : {}),
-        ...(typeof body.project === 'string' ? { project: body.project } : {}),
-        ...(reply.statusCode >= 400 && typeof body.error?.code === 'string' ? { errorCode: body.error.code } : {}),
-      };
-    } catch {
-      // Not JSON: nothing to learn from it.
-    }
+    const action = auditedAction(req.method, req.routeOptions.url);
+    if (!action || reply.statusCode === 429) return payload;
+    if (typeof payload === 'string' && payload.length <= MAX_PARSED_PAYLOAD) req.auditFacts = responseFacts(payload, reply.statusCode);
+    const entry = auditEntry(req, action, reply.statusCode, deps.keys);
+    const written = log.write(entry).catch((err) => {
+      req.log.error({ err, audit: entry }, 'audit record not written');
+    });
+    if (deps.ctx.connected()) await written;
     return payload;
   });
-
-  app.addHook('onResponse', async (req, reply) => {
-    const action = auditedAction(req.method, req.routeOptions.url);
-    if (!action || reply.statusCode === 429) return;
-    const entry = auditEntry(req, action, reply.statusCode, deps.keys);
-    log.write(entry).catch((err) => req.log.error({ err, audit: entry }, 'audit record not written'));
-  });
 });
+
+/** What an audited response's JSON body says about its target. */
+function responseFacts(payload: string, status: number): FastifyRequest['auditFacts'] {
+  try {
+    const body = JSON.parse(payload) as { id?: unknown; project?: unknown; error?: { code?: unknown } };
+    return {
+      ...(typeof body.id === 'string' ? { target: body.id } : {}),
+      ...(typeof body.project === 'string' ? { project: body.project } : {}),
+      ...(status >= 400 && typeof body.error?.code === 'string' ? { errorCode: body.error.code } : {}),
+    };
+  } catch {
+    // Not JSON: nothing to learn from it.
+    return {};
+  }
+}
 
 /**
  * The key of a refused request: the auth hook throws before it sets `req.principal`
