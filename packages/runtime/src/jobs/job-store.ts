@@ -4,6 +4,7 @@ import type { MsgHdrs } from '@nats-io/transport-node';
 import type { NatsContext } from '../nats/connection.js';
 import { isWrongLastSequence } from '../nats/nats-errors.js';
 import { streamPublisher } from '../nats/stream-publisher.js';
+import { changed } from './job-record.js';
 
 const encoder = new TextEncoder();
 
@@ -39,7 +40,7 @@ export class JobStore {
    */
   async writeRecord(job: JobRecord, options: JobWriteOptions = {}): Promise<{ ack: PubAck; job: JobRecord }> {
     const { kind = 'state', headers, expectSeq, timeoutMs } = options;
-    const stamped: JobRecord = { ...job, updatedAt: new Date().toISOString() };
+    const stamped = changed(job, { updatedAt: new Date().toISOString() });
     const event: JobEvent = { kind, job: stamped };
     const ack = await streamPublisher(this.ctx.nc).publish(jobEventSubject(job.id), encoder.encode(JSON.stringify(event)), {
       headers,

@@ -6,6 +6,7 @@ import { attemptStarted } from '../jobs/job-record.js';
 import { Attr } from '../telemetry/attributes.js';
 import { CancelledError, cancelAttempt, HardTimeoutError, ShutdownError, SoftTimeoutError } from './abort-reasons.js';
 import type { JobContext } from './job-context.js';
+import { lazyChild } from './job-logger.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { AttemptLink, AttemptNext } from './run-attempt.js';
 import type { AttemptOutcome } from './settle.js';
@@ -73,7 +74,7 @@ export const traced: AttemptLink = (attempt, next) => {
 
 /** The job's child logger (job_id, task, attempt) for the handler and for settling. */
 export const logBound: AttemptLink = (attempt, next) => {
-  attempt.log = attempt.log.child({ job_id: attempt.envelope.id, task: attempt.envelope.type, attempt: attempt.attempt });
+  attempt.log = lazyChild(attempt.log, { job_id: attempt.envelope.id, task: attempt.envelope.type, attempt: attempt.attempt });
   return next(attempt);
 };
 

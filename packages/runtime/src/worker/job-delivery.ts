@@ -1,6 +1,6 @@
 import { DEFAULT_RETRY_POLICY, ErrorCode, isTerminal, type JobEnvelope, type JobRecord, type TaskDefinition } from '@reelay/contracts';
 import { context, type Span, SpanKind, trace } from '@opentelemetry/api';
-import { initialRecord, withLostAttempt } from '../jobs/job-record.js';
+import { changed, initialRecord, withLostAttempt } from '../jobs/job-record.js';
 import type { Logger } from '../logging/logger.js';
 import type { JobMessage } from '../nats/job-message.js';
 import type { ChildProcesses } from '../process/child-processes.js';
@@ -99,31 +99,25 @@ export class JobDelivery {
           retryable: true,
         });
       }
-      return before(
-        { ...record, errors },
-        {
-          kind: 'deliveries-exhausted',
-          error: {
-            code: ErrorCode.WORKER_LOST,
-            message: `gave up after ${envelope.maxAttempts} attempt(s); the last ones never answered (the worker died running them)`,
-            retryable: false,
-          },
+      return before(changed(record, { errors }), {
+        kind: 'deliveries-exhausted',
+        error: {
+          code: ErrorCode.WORKER_LOST,
+          message: `gave up after ${envelope.maxAttempts} attempt(s); the last ones never answered (the worker died running them)`,
+          retryable: false,
         },
-      );
+      });
     }
     const target = this.deps.lookup(envelope.type);
     if (!target) {
-      return before(
-        { ...record, errors },
-        {
-          kind: 'unknown-task',
-          error: {
-            code: ErrorCode.UNKNOWN_TASK,
-            message: `no handler for task type "${envelope.type}" in ${this.deps.service}`,
-            retryable: false,
-          },
+      return before(changed(record, { errors }), {
+        kind: 'unknown-task',
+        error: {
+          code: ErrorCode.UNKNOWN_TASK,
+          message: `no handler for task type "${envelope.type}" in ${this.deps.service}`,
+          retryable: false,
         },
-      );
+      });
     }
 
     const run = new Attempt({
@@ -136,7 +130,7 @@ export class JobDelivery {
       children: job.children,
       span,
       tempDir: this.deps.tempDirs.forAttempt(envelope.id, attempt),
-      record: { ...record, errors },
+      record: changed(record, { errors }),
       log: logger,
       store: this.deps.store,
       progressThrottleMs: this.deps.progressThrottleMs,
