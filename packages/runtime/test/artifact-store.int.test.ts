@@ -4,6 +4,7 @@ import { S3ArtifactBackend } from '@reelay/artifacts-s3';
 import { startLocalS3Server } from '@reelay/artifacts-s3/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArtifactStore } from '../src/artifacts/artifact-store.js';
+import type { NatsArtifactBackend } from '../src/artifacts/nats-artifact-backend.js';
 import { openArtifactStore } from '../src/artifacts/open-artifact-store.js';
 import { parseEnv } from '../src/config/parse-env.js';
 import { RuntimeEnv } from '../src/config/runtime-config.js';
@@ -190,5 +191,28 @@ describe('choosing the artifact backend by configuration', () => {
     expect(() => parseEnv(RuntimeEnv, { ARTIFACT_STORE: 's3', S3_BUCKET: 'b', S3_UPLOAD_PART_BYTES: '1024' })).toThrow(
       /S3_UPLOAD_PART_BYTES/,
     );
+  });
+});
+
+describe('the NATS backend’s object layout', () => {
+  let fixture: BackendFixture;
+  beforeAll(async () => {
+    fixture = await startBackend('nats');
+  });
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  it('stores new objects in 1 MiB chunks, one message each, and reads ranges across them', async () => {
+    const data = randomBytes(3 * MIB + 5);
+    const ref = await fixture.store.putStream(chunked(data, 64 * 1024), {
+      name: 'c.bin',
+      contentType: 'application/octet-stream',
+      project: 'alpha',
+    });
+    const info = await (fixture.store.backend as NatsArtifactBackend).os.info(ref.id);
+    expect(info).toMatchObject({ chunks: 4, size: data.length, options: { max_chunk_size: MIB } });
+    const got = await readAll(await fixture.store.openStream(ref.id, { start: MIB - 3, end: 2 * MIB + 3 }));
+    expect(got.equals(data.subarray(MIB - 3, 2 * MIB + 4))).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { jobsStream } from '@reelay/contracts';
 import { startProcess, startTestSystem, type TestSystem, waitUntil } from '@reelay/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeClip, processesMatching, SERVICE_ENTRY, scratchDir } from './media-fixtures.js';
+import { ffmpeg, makeClip, makeTone, processesMatching, SERVICE_ENTRY, scratchDir } from './media-fixtures.js';
 
 /** How media jobs fail: refused at the door, permanent on bad media, killed on cancel and time limits. */
 describe('render-gpu failures', () => {
@@ -59,6 +59,46 @@ describe('render-gpu failures', () => {
     const dead = await waitUntil(() => system.client.getDeadLetter(job.id), { what: 'dead letter' });
     expect(dead.reason).toBe('permanent');
     expect(dead.error.message).toContain('Invalid data found when processing input');
+  });
+
+  it('a transcode of a file with no picture fails permanently as INVALID_INPUT on its first attempt, its encode stopped', async () => {
+    // The source's probe runs beside the encode: what it finds is still the job's error.
+    const ref = await system.artifacts.putFile(await makeTone(path.join(dir, 'tone.wav'), 330, 2), { project: 'default' });
+    const { job } = await system.client.enqueue({ type: 'media.transcode', input: { artifactId: ref.id, preset: 'ultrafast' } });
+    const failed = await system.waitForStatus(job.id, ['failed', 'succeeded']);
+    expect(failed.attempts).toBe(1);
+    expect(failed.error).toMatchObject({
+      code: 'INVALID_INPUT',
+      retryable: false,
+      message: expect.stringContaining('has no video stream'),
+    });
+    expect(await processesMatching(`transcode-${job.id}`)).toEqual([]);
+  });
+
+  it('a transcode of a silent clip, asked for AAC, writes its picture and no audio stream', async () => {
+    const silent = path.join(dir, 'silent.mp4');
+    await ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=s=160x90:r=25:d=1',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-movflags',
+      '+faststart',
+      silent,
+    ]);
+    const ref = await system.artifacts.putFile(silent, { project: 'default' });
+    const { job } = await system.client.enqueue({
+      type: 'media.transcode',
+      input: { artifactId: ref.id, preset: 'ultrafast', audioCodec: 'aac' },
+    });
+    const done = await system.waitForStatus(job.id, ['failed', 'succeeded']);
+    expect(done.status).toBe('succeeded');
+    const info = (done.result as { info: { streams: { type: string; codec: string }[] } }).info;
+    expect(info.streams.map((s) => `${s.type}:${s.codec}`)).toEqual(['video:h264']);
   });
 
   it('cancelling a running transcode kills its ffmpeg and ends the job cancelled', async () => {

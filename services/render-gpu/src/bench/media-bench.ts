@@ -8,7 +8,7 @@
  *   pnpm --filter @reelay/render-gpu bench:media [-- --seconds 30 --preset veryfast --runs 3 --source faststart|tail --jobs transcode,render]
  *
  * Besides wall times it reports CPU seconds (from /proc): the direct side's ffmpeg, and
- * the queued side's worker + its children + nats-server.
+ * the queued side's worker + its children + nats-server, each part per run on stderr.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -17,7 +17,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type EncodePreset, type MediaInfo, SubtitleStyle } from '@reelay/contracts';
+import { type EncodePreset, type JobRecord, type MediaInfo, SubtitleStyle } from '@reelay/contracts';
+import { watchJobRecord } from '@reelay/runtime';
 import { startTestSystem } from '@reelay/runtime/testing';
 import { FFMPEG_COMMON_ARGS } from '../ffmpeg/ffmpeg-runner.js';
 import { toMediaInfo } from '../ffmpeg/probe-result.js';
@@ -163,6 +164,12 @@ try {
   // ffprobe children, and nats-server (the object store's side of every byte).
   const directCpu = () => cpuSeconds(process.pid, 'children-only');
   const queuedCpu = () => cpuSeconds(workerPid, 'with-children') + cpuSeconds(natsPid, 'own');
+  // The same, in parts: where a queued job's CPU goes besides its ffmpeg.
+  const queuedParts = () => ({
+    worker: cpuSeconds(workerPid, 'own'),
+    children: cpuSeconds(workerPid, 'children-only'),
+    nats: cpuSeconds(natsPid, 'own'),
+  });
   const loadAtStart = os.loadavg()[0] ?? 0;
   const caps = await probeCapabilities('ffmpeg');
 
@@ -170,10 +177,14 @@ try {
   const video = chooseVideoEncoder({ codec: 'h264', preset, crf: 23, gpu: 'preferred' }, caps);
   const tArgs = [
     ...FFMPEG_COMMON_ARGS,
-    ...transcodeArgs(
-      { input: 'clip.mp4', output: 'direct-transcode.mp4', container: 'mp4', video, audioCodec: 'aac', audioBitrateKbps: 128 },
-      source,
-    ),
+    ...transcodeArgs({
+      input: 'clip.mp4',
+      output: 'direct-transcode.mp4',
+      container: 'mp4',
+      video,
+      audioCodec: 'aac',
+      audioBitrateKbps: 128,
+    }),
   ];
   // ---- render: two halves of the clip joined by a 0.5 s fade, music, subtitles ----
   const half = seconds / 2;
@@ -195,9 +206,27 @@ try {
   });
   const rArgs = [...FFMPEG_COMMON_ARGS, ...r.args];
 
+  // The job's records as they are written, as a client following it would (a poll every
+  // 100 ms added ~50 ms to each queued run and a read of the record each time).
+  const finished = (id: string) =>
+    new Promise<JobRecord>((resolve, reject) => {
+      const settle = (job: JobRecord | undefined) => {
+        if (!job || (job.status !== 'succeeded' && job.status !== 'failed')) return;
+        watch.stop();
+        clearTimeout(timer);
+        resolve(job);
+      };
+      const watch = watchJobRecord(system.ctx, id, settle);
+      const timer = setTimeout(() => {
+        watch.stop();
+        reject(new Error(`job ${id} did not finish in 30 min`));
+      }, 1_800_000);
+      // Read once after subscribing: a record written before the watch began is not missed.
+      system.client.get(id).then(settle, reject);
+    });
   const viaQueue = async (type: string, input: unknown) => {
     const { job } = await system.client.enqueue({ type, input, project: 'bench' });
-    const done = await system.waitForStatus(job.id, ['succeeded', 'failed'], 1_800_000);
+    const done = await finished(job.id);
     if (done.status !== 'succeeded') throw new Error(`${type} ${done.status}: ${JSON.stringify(done.error)}`);
   };
 
@@ -238,6 +267,7 @@ try {
     const qs: number[] = [];
     const dc: number[] = [];
     const qc: number[] = [];
+    const parts: string[] = [];
     for (let i = 0; i < runs; i++) {
       // Alternate the order so neither side always gets the warmer cache.
       const order = i % 2 === 0 ? (['direct', 'queue'] as const) : (['queue', 'direct'] as const);
@@ -248,7 +278,12 @@ try {
           ds.push(t.wall);
           dc.push(t.cpu);
         } else {
+          const p0 = queuedParts();
           const t = await timed(queued, queuedCpu);
+          const p1 = queuedParts();
+          parts.push(
+            `worker ${(p1.worker - p0.worker).toFixed(2)} + ffmpeg/ffprobe ${(p1.children - p0.children).toFixed(2)} + nats ${(p1.nats - p0.nats).toFixed(2)}`,
+          );
           qs.push(t.wall);
           qc.push(t.cpu);
         }
@@ -261,7 +296,7 @@ try {
       `| ${name} | ${d.toFixed(2)} | ${q.toFixed(2)} | ${(q / d).toFixed(3)} | ${median(ratios).toFixed(3)} | ${median(dc).toFixed(2)} | ${median(qc).toFixed(2)} | ${(median(qc) / median(dc)).toFixed(3)} | ${(frames / d).toFixed(1)} | ${(frames / q).toFixed(1)} |`,
     );
     process.stderr.write(
-      `${name}: direct ${ds.map((x) => x.toFixed(2)).join(' ')} s; queued ${qs.map((x) => x.toFixed(2)).join(' ')} s; cpu direct ${dc.map((x) => x.toFixed(2)).join(' ')}; cpu queued ${qc.map((x) => x.toFixed(2)).join(' ')}\n`,
+      `${name}: direct ${ds.map((x) => x.toFixed(2)).join(' ')} s; queued ${qs.map((x) => x.toFixed(2)).join(' ')} s; cpu direct ${dc.map((x) => x.toFixed(2)).join(' ')}; cpu queued ${qc.map((x) => x.toFixed(2)).join(' ')} (${parts.join('; ')})\n`,
     );
   };
   await measure(

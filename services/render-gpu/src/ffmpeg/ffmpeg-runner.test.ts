@@ -3,8 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ChildProcesses, createLogger } from '@reelay/runtime';
+import { waitUntil } from '@reelay/runtime/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Ffmpeg, type RunContext } from './ffmpeg-runner.js';
+import { Ffmpeg, type RunContext, withStopSignal } from './ffmpeg-runner.js';
 
 /** The runner against the real ffmpeg and ffprobe binaries. */
 describe('Ffmpeg runner', () => {
@@ -35,6 +36,39 @@ describe('Ffmpeg runner', () => {
     const info = await ffmpeg().probe(ctx, 'out.mp4', dir);
     expect(info.durationSec).toBeCloseTo(2, 1);
     expect(info.streams).toEqual([expect.objectContaining({ type: 'video', codec: 'h264', width: 160, height: 90, fps: 25 })]);
+  });
+
+  it('with the duration learnt during the run, progress holds at the span start until it is known, then follows out_time', async () => {
+    const { ctx, reports } = context();
+    let duration: number | undefined;
+    // Paced at real time (-re): progress blocks come before and after the duration is known.
+    const args = ['-re', '-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=25:d=2', '-c:v', 'libx264', '-preset', 'ultrafast', 'out.mp4'];
+    const running = ffmpeg().run(ctx, args, { cwd: dir, expectedDurationSec: () => duration, stage: 'encode', span: [10, 90] });
+    // Learnt once the first progress block has arrived (as a probe beside the run would be).
+    await waitUntil(() => reports.length > 0 || undefined, { what: 'a first progress report' });
+    duration = 2;
+    await running;
+    const percents = reports.map(([pct]) => pct);
+    expect(percents[0]).toBe(10);
+    expect(percents.some((pct) => pct > 10 && pct < 90)).toBe(true);
+    expect(percents.at(-1)).toBe(90);
+  }, 20_000);
+
+  it('a stop signal of its own ends the run with its reason, leaving the job signal untouched', async () => {
+    const { ctx } = context();
+    const stop = new AbortController();
+    const running = ffmpeg().run(
+      withStopSignal(ctx, stop.signal),
+      ['-re', '-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=25:d=60', '-f', 'null', '-'],
+      {
+        cwd: dir,
+        stage: 'long',
+      },
+    );
+    stop.abort(new Error('the probe said no'));
+    await expect(running).rejects.toThrow('the probe said no');
+    expect(ctx.signal.aborted).toBe(false);
+    expect(ctx.children.size).toBe(0);
   });
 
   it('kills a run that stops reporting progress and fails it as STALLED', async () => {

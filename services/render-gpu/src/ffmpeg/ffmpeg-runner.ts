@@ -24,11 +24,25 @@ export interface FfmpegTools {
 /** What a run needs from the job: a narrow slice of JobContext, so the bench can supply it too. */
 export type RunContext = Pick<JobContext, 'children' | 'signal' | 'progress' | 'log'>;
 
+/** `ctx` with a signal of the caller's as well: a run it can stop without ending the job. */
+export function withStopSignal(ctx: RunContext, stop: AbortSignal): RunContext {
+  return {
+    children: ctx.children,
+    log: ctx.log,
+    progress: (percent, stage) => ctx.progress(percent, stage),
+    signal: AbortSignal.any([ctx.signal, stop]),
+  };
+}
+
 export interface RunOptions {
   /** Working directory: inputs and outputs are named relative to it, so messages show no temp paths. */
   cwd: string;
-  /** How long the output should be: turns out_time into a percentage. */
-  expectedDurationSec?: number;
+  /**
+   * How long the output should be: turns out_time into a percentage. A function when it
+   * is learnt while the run goes (a probe beside it); progress stays at the start of the
+   * span until it is known.
+   */
+  expectedDurationSec?: number | (() => number | undefined);
   /** Stage text for the job's progress ("transcode", "render"…). */
   stage: string;
   /** This run's share of the job's progress, [from, to] in percent. */
@@ -125,7 +139,7 @@ export class Ffmpeg {
   }
 
   private report(ctx: RunContext, options: RunOptions, p: FfmpegProgress, from: number, to: number): void {
-    const expected = options.expectedDurationSec;
+    const expected = typeof options.expectedDurationSec === 'function' ? options.expectedDurationSec() : options.expectedDurationSec;
     let fraction = p.done ? 1 : 0;
     if (!p.done && expected && expected > 0 && p.outTimeSec !== undefined) fraction = Math.min(0.999, p.outTimeSec / expected);
     const detail = [p.fps !== undefined ? `${p.fps.toFixed(1)} fps` : '', p.speed !== undefined ? `${p.speed.toFixed(2)}x` : '']

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ArtifactRef } from '@reelay/contracts';
+import type { ArtifactRef, MediaInfo } from '@reelay/contracts';
 import { contentTypeFor, type JobContext } from '@reelay/runtime';
 import { artifactInputUrl } from '../ffmpeg/artifact-input-server.js';
 import { readsSequentially } from '../ffmpeg/streamable-input.js';
@@ -38,6 +38,33 @@ export async function fetchArtifact(
   const ref = await ctx.artifacts.getToFile(artifactId, path.join(dir, file));
   ctx.log.debug({ artifactId, streamed: false }, 'input downloaded');
   return { file, ref, streamed: false };
+}
+
+/**
+ * An input downloaded into the job's directory and probed, for a caller that reads it
+ * more than once or seeks in it (media.render). Where its container reads front to back
+ * the probe reads it from the store while it downloads, rather than after: ffprobe only
+ * reads the head, and its start-up no longer waits on the download.
+ */
+export async function fetchAndProbe(
+  ctx: JobContext,
+  probe: (file: string) => Promise<MediaInfo>,
+  artifactId: string,
+  baseName: string,
+): Promise<{ file: string; ref: ArtifactRef; info: MediaInfo }> {
+  const dir = await ctx.tempDir();
+  const ref = await ctx.artifacts.info(artifactId);
+  if (!ref || !(await readsSequentially(ctx.artifacts, ref))) {
+    const { file, ref: fetched } = await fetchArtifact(ctx, artifactId, baseName);
+    return { file, ref: fetched, info: await probe(file) };
+  }
+  const file = `${baseName}${safeExtension(ref.name)}`;
+  const probed = probe(await artifactInputUrl(ctx.artifacts, ref, dir, file));
+  // Awaited below; a probe that fails while the download runs must not go unhandled.
+  probed.catch(() => undefined);
+  await ctx.artifacts.getToFile(artifactId, path.join(dir, file));
+  ctx.log.debug({ artifactId, streamed: false, probedFromStore: true }, 'input downloaded');
+  return { file, ref, info: await probed };
 }
 
 export async function storeArtifact(ctx: JobContext, file: string, name: string): Promise<ArtifactRef> {

@@ -1,9 +1,10 @@
-import type { AudioCodec, Container, MediaInfo } from '@reelay/contracts';
+import type { AudioCodec, Container } from '@reelay/contracts';
 import type { VideoEncoder } from '../gpu/video-encoder.js';
 
 /**
  * ffmpeg arguments for media.transcode — pure, so the benchmark runs the very command the
- * worker runs, and the unit tests can read it.
+ * worker runs, and the unit tests can read it. They do not depend on the source's probe
+ * (its audio is mapped when there is one), so the worker starts the encode beside it.
  */
 export interface TranscodePlan {
   input: string;
@@ -19,18 +20,18 @@ export interface TranscodePlan {
 
 export const CONTAINER_EXTENSION: Record<Container, string> = { mp4: 'mp4', webm: 'webm', mkv: 'mkv' };
 
-export function transcodeArgs(plan: TranscodePlan, source: MediaInfo): string[] {
-  const hasAudio = source.streams.some((s) => s.type === 'audio');
+export function transcodeArgs(plan: TranscodePlan): string[] {
   const filters = [...scaleFilters(plan.width, plan.height), ...(plan.fps ? [`fps=${plan.fps}`] : [])];
   return [
     '-i',
     plan.input,
     '-map',
     '0:v:0',
-    ...(hasAudio && plan.audioCodec !== 'none' ? ['-map', '0:a:0'] : []),
+    // `?`: the first audio stream if the source has one; the audio options then go unused.
+    ...(plan.audioCodec !== 'none' ? ['-map', '0:a:0?'] : []),
     ...(filters.length ? ['-vf', filters.join(',')] : []),
     ...plan.video.args,
-    ...audioArgs(plan.audioCodec, plan.audioBitrateKbps, hasAudio),
+    ...audioArgs(plan.audioCodec, plan.audioBitrateKbps),
     // moov up front: the file starts playing before it has fully downloaded.
     ...(plan.container === 'mp4' ? ['-movflags', '+faststart'] : []),
     '-f',
@@ -39,8 +40,8 @@ export function transcodeArgs(plan: TranscodePlan, source: MediaInfo): string[] 
   ];
 }
 
-export function audioArgs(codec: AudioCodec, bitrateKbps: number, hasAudio: boolean): string[] {
-  if (codec === 'none' || !hasAudio) return ['-an'];
+export function audioArgs(codec: AudioCodec, bitrateKbps: number): string[] {
+  if (codec === 'none') return ['-an'];
   // libopus takes 48 kHz (or lower fixed rates); AAC is fine at 48 kHz too, so both get it.
   const encoder = codec === 'aac' ? 'aac' : 'libopus';
   return ['-c:a', encoder, '-b:a', `${bitrateKbps}k`, '-ar', '48000'];

@@ -1,5 +1,6 @@
-import { ErrorCode, type mediaTasks } from '@reelay/contracts';
+import { ErrorCode, type MediaInfo, type mediaTasks } from '@reelay/contracts';
 import { type TaskHandler, PermanentError } from '@reelay/runtime';
+import { withStopSignal } from '../ffmpeg/ffmpeg-runner.js';
 import { chooseVideoEncoder } from '../gpu/video-encoder.js';
 import { fetchArtifact, stem, storeArtifact } from './artifact-files.js';
 import type { MediaDeps } from './media-deps.js';
@@ -12,10 +13,6 @@ export function transcodeHandler(deps: MediaDeps): TaskHandler<(typeof mediaTask
     ctx.progress(1, 'download');
     // Streamed from the store while ffmpeg encodes, where the container allows it.
     const { file, ref } = await fetchArtifact(ctx, input.artifactId, 'source', { stream: true });
-    const source = await deps.ffmpeg.probe(ctx, file, dir);
-    if (!source.streams.some((s) => s.type === 'video')) {
-      throw new PermanentError(`artifact ${input.artifactId} has no video stream to transcode`, { code: ErrorCode.INVALID_INPUT });
-    }
     const video = chooseVideoEncoder(
       {
         codec: input.videoCodec,
@@ -29,21 +26,41 @@ export function transcodeHandler(deps: MediaDeps): TaskHandler<(typeof mediaTask
     const ext = CONTAINER_EXTENSION[input.container];
     // The job id in the output name makes this run findable (ps, pgrep) and unique.
     const output = `transcode-${ctx.jobId}.${ext}`;
-    const args = transcodeArgs(
-      {
-        input: file,
-        output,
-        container: input.container,
-        video,
-        audioCodec: input.audioCodec,
-        audioBitrateKbps: input.audioBitrateKbps,
-        ...(input.width !== undefined ? { width: input.width } : {}),
-        ...(input.height !== undefined ? { height: input.height } : {}),
-        ...(input.fps !== undefined ? { fps: input.fps } : {}),
-      },
-      source,
-    );
-    await deps.ffmpeg.run(ctx, args, { cwd: dir, expectedDurationSec: source.durationSec, stage: 'transcode', span: [2, 95] });
+    const args = transcodeArgs({
+      input: file,
+      output,
+      container: input.container,
+      video,
+      audioCodec: input.audioCodec,
+      audioBitrateKbps: input.audioBitrateKbps,
+      ...(input.width !== undefined ? { width: input.width } : {}),
+      ...(input.height !== undefined ? { height: input.height } : {}),
+      ...(input.fps !== undefined ? { fps: input.fps } : {}),
+    });
+    // The source's probe and the encode start together: the command does not depend on
+    // what the probe finds (audio is mapped if there is any), so the probe's start-up
+    // (~0.1 CPU-s for Debian's ffprobe, most of it loading libraries) is no longer in
+    // front of the encode. Its duration turns ffmpeg's progress into percentages once
+    // known; if it fails, or finds no picture, the encode is stopped and the probe's
+    // error is the job's, as when it ran first.
+    let source: MediaInfo | undefined;
+    const stop = new AbortController();
+    const probed = deps.ffmpeg.probe(ctx, file, dir).then((info) => {
+      if (!info.streams.some((s) => s.type === 'video')) {
+        throw new PermanentError(`artifact ${input.artifactId} has no video stream to transcode`, { code: ErrorCode.INVALID_INPUT });
+      }
+      source = info;
+    });
+    probed.catch((err: unknown) => stop.abort(err));
+    const encoded = deps.ffmpeg.run(withStopSignal(ctx, stop.signal), args, {
+      cwd: dir,
+      expectedDurationSec: () => source?.durationSec,
+      stage: 'transcode',
+      span: [2, 95],
+    });
+    const [probe, encode] = await Promise.allSettled([probed, encoded]);
+    if (probe.status === 'rejected') throw probe.reason;
+    if (encode.status === 'rejected') throw encode.reason;
     ctx.progress(96, 'upload');
     // The output's probe and its upload both only read the finished file: side by side.
     const [info, artifact] = await Promise.all([
