@@ -10,6 +10,7 @@ import {
   PostgresDialect,
   type SqlBool,
   SqliteDialect,
+  type SqliteDatabase,
   type Transaction,
   sql,
 } from 'kysely';
@@ -114,7 +115,7 @@ export class JobStore {
       // SQLite keeps no planner statistics by itself; this refreshes them when stale
       // (cheap when not), so filters pick the right index on a grown store.
       database.pragma('optimize = 0x10002');
-      db = new Kysely<StoreTables>({ dialect: new SqliteDialect({ database }) });
+      db = new Kysely<StoreTables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
     } else {
       const pool = new pg.Pool({ connectionString: location.connectionString, max: 10 });
       // BIGINT columns hold epoch ms and stream sequences, well inside 2^53.
@@ -403,6 +404,33 @@ export class JobStore {
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
+}
+
+/** Prepared statements kept per SQL text, most recently used last. */
+const STATEMENT_CACHE_SIZE = 128;
+
+/**
+ * Kysely's SQLite driver prepares every query it runs; the store runs the same few
+ * statements (an upsert per batch size, the checkpoint, the list shapes) again and again,
+ * and SQLite's prepare (parse and plan) was a measured share of the gateway's and the
+ * projector's CPU. Statements are reusable once run to completion, which every query
+ * here is (none streams).
+ */
+function withStatementCache(database: Database.Database): SqliteDatabase {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(text: string) {
+      let statement = cache.get(text);
+      if (statement) cache.delete(text);
+      else {
+        statement = database.prepare(text);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(text, statement);
+      return statement;
+    },
+  };
 }
 
 export function zeroCounts(): Record<JobStatus, number> {
