@@ -75,6 +75,16 @@ describe('render-gpu failures', () => {
     expect(await processesMatching(`transcode-${job.id}`)).toEqual([]);
   });
 
+  it('a transcode of an MP4 with sound and no picture, its index first, fails permanently as INVALID_INPUT', async () => {
+    const m4a = path.join(dir, 'voice.m4a');
+    await ffmpeg(['-f', 'lavfi', '-i', 'sine=f=330:d=1', '-c:a', 'aac', '-movflags', '+faststart', m4a]);
+    const ref = await system.artifacts.putFile(m4a, { project: 'default' });
+    const { job } = await system.client.enqueue({ type: 'media.transcode', input: { artifactId: ref.id, preset: 'ultrafast' } });
+    const failed = await system.waitForStatus(job.id, ['failed', 'succeeded']);
+    expect(failed.attempts).toBe(1);
+    expect(failed.error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('has no video stream') });
+  });
+
   it('a transcode of a silent clip, asked for AAC, writes its picture and no audio stream', async () => {
     const silent = path.join(dir, 'silent.mp4');
     await ffmpeg([

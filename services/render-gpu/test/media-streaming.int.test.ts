@@ -67,6 +67,11 @@ describe('media inputs streamed from the artifact store', () => {
     });
     const log = jobLog(done.id);
     expect(log.find((l) => l.msg === 'input streamed from the store')).toMatchObject({ artifactId: ids.front, streamed: true });
+    // Known from its index in the store: no ffprobe run for the source.
+    expect(log.find((l) => l.msg === 'source read from its index')).toMatchObject({
+      artifactId: ids.front,
+      durationSec: expect.closeTo(2, 1),
+    });
     const started = log.find((l) => l.msg === 'ffmpeg starting') as { args: string[] } | undefined;
     const url = started?.args[started.args.indexOf('-i') + 1] ?? '';
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}\/source\.mp4$/);

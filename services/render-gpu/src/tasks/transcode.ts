@@ -1,6 +1,7 @@
 import { ErrorCode, type MediaInfo, type mediaTasks } from '@reelay/contracts';
 import { type TaskHandler, PermanentError } from '@reelay/runtime';
 import { withStopSignal } from '../ffmpeg/ffmpeg-runner.js';
+import { readIndexSummary } from '../ffmpeg/mp4-index.js';
 import { chooseVideoEncoder } from '../gpu/video-encoder.js';
 import { fetchArtifact, stem, storeArtifact } from './artifact-files.js';
 import type { MediaDeps } from './media-deps.js';
@@ -12,7 +13,14 @@ export function transcodeHandler(deps: MediaDeps): TaskHandler<(typeof mediaTask
     const dir = await ctx.tempDir();
     ctx.progress(1, 'download');
     // Streamed from the store while ffmpeg encodes, where the container allows it.
-    const { file, ref } = await fetchArtifact(ctx, input.artifactId, 'source', { stream: true });
+    const { file, ref, streamed } = await fetchArtifact(ctx, input.artifactId, 'source', { stream: true });
+    const noPicture = () =>
+      new PermanentError(`artifact ${input.artifactId} has no video stream to transcode`, { code: ErrorCode.INVALID_INPUT });
+    // An MP4 streamed from the store is known from its index: no ffprobe run for it.
+    const indexed = streamed ? await readIndexSummary(ctx.artifacts, ref) : undefined;
+    const known = indexed && indexed.durationSec > 0 ? indexed : undefined;
+    if (known) ctx.log.debug({ artifactId: input.artifactId, durationSec: known.durationSec }, 'source read from its index');
+    if (known && !known.hasVideo) throw noPicture();
     const video = chooseVideoEncoder(
       {
         codec: input.videoCodec,
@@ -37,24 +45,24 @@ export function transcodeHandler(deps: MediaDeps): TaskHandler<(typeof mediaTask
       ...(input.height !== undefined ? { height: input.height } : {}),
       ...(input.fps !== undefined ? { fps: input.fps } : {}),
     });
-    // The source's probe and the encode start together: the command does not depend on
-    // what the probe finds (audio is mapped if there is any), so the probe's start-up
-    // (~0.1 CPU-s for Debian's ffprobe, most of it loading libraries) is no longer in
-    // front of the encode. Its duration turns ffmpeg's progress into percentages once
-    // known; if it fails, or finds no picture, the encode is stopped and the probe's
+    // Anything else is probed, and the probe and the encode start together: the command
+    // does not depend on what the probe finds (audio is mapped if there is any), so the
+    // probe's start-up (~0.1 CPU-s for Debian's ffprobe, most of it loading libraries) is
+    // not in front of the encode. Its duration turns ffmpeg's progress into percentages
+    // once known; if it fails, or finds no picture, the encode is stopped and the probe's
     // error is the job's, as when it ran first.
-    let source: MediaInfo | undefined;
+    let durationSec = known?.durationSec;
     const stop = new AbortController();
-    const probed = deps.ffmpeg.probe(ctx, file, dir).then((info) => {
-      if (!info.streams.some((s) => s.type === 'video')) {
-        throw new PermanentError(`artifact ${input.artifactId} has no video stream to transcode`, { code: ErrorCode.INVALID_INPUT });
-      }
-      source = info;
-    });
+    const probed = known
+      ? Promise.resolve()
+      : deps.ffmpeg.probe(ctx, file, dir).then((info: MediaInfo) => {
+          if (!info.streams.some((s) => s.type === 'video')) throw noPicture();
+          durationSec = info.durationSec;
+        });
     probed.catch((err: unknown) => stop.abort(err));
     const encoded = deps.ffmpeg.run(withStopSignal(ctx, stop.signal), args, {
       cwd: dir,
-      expectedDurationSec: () => source?.durationSec,
+      expectedDurationSec: () => durationSec,
       stage: 'transcode',
       span: [2, 95],
     });
