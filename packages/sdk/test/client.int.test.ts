@@ -280,7 +280,7 @@ describe('workflows', () => {
       ],
     });
     const events = [];
-    for await (const event of client.workflowEvents(id, { intervalMs: 100 })) events.push(event);
+    for await (const event of client.workflowEvents(id)) events.push(event);
     expect(events[0]!.changedSteps.map((s) => s.id)).toEqual(['a', 'b']);
     expect(events.at(-1)!.workflow.status).toBe('succeeded');
     const finished = events.flatMap((e) => e.changedSteps.filter((s) => s.status === 'succeeded').map((s) => s.id));
@@ -289,13 +289,38 @@ describe('workflows', () => {
     expect(done).toMatchObject({ id, status: 'succeeded', progress: 100 });
   });
 
+  it('waitWorkflow and workflowEvents follow the gateway’s pushed events: the workflow is never read while they wait', async () => {
+    // GET /v1/workflows/:id answers counted by the gateway itself.
+    const reads = async () => {
+      const text = await (await fetch(`${sys.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
+      return [...text.matchAll(/^reelay_http_requests_total\{[^}]*route="\/v1\/workflows\/:id"[^}]*\} (\d+)/gm)].reduce(
+        (n, m) => n + Number(m[1]),
+        0,
+      );
+    };
+    const before = await reads();
+    const { id } = await client.submitWorkflow({
+      steps: [
+        { id: 'a', type: 'system.sleep', input: { ms: 1_500, steps: 3 } },
+        { id: 'b', type: 'system.noop', input: {}, dependsOn: ['a'] },
+      ],
+    });
+    const progress: number[] = [];
+    for await (const { changedSteps } of client.workflowEvents(id))
+      for (const step of changedSteps) if (step.id === 'a' && step.status === 'running') progress.push(step.progress);
+    expect((await client.waitWorkflow(id, { timeoutMs: 30_000 })).status).toBe('succeeded');
+    expect(await reads()).toBe(before);
+    // Step a was seen running while it ran, not only once it had finished.
+    expect(progress.length).toBeGreaterThan(0);
+  });
+
   it('waitWorkflow throws a 408 TIMEOUT while the workflow still runs, and a 404 for an unknown one', async () => {
     const { id } = await client.submitWorkflow({ steps: [{ id: 'long', type: 'system.sleep', input: { ms: 60_000, steps: 60 } }] });
-    const err = await client.waitWorkflow(id, { timeoutMs: 300, intervalMs: 100 }).catch((e: unknown) => e);
+    const err = await client.waitWorkflow(id, { timeoutMs: 300 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReelayApiError);
     expect(err).toMatchObject({ status: 408, code: 'TIMEOUT' });
     await client.cancelWorkflow(id);
-    expect((await client.waitWorkflow(id, { timeoutMs: 30_000, intervalMs: 100 })).status).toBe('cancelled');
+    expect((await client.waitWorkflow(id, { timeoutMs: 30_000 })).status).toBe('cancelled');
     await expect(client.waitWorkflow('no-such-workflow')).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
   });
 });
@@ -331,7 +356,7 @@ describe('lists and counts', () => {
     expect(second.items.map((b) => b.id)).toEqual([batches[0]!.id]);
 
     const { id } = await client.submitWorkflow({ project: 'sdk-groups', steps: [{ id: 'x', type: 'system.noop', input: {} }] });
-    await client.waitWorkflow(id, { timeoutMs: 30_000, intervalMs: 100 });
+    await client.waitWorkflow(id, { timeoutMs: 30_000 });
     // Its steps are submitted by the scheduler, not this gateway: the list has them once the
     // projector has read their events.
     const workflows = await waitUntil(async () => {

@@ -170,7 +170,7 @@ describe('the OpenAPI document', () => {
       'POST /v1/session',
     ]);
     const inUrl = ops.filter(([, o]) => (o.security as Json[] | undefined)?.some((r) => 'accessToken' in r)).map(([where]) => where);
-    expect(inUrl.sort()).toEqual(['GET /v1/jobs/{id}/events', 'GET /v1/ws']);
+    expect(inUrl.sort()).toEqual(['GET /v1/jobs/{id}/events', 'GET /v1/workflows/{id}/events', 'GET /v1/ws']);
     expect(spec.components.securitySchemes.accessToken).toMatchObject({ type: 'apiKey', in: 'query', name: 'access_token' });
   });
 

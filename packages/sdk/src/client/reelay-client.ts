@@ -441,19 +441,20 @@ export class ReelayClient<U extends TaskMap = NoTasks> implements JobOperations 
 
   /**
    * Resolves with the workflow once it has finished (succeeded, failed or cancelled),
-   * reading it every `intervalMs` (default 1 s). Throws a ReelayApiError 408 (code
-   * TIMEOUT), as `wait` does for a job, when `timeoutMs` (default 30 s) passes first.
+   * following the gateway's event stream of it (pushed, not polled). Throws a
+   * ReelayApiError 408 (code TIMEOUT), as `wait` does for a job, when `timeoutMs`
+   * (default 30 s) passes first.
    */
   async waitWorkflow(id: string, options: WorkflowWaitOptions = {}): Promise<WorkflowView> {
-    return waitForWorkflow(id, (signal) => this.getWorkflow(id, { signal }), options);
+    return waitForWorkflow(this.transport, id, options);
   }
 
   /**
    * The workflow's changes until it finishes: each time its status, progress or a step
-   * moved, the view and the steps that changed. Read every `intervalMs` (default 1 s).
+   * moved, the view and the steps that changed, as the gateway pushes them (SSE).
    */
   workflowEvents(id: string, options: WorkflowEventsOptions = {}): AsyncGenerator<WorkflowEvent, void, undefined> {
-    return workflowEvents((signal) => this.getWorkflow(id, { signal }), options);
+    return workflowEvents(this.transport, id, options);
   }
 
   /** Schedules the key can see, by id; `project` narrows them to one. */

@@ -88,6 +88,41 @@ export const operationDocs: Record<string, OperationDocs> = {
     errors: { 408: 'The job did not finish within timeoutMs (TIMEOUT); wait again or follow its events.' },
   },
   listDelayedJobs: { answers: { 200: 'Jobs waiting for their runAt, soonest first' } },
+  streamWorkflowEvents: {
+    description: [
+      'Server-Sent Events of one workflow: its view at once, then the view again each time its status,',
+      'progress or a step’s state or progress moves (pushed from the workflow’s record and its step jobs’',
+      'events, not polled). Each event is `id: <n>`, `event: workflow` and `data: <Workflow as JSON>`; the',
+      'stream opens with `retry: 1000`, sends a `: keep-alive` comment every 15 s and ends after the view',
+      'whose status is no longer running. Every event is a whole view: a client that reconnects needs no',
+      'Last-Event-ID, the first event it gets is the current state.',
+      '',
+      'EventSource cannot set headers: pass the key as `?access_token=` here.',
+    ].join('\n'),
+    responses: {
+      200: {
+        description: 'An event stream; the schema describes one event',
+        content: {
+          'text/event-stream': {
+            schema: {
+              type: 'object',
+              properties: {
+                id: { type: 'string', pattern: '^\\d+$', description: 'The event’s number on this connection.' },
+                event: { type: 'string', enum: ['workflow'] },
+                data: {
+                  type: 'string',
+                  contentMediaType: 'application/json',
+                  contentSchema: ref('Workflow'),
+                  description: 'The workflow’s view after the change, one line of JSON.',
+                },
+                retry: { type: 'integer', description: 'Reconnect delay in ms; sent once, before the first event.' },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
   streamJobEvents: {
     description: [
       'Server-Sent Events of one job: its latest event first, then every state change and progress report.',
