@@ -86,6 +86,32 @@ describe('media inputs streamed from the artifact store', () => {
     expect((await fetch(url)).status).toBe(404);
   });
 
+  it('renders from a faststart clip known by its index, without probing it: two scenes from it, to the planned length', async () => {
+    const done = await run('media.render', {
+      scenes: [
+        { artifactId: ids.front, inSec: 0, durationSec: 1 },
+        { artifactId: ids.front, inSec: 1, durationSec: 1, transition: { type: 'fade', durationSec: 0.2 } },
+      ],
+      width: 160,
+      height: 90,
+      fps: 25,
+      preset: 'ultrafast',
+    });
+    expect(jobLog(done.id).find((l) => l.msg === 'input downloaded')).toMatchObject({ artifactId: ids.front, fromIndex: true });
+    const result = done.result as { info: { durationSec: number }; expectedDurationSec: number };
+    expect(result.expectedDurationSec).toBeCloseTo(1.8, 3);
+    expect(result.info.durationSec).toBeCloseTo(1.8, 1);
+  });
+
+  it('refuses a render scene past the end of a clip known by its index', async () => {
+    const { job } = await system.client.enqueue({
+      type: 'media.render',
+      input: { scenes: [{ artifactId: ids.front, inSec: 30, durationSec: 1 }], width: 160, height: 90, fps: 25, preset: 'ultrafast' },
+    });
+    const failed = await system.waitForStatus(job.id, ['failed', 'succeeded'], 60_000);
+    expect(failed.error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('inSec 30 is past the end') });
+  });
+
   it('downloads an MP4 whose index is at the end before transcoding it (ffmpeg would read it twice from a stream)', async () => {
     const done = await run('media.transcode', {
       artifactId: ids.tail,

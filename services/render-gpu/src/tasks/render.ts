@@ -1,5 +1,6 @@
 import { ErrorCode, type MediaInfo, type mediaTasks } from '@reelay/contracts';
 import { type TaskHandler, PermanentError, ReelayError } from '@reelay/runtime';
+import type { IndexSummary } from '../ffmpeg/mp4-index.js';
 import { chooseVideoEncoder } from '../gpu/video-encoder.js';
 import type { ResolvedSubtitleStyle } from '../render/ass-script.js';
 import { preparedCard, preparedSubtitles, TITLE_FONT_FILE } from '../render/render-inputs.js';
@@ -31,12 +32,12 @@ export function renderHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)[
     // and all of them at once: the clips, the voice, the music and the subtitles are
     // fetched side by side rather than one after another (each ffprobe is ~0.1 CPU-s of
     // start-up, the clip's download ~0.3 s, and none waits on another); a clip whose
-    // index comes first is probed from the store while it downloads.
+    // index comes first is known from that index, with no ffprobe run at all.
     // Not streamed from the store as transcode's input is: a render reads one clip once
     // per scene that uses it and seeks to each scene's start, and serving those reads
     // over the worker's input server cost ~1.5 CPU-s for a 25 MB clip read by two scenes
     // against ~0.3 s to download it once (docs/benchmarks.md, media overhead).
-    const fetched = new Map<string, Promise<{ file: string; info: MediaInfo }>>();
+    const fetched = new Map<string, Promise<{ file: string; summary: IndexSummary }>>();
     const load = (id: string, base: string) => {
       let entry = fetched.get(id);
       if (!entry) {
@@ -56,8 +57,8 @@ export function renderHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)[
 
     const scenes: PlannedScene[] = [];
     for (const [i, scene] of input.scenes.entries()) {
-      const { file, info } = await load(scene.artifactId, 'scene');
-      if (!info.streams.some((s) => s.type === 'video')) throw invalid(`scene ${i + 1}: artifact ${scene.artifactId} has no picture`);
+      const { file, summary: info } = await load(scene.artifactId, 'scene');
+      if (!info.hasVideo) throw invalid(`scene ${i + 1}: artifact ${scene.artifactId} has no picture`);
       let durationSec = scene.durationSec;
       if (scene.kind === 'video') {
         if (scene.inSec >= info.durationSec) {
@@ -152,7 +153,7 @@ export function renderHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)[
 
     async function audioOf(id: string, base: string) {
       const loaded = await load(id, base);
-      if (!loaded.info.streams.some((s) => s.type === 'audio')) throw invalid(`${base} artifact ${id} has no audio stream`);
+      if (!loaded.summary.hasAudio) throw invalid(`${base} artifact ${id} has no audio stream`);
       return loaded;
     }
   };
