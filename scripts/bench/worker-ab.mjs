@@ -47,6 +47,15 @@ const ask = (child) =>
     child.send('cpu');
   });
 const results = [];
+/** Records a run's figures and takes its worker, queue and servers down. */
+async function finish(r, child, q, sys) {
+  results.push(r);
+  console.log(JSON.stringify(r));
+  child.send('stop');
+  await new Promise((done) => child.once('exit', done));
+  await q.close();
+  await sys.close();
+}
 for (let round = 1; round <= Number(a.rounds); round++) {
   const order = round % 2 ? variants : [...variants].reverse();
   for (const c of a.c.split(',').map(Number))
@@ -96,12 +105,7 @@ for (let round = 1; round <= Number(a.rounds); round++) {
           workerUsPerJob: +((w1.user + w1.system - w0.user - w0.system) / N).toFixed(1),
           load: (await import('node:os')).loadavg()[0].toFixed(1),
         };
-        results.push(r);
-        console.log(JSON.stringify(r));
-        child.send('stop');
-        await new Promise((r) => child.once('exit', r));
-        await q.close();
-        await sys.close();
+        await finish(r, child, q, sys);
         continue;
       }
       while ((await info()) > before) await new Promise((r) => setTimeout(r, 10));
@@ -120,24 +124,22 @@ for (let round = 1; round <= Number(a.rounds); round++) {
         benchUsPerJob: +((b1.user + b1.system) / N).toFixed(1),
         load: (await import('node:os')).loadavg()[0].toFixed(1),
       };
-      results.push(r);
-      console.log(JSON.stringify(r));
-      child.send('stop');
-      await new Promise((r) => child.once('exit', r));
-      await q.close();
-      await sys.close();
+      await finish(r, child, q, sys);
     }
 }
 const med = (xs) => {
   const s = [...xs].sort((x, y) => x - y);
   const m = (s.length - 1) / 2;
-  return Math.round((s[Math.floor(m)] + s[Math.ceil(m)]) / 2);
+  return +((s[Math.floor(m)] + s[Math.ceil(m)]) / 2).toFixed(2);
 };
 for (const c of a.c.split(',').map(Number))
   for (const [name] of variants) {
     const rs = results.filter((r) => r.c === c && r.name === name);
+    const m = (key) => med(rs.map((r) => r[key]));
     console.log(
-      `c=${c} ${name}: median jobs/s ${med(rs.map((r) => r.jobsPerS))}, worker µs/job ${med(rs.map((r) => r.workerUsPerJob))}, server µs/job ${med(rs.map((r) => r.serverUsPerJob))}  (${rs.map((r) => r.jobsPerS).join(' / ')})`,
+      a.mode === 'latency'
+        ? `c=${c} ${name}: median submit→start p50 ${m('startP50')} p99 ${m('startP99')} ms, submit→done p50 ${m('doneP50')} p99 ${m('doneP99')} ms`
+        : `c=${c} ${name}: median jobs/s ${m('jobsPerS')}, worker µs/job ${m('workerUsPerJob')}, server µs/job ${m('serverUsPerJob')}  (${rs.map((r) => r.jobsPerS).join(' / ')})`,
     );
   }
 process.exit(0);

@@ -54,14 +54,21 @@ export class Outbox {
   }
 }
 
-const outboxes = new WeakMap<NatsConnection, Outbox>();
+/**
+ * One `T` per connection, made on first use: the outbox and the stream publisher each
+ * keep one inbox or queue per connection, whoever calls them.
+ */
+export function perConnection<T>(make: (nc: NatsConnection) => T): (nc: NatsConnection) => T {
+  const made = new WeakMap<NatsConnection, T>();
+  return (nc) => {
+    let value = made.get(nc);
+    if (value === undefined) {
+      value = make(nc);
+      made.set(nc, value);
+    }
+    return value;
+  };
+}
 
 /** The connection's outbox, made on first use. */
-export function outbox(nc: NatsConnection): Outbox {
-  let box = outboxes.get(nc);
-  if (!box) {
-    box = new Outbox(nc);
-    outboxes.set(nc, box);
-  }
-  return box;
-}
+export const outbox = perConnection((nc) => new Outbox(nc));

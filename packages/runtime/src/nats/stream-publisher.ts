@@ -8,7 +8,7 @@ import {
   headers as natsHeaders,
   type Subscription,
 } from '@nats-io/transport-node';
-import { type Outbox, outbox } from './outbox.js';
+import { type Outbox, outbox, perConnection } from './outbox.js';
 
 export interface StreamPublishOptions {
   headers?: MsgHdrs | undefined;
@@ -146,14 +146,5 @@ export class StreamPublisher {
   }
 }
 
-const publishers = new WeakMap<NatsConnection, StreamPublisher>();
-
 /** The connection's publisher, made on first use. */
-export function streamPublisher(nc: NatsConnection): StreamPublisher {
-  let publisher = publishers.get(nc);
-  if (!publisher) {
-    publisher = new StreamPublisher(nc);
-    publishers.set(nc, publisher);
-  }
-  return publisher;
-}
+export const streamPublisher = perConnection((nc) => new StreamPublisher(nc));
