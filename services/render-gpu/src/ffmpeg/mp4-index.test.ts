@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { indexSummary, moovLocation } from './mp4-index.js';
+import { indexSummaryOf } from './mp4-index.js';
 
 /** Read against files the real ffmpeg writes. */
 describe('MP4 index summary', () => {
@@ -12,10 +12,16 @@ describe('MP4 index summary', () => {
     execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args, path.join(dir, name)]);
     return readFile(path.join(dir, name));
   };
-  const moovOf = (file: Buffer) => {
-    const at = moovLocation(file.subarray(0, 64 * 1024));
-    return at ? file.subarray(at.offset, at.offset + at.size) : undefined;
+  /** The file as the store serves it, counting the bytes asked for. */
+  const reader = (file: Buffer) => {
+    const asked = { bytes: 0 };
+    const read = async (start: number, end: number) => {
+      asked.bytes += end - start + 1;
+      return file.subarray(start, end + 1);
+    };
+    return { read, asked };
   };
+  const picture = (seconds: number, size = '160x90', rate = 25) => ['-f', 'lavfi', '-i', `testsrc2=s=${size}:r=${rate}:d=${seconds}`];
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'reelay-mp4-index-'));
   });
@@ -23,42 +29,55 @@ describe('MP4 index summary', () => {
 
   it('a faststart clip: picture, sound and its length, from the index alone', async () => {
     const file = await make('clip.mp4', [
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=s=160x90:r=25:d=2',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=d=2',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-c:a',
-      'aac',
-      '-shortest',
-      '-movflags',
-      '+faststart',
+      ...picture(2),
+      ...['-f', 'lavfi', '-i', 'sine=d=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-shortest'],
+      ...['-movflags', '+faststart'],
     ]);
-    const moov = moovOf(file);
-    expect(moov).toBeDefined();
-    const summary = indexSummary(moov as Buffer);
+    const { read } = reader(file);
+    const summary = await indexSummaryOf(read, file.length);
     expect(summary).toMatchObject({ hasVideo: true, hasAudio: true });
     expect(summary?.durationSec).toBeCloseTo(2, 1);
   });
 
   it('sound alone has no picture', async () => {
     const file = await make('voice.m4a', ['-f', 'lavfi', '-i', 'sine=d=1', '-c:a', 'aac', '-movflags', '+faststart']);
-    expect(indexSummary(moovOf(file) as Buffer)).toMatchObject({ hasVideo: false, hasAudio: true });
+    expect(await indexSummaryOf(reader(file).read, file.length)).toMatchObject({ hasVideo: false, hasAudio: true });
   });
 
-  it('says nothing of an index at the end, or of one cut short', async () => {
-    const tail = await make('tail.mp4', ['-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=25:d=1', '-c:v', 'libx264', '-preset', 'ultrafast']);
-    expect(moovLocation(tail.subarray(0, 64 * 1024))).toBeUndefined();
-    const front = await make('front.mp4', ['-i', path.join(dir, 'tail.mp4'), '-c', 'copy', '-movflags', '+faststart']);
-    const moov = moovOf(front) as Buffer;
-    expect(indexSummary(moov.subarray(0, 40))).toBeUndefined();
-    expect(indexSummary(Buffer.from('not an index at all'))).toBeUndefined();
+  it('an index longer than the first read is read on until it is whole', async () => {
+    // 20,000 frames, every one a key frame: the sample tables take ~80 KB, more than the first read.
+    const file = await make('long.mp4', [
+      ...picture(200, '64x36', 100),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-g',
+      '1',
+      '-movflags',
+      '+faststart',
+    ]);
+    expect(file.readUInt32BE(file.readUInt32BE(0))).toBeGreaterThan(64 * 1024);
+    const { read, asked } = reader(file);
+    const summary = await indexSummaryOf(read, file.length);
+    expect(summary).toMatchObject({ hasVideo: true, hasAudio: false });
+    expect(summary?.durationSec).toBeCloseTo(200, 0);
+    expect(asked.bytes).toBeGreaterThan(64 * 1024);
+  });
+
+  it('says nothing of an index behind the media data, and reads no further than the first chunk to learn it', async () => {
+    const file = await make('tail.mp4', [...picture(4, '640x360'), '-c:v', 'libx264', '-preset', 'ultrafast']);
+    expect(file.length).toBeGreaterThan(128 * 1024);
+    const { read, asked } = reader(file);
+    expect(await indexSummaryOf(read, file.length)).toBeUndefined();
+    expect(asked.bytes).toBe(64 * 1024);
+  });
+
+  it('says nothing of an index cut short, or of what is not an MP4', async () => {
+    const file = await make('front.mp4', [...picture(1), '-c:v', 'libx264', '-preset', 'ultrafast', '-movflags', '+faststart']);
+    const cut = file.subarray(0, 600);
+    expect(await indexSummaryOf(reader(cut).read, cut.length)).toBeUndefined();
+    const junk = Buffer.from('not an index at all');
+    expect(await indexSummaryOf(reader(junk).read, junk.length)).toBeUndefined();
   });
 });
