@@ -1,4 +1,5 @@
 import { RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import { errors as coreErrors } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectNats, type NatsContext } from '../src/nats/connection.js';
 import { classifyNatsError, isNatsUnavailable, isWrongLastSequence } from '../src/nats/nats-errors.js';
@@ -53,6 +54,21 @@ describe('stream publisher: JetStream writes acked on one inbox', () => {
   it('a subject no stream takes fails as unavailable (no responders)', async () => {
     const err = await publisher.publish('nostream.here', data('x')).catch((e: unknown) => e);
     expect(classifyNatsError(err)).toBe('unavailable');
+  });
+
+  it('writes still waiting when the connection closes fail at once as a closed connection, not at their deadline', async () => {
+    // A listener that never answers: the write waits, as one whose server went away.
+    const silent = ctx.nc.subscribe('silent.write');
+    await ctx.nc.flush();
+    const other = await connectNats({ url: nats.url, name: 'stream-publisher-close' });
+    const own = new StreamPublisher(other.nc);
+    const waiting = own.publish('silent.write', data('x'), { timeoutMs: 600_000 }).catch((e: unknown) => e);
+    await other.nc.flush();
+    await other.nc.close();
+    const err = await waiting;
+    expect(err).toBeInstanceOf(coreErrors.ClosedConnectionError);
+    expect(isNatsUnavailable(err)).toBe(true);
+    silent.unsubscribe();
   });
 
   it('a write the server never answers fails as unavailable after its timeout, and writes after the reconnect are acked again', async () => {

@@ -57,6 +57,9 @@ export class StreamPublisher {
 
   constructor(private readonly nc: NatsConnection) {
     this.outbox = outbox(nc);
+    // A closed connection answers nothing more: what waits fails now, as nats.js fails
+    // its requests, instead of at its deadline (and the sweep no longer holds the process).
+    void nc.closed().then(() => this.close());
   }
 
   publish(subject: string, data: Uint8Array, options: StreamPublishOptions = {}): Promise<PubAck> {
@@ -72,7 +75,8 @@ export class StreamPublisher {
     const id = this.next++;
     return new Promise<PubAck>((resolve, reject) => {
       this.pending.set(id, { subject, deadline: Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS), resolve, reject });
-      this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS);
+      // Unref'd: while the connection is open its socket keeps the process alive.
+      this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS).unref();
       // A closed connection refuses it at the flush, as js.publish rejects at once.
       const reply = this.prefix + id;
       this.outbox.publish(subject, data, headers ? { reply, headers } : { reply }, (err) => this.fail(id, err));
