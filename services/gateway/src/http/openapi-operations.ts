@@ -27,6 +27,33 @@ export interface OperationDocs {
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const binary = { type: 'string', format: 'binary' };
 
+/** A Server-Sent Events answer: the schema describes one event; `data` is one line of JSON of a named schema. */
+function sseResponses(fields: { id: object; event: object; data: { schema: string; description: string } }) {
+  return {
+    200: {
+      description: 'An event stream; the schema describes one event',
+      content: {
+        'text/event-stream': {
+          schema: {
+            type: 'object',
+            properties: {
+              id: fields.id,
+              event: fields.event,
+              data: {
+                type: 'string',
+                contentMediaType: 'application/json',
+                contentSchema: ref(fields.data.schema),
+                description: fields.data.description,
+              },
+              retry: { type: 'integer', description: 'Reconnect delay in ms; sent once, before the first event.' },
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
 /** An artifact id in the shape inputs accept. */
 const ARTIFACT_ID = '0196f0c1-2a3b-7c4d-8e5f-6a7b8c9d0e1f';
 
@@ -99,29 +126,11 @@ export const operationDocs: Record<string, OperationDocs> = {
       '',
       'EventSource cannot set headers: pass the key as `?access_token=` here.',
     ].join('\n'),
-    responses: {
-      200: {
-        description: 'An event stream; the schema describes one event',
-        content: {
-          'text/event-stream': {
-            schema: {
-              type: 'object',
-              properties: {
-                id: { type: 'string', pattern: '^\\d+$', description: 'The event’s number on this connection.' },
-                event: { type: 'string', enum: ['workflow'] },
-                data: {
-                  type: 'string',
-                  contentMediaType: 'application/json',
-                  contentSchema: ref('Workflow'),
-                  description: 'The workflow’s view after the change, one line of JSON.',
-                },
-                retry: { type: 'integer', description: 'Reconnect delay in ms; sent once, before the first event.' },
-              },
-            },
-          },
-        },
-      },
-    },
+    responses: sseResponses({
+      id: { type: 'string', pattern: '^\\d+$', description: 'The event’s number on this connection.' },
+      event: { type: 'string', enum: ['workflow'] },
+      data: { schema: 'Workflow', description: 'The workflow’s view after the change, one line of JSON.' },
+    }),
   },
   streamJobEvents: {
     description: [
@@ -133,37 +142,19 @@ export const operationDocs: Record<string, OperationDocs> = {
       '',
       'EventSource cannot set headers: pass the key as `?access_token=` here (and only here and on /v1/ws).',
     ].join('\n'),
-    responses: {
-      200: {
-        description: 'An event stream; the schema describes one event',
-        content: {
-          'text/event-stream': {
-            schema: {
-              type: 'object',
-              properties: {
-                id: {
-                  type: 'string',
-                  pattern: '^\\d+$',
-                  description: 'The event’s sequence in the EVENTS stream: send it back as Last-Event-ID to resume after it.',
-                },
-                event: {
-                  type: 'string',
-                  enum: ['state', 'progress'],
-                  description: 'state: the job changed status; progress: a progress report.',
-                },
-                data: {
-                  type: 'string',
-                  contentMediaType: 'application/json',
-                  contentSchema: ref('JobEvent'),
-                  description: 'The event, one line of JSON: `{kind, job}` with the job record after the change.',
-                },
-                retry: { type: 'integer', description: 'Reconnect delay in ms; sent once, before the first event.' },
-              },
-            },
-          },
-        },
+    responses: sseResponses({
+      id: {
+        type: 'string',
+        pattern: '^\\d+$',
+        description: 'The event’s sequence in the EVENTS stream: send it back as Last-Event-ID to resume after it.',
       },
-    },
+      event: {
+        type: 'string',
+        enum: ['state', 'progress'],
+        description: 'state: the job changed status; progress: a progress report.',
+      },
+      data: { schema: 'JobEvent', description: 'The event, one line of JSON: `{kind, job}` with the job record after the change.' },
+    }),
   },
   connectJobSocket: {
     description: [

@@ -2,6 +2,7 @@ import { isTerminal, JobEventsHeaders, JobIdParams, redactEncrypted } from '@ree
 import { type FollowedJob, followJobEvents } from '@reelay/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../app-deps.js';
+import { keepAlive, openEventStream } from '../http/event-stream.js';
 import { visibleJob } from './jobs.js';
 
 /**
@@ -32,12 +33,12 @@ export const jobEventRoutes =
         const lastId = req.headers['last-event-id'];
         const res = reply.raw;
         let closed = false;
-        let keepAlive: NodeJS.Timeout | undefined;
+        let alive: NodeJS.Timeout | undefined;
         let watch: FollowedJob | undefined;
         const close = () => {
           if (closed) return;
           closed = true;
-          clearInterval(keepAlive);
+          clearInterval(alive);
           watch?.stop();
           res.end();
         };
@@ -63,19 +64,12 @@ export const jobEventRoutes =
             if (ends) close();
           },
         );
-        reply.hijack();
+        openEventStream(reply);
         started = true;
-        res.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache, no-transform',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
-        });
-        res.write('retry: 1000\n\n');
         for (const chunk of early) res.write(chunk);
         // A finished job resumed after its last event has nothing more to say.
         if (endAfterEarly || (watch.pendingAtStart === 0 && isTerminal(job.status))) return close();
-        keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+        alive = keepAlive(res);
         req.raw.once('close', close);
       },
     );

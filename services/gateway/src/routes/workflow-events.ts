@@ -3,13 +3,13 @@ import { type NatsContext, WorkflowClient } from '@reelay/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../app-deps.js';
 import { assertVisible } from '../auth/auth-plugin.js';
+import { keepAlive, openEventStream } from '../http/event-stream.js';
 import { HttpError } from '../http/http-error.js';
 
 /** Changes within this window are sent as one view (a step's burst of progress reports). */
 const COALESCE_MS = 50;
 /** A view read this often even without a signal: nothing a missed message hid lasts longer. */
 const REFRESH_MS = 5_000;
-const KEEP_ALIVE_MS = 15_000;
 
 type Subscription = ReturnType<NatsContext['nc']['subscribe']>;
 
@@ -59,13 +59,13 @@ export const workflowEventRoutes =
         let events = 0;
         let timer: NodeJS.Timeout | undefined;
         let reading: Promise<void> = Promise.resolve();
-        let keepAlive: NodeJS.Timeout | undefined;
+        let alive: NodeJS.Timeout | undefined;
         let refresh: NodeJS.Timeout | undefined;
         const close = () => {
           if (closed) return;
           closed = true;
           clearTimeout(timer);
-          clearInterval(keepAlive);
+          clearInterval(alive);
           clearInterval(refresh);
           for (const s of subscriptions) s.unsubscribe();
           res.end();
@@ -108,15 +108,8 @@ export const workflowEventRoutes =
         // Listening starts before the first read, so no change between them goes unseen.
         listen(`$KV.${BucketNames.workflows}.${id}`);
         await nc.flush();
-        reply.hijack();
-        res.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache, no-transform',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
-        });
-        res.write('retry: 1000\n\n');
-        keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+        openEventStream(reply);
+        alive = keepAlive(res);
         refresh = setInterval(read, REFRESH_MS);
         req.raw.once('close', close);
         read();
