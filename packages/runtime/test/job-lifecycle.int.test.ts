@@ -79,6 +79,33 @@ describe('job lifecycle on one worker', () => {
     expect(await h.client.getDeadLetter(job.id)).toBeUndefined();
   });
 
+  it('a requeue overtaken by the dead run’s last write writes its queued record again, before its message, and the job runs again', async () => {
+    const { job } = await h.client.enqueue({ type: 'test.flaky', input: { succeedOn: 99 }, maxAttempts: 1 });
+    await waitUntil(() => h.client.getDeadLetter(job.id));
+    await h.waitForStatus(job.id, ['failed']);
+    // The race, made certain: the requeue's read of the record answers one write behind
+    // (as when the worker's failed record lands just after that read), so its
+    // compare-and-set is overtaken by the dead run's own end.
+    const store = h.client.store;
+    const read = store.getWithSeq.bind(store);
+    let stale = true;
+    store.getWithSeq = async (id: string) => {
+      const current = await read(id);
+      if (!current || !stale) return current;
+      stale = false;
+      return { job: { ...current.job, status: 'running' as const }, seq: current.seq - 1 };
+    };
+    try {
+      const requeued = await h.client.requeueDeadLetter(job.id, { input: { succeedOn: 1 } });
+      expect(requeued).toMatchObject({ id: job.id, status: 'queued' });
+    } finally {
+      store.getWithSeq = read;
+    }
+    const done = await h.waitForStatus(job.id, ['succeeded']);
+    expect(done.result).toEqual({ attempt: 1 });
+    expect(await h.client.getDeadLetter(job.id)).toBeUndefined();
+  });
+
   it('invalid input is refused before anything is queued', async () => {
     await expect(h.client.enqueue({ type: 'test.flaky', input: { succeedOn: 'soon' } })).rejects.toMatchObject({
       code: 'INVALID_INPUT',

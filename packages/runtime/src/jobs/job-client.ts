@@ -365,7 +365,7 @@ export class JobClient {
       {
         dedupeSuffix: `requeue:${Date.now()}`,
         expectSeq: current?.seq ?? 0,
-        messageFirst: true,
+        recordFirst: true,
       },
     );
     // Only the dead letter read above (and older ones) go: a requeued job that failed
@@ -558,7 +558,7 @@ export class JobClient {
   private async publish(
     prepared: Prepared,
     record: JobRecord,
-    opts: { dedupeSuffix?: string; expectSeq?: number; messageFirst?: boolean } = {},
+    opts: { dedupeSuffix?: string; expectSeq?: number; recordFirst?: boolean } = {},
   ): Promise<JobRecord> {
     const { envelope } = prepared;
     if (prepared.sensitive?.length) {
@@ -569,13 +569,7 @@ export class JobClient {
     }
     return this.inSendSpan(prepared, record, async () => {
       const recordOptions = { headers: injectTrace(natsHeaders()), expectSeq: opts.expectSeq ?? 0 };
-      if (opts.messageFirst) {
-        await this.sendMessage(prepared, record, opts.dedupeSuffix);
-        return this.store.writeRecord(record, recordOptions).then(
-          (written) => written.job,
-          (err: unknown) => ifOvertaken(err, record),
-        );
-      }
+      if (opts.recordFirst) return this.requeueRecordFirst(prepared, record, recordOptions, opts.dedupeSuffix);
       const [sent, written] = await Promise.allSettled([
         this.sendMessage(prepared, record, opts.dedupeSuffix),
         this.store.writeRecord(record, recordOptions),
@@ -586,6 +580,42 @@ export class JobClient {
       }
       return written.status === 'fulfilled' ? written.value.job : ifOvertaken(written.reason, record);
     });
+  }
+
+  /**
+   * A requeue of a finished job: its `queued` record first, then the message, so no worker
+   * can take the message and read the old run's end (it would take the job for done and
+   * drop it). The dead run's own last writes (its `failed`, landing after the record was
+   * read) may overtake the compare-and-set: the record is read again and, while it is
+   * still finished, written over. A record that is queued or running by then is another
+   * requeue's: it is answered, and no second message is sent. A message that cannot be
+   * sent withdraws the record (not queued), as a submit does.
+   */
+  private async requeueRecordFirst(
+    prepared: Prepared,
+    record: JobRecord,
+    recordOptions: { headers: ReturnType<typeof natsHeaders>; expectSeq: number },
+    dedupeSuffix: string | undefined,
+  ): Promise<JobRecord> {
+    let expectSeq = recordOptions.expectSeq;
+    let written: Awaited<ReturnType<JobStore['writeRecord']>> | undefined;
+    for (let attempt = 1; !written; attempt++) {
+      try {
+        written = await this.store.writeRecord(record, { ...recordOptions, expectSeq });
+      } catch (err) {
+        if (!isWrongLastSequence(err) || attempt >= REQUEUE_WRITE_ATTEMPTS) throw err;
+        const current = await this.store.getWithSeq(record.id);
+        if (current && !isTerminal(current.job.status)) return current.job;
+        expectSeq = current?.seq ?? 0;
+      }
+    }
+    try {
+      await this.sendMessage(prepared, record, dedupeSuffix);
+    } catch (err) {
+      await this.withdraw(written.job, written.ack.seq);
+      throw err;
+    }
+    return written.job;
   }
 
   /** The queue message (or, for a delayed job, its delayed message); the message id is the job id. */
@@ -643,6 +673,9 @@ export class JobClient {
 }
 
 /** A record write that lost its compare-and-set: a worker (or the releaser) wrote first, and its state is newer than ours. */
+/** A requeue's record write, tried again while only the dead run's own last writes overtake it. */
+const REQUEUE_WRITE_ATTEMPTS = 5;
+
 function ifOvertaken(err: unknown, record: JobRecord): JobRecord {
   if (!isWrongLastSequence(err)) throw err;
   return record;
