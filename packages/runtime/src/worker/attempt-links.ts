@@ -80,15 +80,21 @@ export const logBound: AttemptLink = (attempt, next) => {
 
 /** Records the attempt `running`, and tells the observer (metrics) it started. */
 export function markedRunning(deps: { store: RecordStore; workerId: string; observer?: WorkerObserver | undefined }): AttemptLink {
-  return (attempt, next) => {
+  return async (attempt, next) => {
     deps.observer?.attemptStarted(attempt.record);
     attempt.record = attemptStarted(attempt.record, attempt.attempt, deps.workerId, attempt.record.errors);
     const { log } = attempt;
-    // Not awaited, not even before the final record: later writes on this connection to
-    // the same stream land after it, and a short job's final record leaves in the same
-    // socket write (nats/outbox.ts) instead of a round trip later.
-    void deps.store.write(attempt.record).catch((err) => log.warn({ err }, 'recording running state failed'));
-    return next(attempt);
+    // Not awaited before the handler runs, but before the attempt settles: a `running`
+    // write that timed out during a broker failover can still be stored by the new
+    // leader, and it must not land after the final record (a fresh-clone CI run of the
+    // cluster-failover fault test saw 3 WORKER_LOST with no worker dead when the final
+    // record no longer waited for it).
+    const runningWrite = deps.store.write(attempt.record).catch((err) => log.warn({ err }, 'recording running state failed'));
+    try {
+      return await next(attempt);
+    } finally {
+      await runningWrite;
+    }
   };
 }
 
