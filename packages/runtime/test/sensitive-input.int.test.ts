@@ -19,21 +19,21 @@ describe('sensitive inputs across processes', () => {
   afterAll(() => h.close());
 
   it('a client without a key refuses to submit a task with sensitive fields, and queues nothing', async () => {
-    const before = (await h.ctx.jsm.streams.info(jobsStream('test'))).state.messages;
+    const before = (await h.ctx.jsm.streams.info(jobsStream('test'))).state.last_seq;
     await expect(h.client.enqueue({ type: 'test.secret', input: secretInput })).rejects.toMatchObject({
       code: ErrorCode.ENCRYPTION_KEY_MISSING,
     });
-    expect((await h.ctx.jsm.streams.info(jobsStream('test'))).state.messages).toBe(before);
+    expect((await h.ctx.jsm.streams.info(jobsStream('test'))).state.last_seq).toBe(before);
   });
 
   it('a keyless refusal writes nothing, not even the idempotency key a retry would find', async () => {
     const key = 'sensitive-refused-once';
-    const before = (await h.ctx.jsm.streams.info(jobsStream('test'))).state.messages;
+    const before = (await h.ctx.jsm.streams.info(jobsStream('test'))).state.last_seq;
     await expect(h.client.enqueue({ type: 'test.secret', input: secretInput, idempotencyKey: key })).rejects.toMatchObject({
       code: ErrorCode.ENCRYPTION_KEY_MISSING,
     });
     expect(await h.buckets.idempotency.get(idempotencyKvKey('default', key))).toBeNull();
-    expect((await h.ctx.jsm.streams.info(jobsStream('test'))).state.messages).toBe(before);
+    expect((await h.ctx.jsm.streams.info(jobsStream('test'))).state.last_seq).toBe(before);
   });
 
   it('a worker without the key dead-letters the job as DECRYPTION_FAILED; requeued by that code to a worker with the key, it succeeds', async () => {

@@ -24,8 +24,9 @@ describe('render-gpu failures', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  /** Messages ever queued (the last sequence): a finished job's ack removing its message does not move it. */
   async function queuedMessages(): Promise<number> {
-    return (await system.ctx.jsm.streams.info(jobsStream('media'))).state.messages;
+    return (await system.ctx.jsm.streams.info(jobsStream('media'))).state.last_seq;
   }
 
   it('a transcode asking for AAC in WebM is refused at enqueue with INVALID_INPUT and nothing is queued', async () => {

@@ -80,21 +80,20 @@ export const logBound: AttemptLink = (attempt, next) => {
 
 /** Records the attempt `running`, and tells the observer (metrics) it started. */
 export function markedRunning(deps: { store: RecordStore; workerId: string; observer?: WorkerObserver | undefined }): AttemptLink {
-  return async (attempt, next) => {
+  return (attempt, next) => {
     deps.observer?.attemptStarted(attempt.record);
     attempt.record = attemptStarted(attempt.record, attempt.attempt, deps.workerId, attempt.record.errors);
     const { log } = attempt;
-    // Not awaited before the handler runs, but before the attempt settles: a `running`
-    // write that timed out during a broker failover can still be stored by the new
-    // leader, and it must not land after the final record (a fresh-clone CI run of the
-    // cluster-failover fault test saw 3 WORKER_LOST with no worker dead when the final
-    // record no longer waited for it).
-    const runningWrite = deps.store.write(attempt.record).catch((err) => log.warn({ err }, 'recording running state failed'));
-    try {
-      return await next(attempt);
-    } finally {
-      await runningWrite;
-    }
+    // Not awaited here: the handler starts at once, and the settling write waits for it
+    // (settle-attempt.ts), with the message kept alive meanwhile. A `running` write that
+    // timed out in a broker failover can still be stored by the new leader: a final
+    // record sent before it resolved could land first and be overwritten (a fresh-clone
+    // CI run of the cluster-failover fault test saw WORKER_LOST with no worker dead).
+    attempt.runningWrite = deps.store.write(attempt.record).then(
+      () => undefined,
+      (err: unknown) => log.warn({ err }, 'recording running state failed'),
+    );
+    return next(attempt);
   };
 }
 

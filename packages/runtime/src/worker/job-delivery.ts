@@ -136,6 +136,9 @@ export class JobDelivery {
       progressThrottleMs: this.deps.progressThrottleMs,
     });
     const outcome = await this.deps.run(run);
-    await settler.settle({ message, envelope, record: run.record, attempt, policy: target.task.retry, span, log: run.log }, outcome);
+    await settler.settle(
+      { message, envelope, record: run.record, attempt, policy: target.task.retry, span, log: run.log, after: run.runningWrite },
+      outcome,
+    );
   }
 }

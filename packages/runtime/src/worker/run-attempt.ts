@@ -31,6 +31,8 @@ export class Attempt {
   input: unknown;
   /** The worker's logger until the log link binds the job's. */
   log: Logger;
+  /** The `running` record's write, in flight while the handler runs; the settling write follows it. */
+  runningWrite: Promise<void> | undefined;
 
   constructor(init: AttemptInit) {
     this.message = init.message;

@@ -32,6 +32,8 @@ export interface SettleTarget {
   policy: RetryPolicy;
   span: Span;
   log: Logger;
+  /** A write the settling one must follow (the attempt's `running` record), waited for under keep-alive. */
+  after?: Promise<void> | undefined;
 }
 
 /**
@@ -44,7 +46,7 @@ export class Settler {
   constructor(private readonly deps: SettlerDeps) {}
 
   async settle(target: SettleTarget, outcome: AttemptOutcome): Promise<void> {
-    const { message, envelope, record, attempt, span, log } = target;
+    const { message, envelope, record, attempt, span, log, after } = target;
     const { workerId } = this.deps;
     const decision = settle(outcome, attempt, envelope.maxAttempts, target.policy);
     switch (decision.action) {
@@ -53,7 +55,7 @@ export class Settler {
           message.ackNoWait();
           return;
         }
-        await this.writeDurably(message, decision.status === 'succeeded' ? succeeded(record, decision.result) : cancelled(record));
+        await this.writeDurably(message, decision.status === 'succeeded' ? succeeded(record, decision.result) : cancelled(record), after);
         message.ackNoWait();
         log.debug({ status: decision.status }, 'job settled');
         return;
@@ -62,9 +64,9 @@ export class Settler {
         const { error, delayMs } = decision;
         if (decision.spendsAttempt) {
           recordFailure(span, decision.error);
-          await this.writeDurably(message, attemptFailed(record, { attempt, error: decision.error, workerId, delayMs }));
+          await this.writeDurably(message, attemptFailed(record, { attempt, error: decision.error, workerId, delayMs }), after);
         } else {
-          await this.writeDurably(message, handedBack(record, error ? { error, delayMs } : { delayMs }));
+          await this.writeDurably(message, handedBack(record, error ? { error, delayMs } : { delayMs }), after);
         }
         message.nak(delayMs);
         if (error) log.info({ delay_ms: delayMs, err_code: error.code }, 'attempt failed; retrying');
@@ -77,7 +79,7 @@ export class Settler {
           stage === 'delivery'
             ? deadLettered(record, envelope, error)
             : deadLettered(stage === 'start' ? { ...record, attempts: attempt } : record, envelope, error, { attempt, workerId });
-        await this.deadLetter(message, failed, decision.reason);
+        await this.deadLetter(message, failed, decision.reason, after);
         if (stage === 'run') log.warn({ reason: decision.reason, err_code: error.code, err_message: error.message }, 'job dead-lettered');
         return;
       }
@@ -85,14 +87,14 @@ export class Settler {
   }
 
   /** DLQ first, then the record, then term: nothing is lost if we die in between. */
-  private async deadLetter(message: JobMessage, failed: JobRecord, reason: DeadLetter['reason']): Promise<void> {
+  private async deadLetter(message: JobMessage, failed: JobRecord, reason: DeadLetter['reason'], after?: Promise<void>): Promise<void> {
     const { error } = failed;
     if (!error) throw new Error(`dead-lettering job ${failed.id} without an error`);
     const envelope = JobEnvelope.parse(failed);
     const dead: DeadLetter = { job: envelope, reason, error, errors: failed.errors, deadAt: failed.finishedAt ?? new Date().toISOString() };
     if (envelope.traceId) dead.traceId = envelope.traceId;
     await this.deps.deadLetters.writeDeadLetter(dead);
-    await this.writeDurably(message, failed);
+    await this.writeDurably(message, failed, after);
     await message.term();
   }
 
@@ -104,7 +106,7 @@ export class Settler {
    * is harmless. Other errors, and a stopped worker, give up: the message is then
    * redelivered after AckWait.
    */
-  private async writeDurably(message: JobMessage, record: JobRecord): Promise<void> {
+  private async writeDurably(message: JobMessage, record: JobRecord, after?: Promise<void>): Promise<void> {
     const { ackWaitMs, store } = this.deps;
     // The attempt's own in-progress acks stopped with its handler: keep the message ours
     // while the write waits out a disconnect, or AckWait hands the job to another worker
@@ -114,6 +116,9 @@ export class Settler {
     // retried on the new one instead of holding the job past its AckWait.
     const timeoutMs = Math.max(1_000, Math.min(5_000, Math.floor(ackWaitMs / 2)));
     try {
+      // Never ahead of the attempt's running record: it resolves (stored or given up)
+      // first, so the final state cannot be overwritten by it. Usually long settled.
+      await after;
       for (let retry = 0; ; retry++) {
         try {
           await store.write(record, { timeoutMs });
