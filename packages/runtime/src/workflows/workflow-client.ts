@@ -134,7 +134,11 @@ export class WorkflowClient {
   /** The record joined with its step jobs' live state (status, progress, results). */
   async view(id: string): Promise<WorkflowView | undefined> {
     const record = await this.store.get(id);
-    if (!record) return undefined;
+    return record ? this.viewOf(record) : undefined;
+  }
+
+  /** As `view`, for a record already read (its step jobs are read now). */
+  async viewOf(record: WorkflowRecord): Promise<WorkflowView> {
     const ids = [...Object.values(record.steps), ...(record.errorStep ? [record.errorStep] : [])]
       .map((s) => s.jobId)
       .filter((j): j is string => j !== undefined);

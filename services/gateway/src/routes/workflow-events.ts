@@ -1,4 +1,4 @@
-import { BucketNames, jobEventSubject, redactEncrypted, type WorkflowView, WorkflowIdParams } from '@reelay/contracts';
+import { BucketNames, jobEventSubject, redactEncrypted, type WorkflowRecord, type WorkflowView, WorkflowIdParams } from '@reelay/contracts';
 import { type NatsContext, WorkflowClient } from '@reelay/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../app-deps.js';
@@ -80,10 +80,14 @@ export const workflowEventRoutes =
           }
         };
         // Reads one after another, so views go out in the order they were read.
+        // The first view is built from the record read above: one read of it, not two.
+        let first: WorkflowRecord | undefined = record;
         const read = () => {
           reading = reading.then(async () => {
             if (closed) return;
-            const view = await workflows.view(id).catch((err: unknown) => {
+            const known = first;
+            first = undefined;
+            const view = await (known ? workflows.viewOf(known) : workflows.view(id)).catch((err: unknown) => {
               req.log.warn({ err, workflow: id }, 'workflow view not read; the next signal or refresh tries again');
               return undefined;
             });
