@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { JOB_STATUSES, type JobRecord, type JobStatus, TERMINAL_STATUSES } from '@reelay/contracts';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import {
   type Expression,
   type ExpressionBuilder,
@@ -14,7 +14,6 @@ import {
   type Transaction,
   sql,
 } from 'kysely';
-import pg from 'pg';
 import { MIGRATIONS, type StoreTables } from './schema.js';
 import { parseStoreUrl, type StoreLocation } from './store-url.js';
 
@@ -100,13 +99,17 @@ export class JobStore {
     readonly dialect: StoreLocation['dialect'],
   ) {}
 
-  /** Opens (creating a SQLite file's directory) and migrates. */
+  /**
+   * Opens (creating a SQLite file's directory) and migrates. The driver of the other
+   * backend is never loaded: importing `pg` alone takes about 0.1 s of CPU (docs/benchmarks.md).
+   */
   static async open(url: string): Promise<JobStore> {
     const location = parseStoreUrl(url);
     let db: Kysely<StoreTables>;
     if (location.dialect === 'sqlite') {
       if (location.file !== ':memory:') mkdirSync(path.dirname(path.resolve(location.file)), { recursive: true });
-      const database = new Database(location.file);
+      const { default: Sqlite } = await import('better-sqlite3');
+      const database = new Sqlite(location.file);
       // WAL: readers do not wait for the projector's transactions. NORMAL sync is safe
       // under WAL (a power cut loses the last transactions, which the checkpoint replays).
       database.pragma('journal_mode = WAL');
@@ -117,6 +120,7 @@ export class JobStore {
       database.pragma('optimize = 0x10002');
       db = new Kysely<StoreTables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
     } else {
+      const { default: pg } = await import('pg');
       const pool = new pg.Pool({ connectionString: location.connectionString, max: 10 });
       // BIGINT columns hold epoch ms and stream sequences, well inside 2^53.
       pool.on('connect', (client) => {
@@ -157,6 +161,12 @@ export class JobStore {
    */
   async apply(events: readonly StoredEvent[], checkpoint: { name: string } & Checkpoint): Promise<Set<string>> {
     return this.db.transaction().execute(async (trx) => {
+      // The projector's commits do not wait for their WAL to reach the disk. A crash of
+      // the server can lose the last of them, but each takes its checkpoint with it: the
+      // projector resumes from the position that survived and writes those events again
+      // (idempotent upserts), as SQLite's synchronous=NORMAL does. Only this transaction:
+      // a route's own write (put) still commits durably before it answers.
+      if (this.dialect === 'postgres') await sql`set local synchronous_commit = off`.execute(trx);
       const changed = await upsert(trx, events);
       // The checkpoint only moves forward: with two projectors on one database each
       // has stored every event up to its own position, so the greater one is safe.
@@ -437,7 +447,7 @@ export function zeroCounts(): Record<JobStatus, number> {
   return Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
 }
 
-function toRow(seq: number, job: JobRecord): Row {
+function toRow(seq: number, updatedMs: number, job: JobRecord): Row {
   const ms = (iso: string | undefined) => (iso ? Date.parse(iso) : null);
   return {
     id: job.id,
@@ -450,7 +460,7 @@ function toRow(seq: number, job: JobRecord): Row {
     error_code: job.error?.code ?? null,
     attempts: job.attempts,
     created_ms: Date.parse(job.createdAt),
-    updated_ms: Date.parse(job.updatedAt),
+    updated_ms: updatedMs,
     started_ms: ms(job.startedAt),
     finished_ms: ms(job.finishedAt),
     seq,
@@ -458,30 +468,32 @@ function toRow(seq: number, job: JobRecord): Row {
   };
 }
 
-const newer = (a: Row, b: Row) => a.updated_ms > b.updated_ms || (a.updated_ms === b.updated_ms && a.seq > b.seq);
-
 /** Rows per statement: well under SQLite's 32,766 bound variables at 15 columns. */
 const CHUNK = 1000;
 
 async function upsert(trx: Transaction<StoreTables>, events: readonly StoredEvent[]): Promise<Set<string>> {
   // One row per job per statement (PostgreSQL refuses to update a row twice in one
   // INSERT … ON CONFLICT), the newest; sorted by id so concurrent writers lock rows in
-  // the same order and cannot deadlock.
-  const latest = new Map<string, Row>();
+  // the same order and cannot deadlock. A batch holds several events of most jobs
+  // (queued, running, progress, finished): the newest is picked first, and only its
+  // row is built — the JSON of the record is the largest part of building one.
+  const latest = new Map<string, { seq: number; updatedMs: number; job: JobRecord }>();
   const labelsOf = new Map<string, Record<string, string>>();
-  for (const e of events) {
-    const row = toRow(e.seq, e.job);
-    const seen = latest.get(row.id);
-    if (!seen || newer(row, seen)) latest.set(row.id, row);
-    if (e.job.labels) labelsOf.set(row.id, e.job.labels);
+  for (const { seq, job } of events) {
+    const updatedMs = Date.parse(job.updatedAt);
+    const seen = latest.get(job.id);
+    if (!seen || updatedMs > seen.updatedMs || (updatedMs === seen.updatedMs && seq > seen.seq))
+      latest.set(job.id, { seq, updatedMs, job });
+    if (job.labels) labelsOf.set(job.id, job.labels);
   }
-  const rows = [...latest.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const rows: Row[] = [];
+  for (const { seq, updatedMs, job } of latest.values()) rows.push(toRow(seq, updatedMs, job));
+  rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const changed = new Set<string>();
   for (let i = 0; i < rows.length; i += CHUNK) {
-    const chunk = rows.slice(i, i + CHUNK);
     const written = await trx
       .insertInto('jobs')
-      .values(chunk)
+      .values(rows.slice(i, i + CHUNK))
       .onConflict((oc) =>
         oc
           .column('id')

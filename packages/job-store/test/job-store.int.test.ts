@@ -6,7 +6,7 @@ import { connectNats, createLogger, ensureTopology, type NatsContext, newJobId }
 import { type NatsServerHandle, type PostgresServerHandle, startNatsServer, startPostgresServer } from '@reelay/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { type JobFilter, JobProjector, JobStore, parseStoreUrl } from '../src/index.js';
 import { MIGRATIONS, type StoreTables } from '../src/schema.js';
@@ -92,6 +92,44 @@ describe.each(Object.keys(backends) as (keyof typeof backends)[])('the job store
       { name: 'p', seq: 9, streamCreated: 's' },
     );
     expect((await store.get(queued.id))?.status).toBe('succeeded');
+  });
+
+  it('a job’s record is stored as its exact JSON, whatever its strings and numbers hold, and its columns from it', async () => {
+    const odd = job({
+      project: 'p "quoted" \\ back',
+      type: 'media.render',
+      input: { text: 'Zoë says "hi" \\ \n\t\u0001 — 日本 🎬', nested: [1, 0.1, -1.5e-7, 1e21, 2 ** 53, null, true, { a: [] }], empty: '' },
+      labels: { 'key "q"': 'välue\\' },
+      status: 'failed',
+      error: { code: 'FFMPEG_FAILED', message: 'exit 1: "moov atom not found"', retryable: false },
+      attempts: 2,
+      startedAt: at(1),
+      finishedAt: at(2),
+      updatedAt: at(2),
+    });
+    const many = Array.from({ length: 1_201 }, (_, i) => job({ project: 'bulk', createdAt: at(i), updatedAt: at(i) }));
+    await store.apply(
+      [...many, odd].map((j, i) => ({ seq: i + 1, job: j })),
+      { name: 'round-trip', seq: many.length + 1, streamCreated: 's' },
+    );
+    const raw = await store.db.selectFrom('jobs').selectAll().where('id', '=', odd.id).executeTakeFirstOrThrow();
+    expect(raw.record).toBe(JSON.stringify(odd));
+    expect(raw).toMatchObject({
+      project: odd.project,
+      status: 'failed',
+      error_code: 'FFMPEG_FAILED',
+      attempts: 2,
+      created_ms: T0,
+      updated_ms: T0 + 2_000,
+      started_ms: T0 + 1_000,
+      finished_ms: T0 + 2_000,
+      seq: many.length + 1,
+      workflow_id: null,
+      batch_id: null,
+    });
+    expect(await store.get(odd.id)).toEqual(odd);
+    expect((await store.list({ projects: [odd.project], label: { key: 'key "q"', value: 'välue\\' } }, { limit: 5 })).items).toEqual([odd]);
+    expect((await store.count({ projects: ['bulk'] })).total).toBe(many.length);
   });
 
   it('lists newest first within the caller’s projects, pages by cursor, and filters by every field', async () => {
@@ -336,6 +374,25 @@ describe('the projector', () => {
     const counts = await reopened.count({ projects: ['alpha'] });
     expect(counts.byStatus.succeeded).toBe(25);
     await reopened.close();
+  });
+
+  it('on PostgreSQL the relaxed commit of a projector batch stays in its transaction: the next write on that connection is durable', async () => {
+    const url = await pgServer.createDatabase('batch_commit');
+    // The test server commits without fsync by default; this database's sessions do not.
+    const setup = await JobStore.open(url);
+    await sql`alter database batch_commit set synchronous_commit = on`.execute(setup.db);
+    await setup.close();
+    const store = await JobStore.open(url);
+    try {
+      // The pool opens connections as needed: one so far, so the query below runs on the
+      // connection the batch ran on.
+      await store.apply([{ seq: 1, job: job({ project: 'durable' }) }], { name: 'p', seq: 1, streamCreated: 's' });
+      const { rows } = await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(store.db);
+      expect(rows[0]?.synchronous_commit).toBe('on');
+      expect((await store.count({ projects: ['durable'] })).total).toBe(1);
+    } finally {
+      await store.close();
+    }
   });
 
   it('two projectors on one PostgreSQL database converge on the newest state of every job', async () => {
