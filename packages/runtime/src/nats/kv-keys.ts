@@ -11,10 +11,14 @@ import type { KV } from '@nats-io/kv';
  */
 export async function uniqueKeys(kv: KV, filter?: string | string[], maxPasses = 3): Promise<string[]> {
   const seen = new Set<string>();
+  let before = await lastSeq(kv);
   for (let pass = 1; ; pass++) {
-    const before = await lastSeq(kv);
     for await (const key of await kv.keys(filter)) seen.add(key);
-    if (pass >= maxPasses || (await lastSeq(kv)) === before) return [...seen];
+    if (pass >= maxPasses) return [...seen];
+    // The position after one pass is the one the next pass starts from: one status a pass.
+    const after = await lastSeq(kv);
+    if (after === before) return [...seen];
+    before = after;
   }
 }
 
