@@ -68,13 +68,16 @@ export async function startServiceRuntime(
   );
   monitor.attach(ctx);
   const queues = [...new Set([...DEFAULT_QUEUES, ...Object.values(config.QUEUE_ROUTES), ...extraQueues])];
-  const buckets = await ensureTopology(ctx, {
-    queues,
-    ackWaitMs: config.ACK_WAIT_MS,
-    replicas: config.STREAM_REPLICAS,
-    eventsMaxAgeMs: config.EVENTS_MAX_AGE_HOURS * 3_600_000,
-  });
-  const artifacts = await openArtifactStore(ctx, config);
+  // The artifact store is a stream of its own: set up beside the rest, not after it.
+  const [buckets, artifacts] = await Promise.all([
+    ensureTopology(ctx, {
+      queues,
+      ackWaitMs: config.ACK_WAIT_MS,
+      replicas: config.STREAM_REPLICAS,
+      eventsMaxAgeMs: config.EVENTS_MAX_AGE_HOURS * 3_600_000,
+    }),
+    openArtifactStore(ctx, config),
+  ]);
   const cipher = InputCipher.fromKeys({ key: config.REELAY_ENCRYPTION_KEY, previousKeys: config.REELAY_ENCRYPTION_PREVIOUS_KEYS });
   const jobs = new JobClient(ctx, { buckets, routes: config.QUEUE_ROUTES, cipher });
   return {

@@ -3,6 +3,7 @@
  * the app and listens; SIGTERM closes the server, then NATS.
  */
 import { DEFAULT_QUEUES } from '@reelay/contracts';
+import { redactStoreUrl } from '@reelay/job-store';
 import { onShutdownSignal, parseEnvOrExit, startServiceRuntime } from '@reelay/runtime';
 import { buildApp } from './app.js';
 import { ApiKeys } from './auth/api-keys.js';
@@ -32,36 +33,45 @@ if (config.REELAY_API_KEYS_FILE) {
   process.exit(78);
 }
 
+// The store (its connection and migrations) needs nothing from NATS: it opens while the
+// runtime connects and sets up the streams. Its failure is reported once that is done.
+const storeOpening = openJobStore(config);
+storeOpening.catch(() => {});
 const runtime = await startServiceRuntime('gateway', config);
 const queues = [...new Set([...DEFAULT_QUEUES, ...Object.values(config.QUEUE_ROUTES)])];
-let store: Awaited<ReturnType<typeof openJobStore>>;
+let store: Awaited<typeof storeOpening>;
 try {
-  store = await openJobStore(config, runtime.logger);
+  store = await storeOpening;
 } catch (err) {
   process.stderr.write(`gateway: ${(err as Error).message}\n`);
   await runtime.close();
   process.exit(78);
 }
+runtime.logger.info({ store: redactStoreUrl(config.JOB_STORE_URL), dialect: store.dialect }, 'job store open');
 const queueStats = new QueueStats(runtime.ctx, runtime.buckets, () => queues, runtime.jobs.registry);
 const metrics = createMetrics(store, queueStats);
-const projector = await startProjector({ ctx: runtime.ctx, store, log: runtime.logger, metrics }, config.JOB_STORE_BATCH);
+// The app is built while the projector catches up; it listens once both are done, so
+// lists are complete when the gateway says it is ready.
+const [projector, app] = await Promise.all([
+  startProjector({ ctx: runtime.ctx, store, log: runtime.logger, metrics }, config.JOB_STORE_BATCH),
+  buildApp({
+    config,
+    logger: runtime.logger,
+    ctx: runtime.ctx,
+    buckets: runtime.buckets,
+    jobs: runtime.jobs,
+    artifacts: runtime.artifacts,
+    keys,
+    store,
+    queueStats,
+    metrics,
+  }),
+]);
 const retentionMs = storeRetentionMs(config);
 const pruner =
   retentionMs === undefined
     ? undefined
     : startStorePruner({ store, log: runtime.logger }, { retentionMs, intervalMs: config.JOB_STORE_PRUNE_INTERVAL_MS });
-const app = await buildApp({
-  config,
-  logger: runtime.logger,
-  ctx: runtime.ctx,
-  buckets: runtime.buckets,
-  jobs: runtime.jobs,
-  artifacts: runtime.artifacts,
-  keys,
-  store,
-  queueStats,
-  metrics,
-});
 const address = await app.listen({ port: config.PORT, host: config.HOST });
 if (devKey) runtime.logger.warn({ apiKey: undefined }, `development mode: use API key ${devKey}`);
 runtime.logger.info({ address, store_position: projector.position }, `gateway ready on ${address}`);

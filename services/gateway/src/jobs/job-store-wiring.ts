@@ -7,13 +7,12 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 /**
  * Opens the job store named by JOB_STORE_URL (migrating it) — the gateway's lists,
  * counts and usage read it. Fails with the store's own message, the URL's password
- * hidden, so a gateway that cannot reach PostgreSQL says why and exits.
+ * hidden, so a gateway that cannot reach PostgreSQL says why and exits. Takes no logger:
+ * main.ts opens it while the runtime connects to NATS, and logs once both are up.
  */
-export async function openJobStore(config: GatewayEnv, log: Logger): Promise<JobStore> {
+export async function openJobStore(config: GatewayEnv): Promise<JobStore> {
   try {
-    const store = await JobStore.open(config.JOB_STORE_URL);
-    log.info({ store: redactStoreUrl(config.JOB_STORE_URL), dialect: store.dialect }, 'job store open');
-    return store;
+    return await JobStore.open(config.JOB_STORE_URL);
   } catch (err) {
     throw new Error(`cannot open the job store ${redactStoreUrl(config.JOB_STORE_URL)}: ${(err as Error).message}`, { cause: err });
   }
