@@ -12,6 +12,13 @@
  * earlier dist kept under packages/job-store/node_modules/, so its imports resolve), for
  * before/after runs of the same command, alternated.
  *
+ *   pnpm bench:store -- --phases startup --startup-rounds 6 --gateway before=<dir>/main.js,after=services/gateway/dist/main.js
+ *
+ * `--phases startup` only starts the control gateway (an empty store and NATS server),
+ * each `--gateway` build in turn (order reversed every other round), and reports the time
+ * to `gateway ready` and the CPU the process used by then (from /proc): on a shared
+ * machine the CPU is the figure to compare.
+ *
  * The N jobs are bulk-loaded through the store's own upsert (JobStore.put, 5,000 per
  * transaction) — replaying a million events through NATS would measure nats-server's
  * disk, not the store. The projector is then timed on E real events published to
@@ -29,7 +36,7 @@ import { connectNats, createLogger, ensureTopology } from '@reelay/runtime';
 import { type ServiceProcess, startNatsServer, startPostgresServer, startProcess } from '@reelay/runtime/testing';
 import { trackDir, trackKill } from './exit-cleanup.js';
 import { openCpuWindow, processTree } from './machine-load.js';
-import { percentile, rate } from './statistics.js';
+import { median, percentile, rate } from './statistics.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -40,6 +47,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '200' },
     phases: { type: 'string', default: 'all' },
     'store-module': { type: 'string' },
+    'startup-rounds': { type: 'string', default: '5' },
+    gateway: { type: 'string' },
   },
 });
 const storeModule = values['store-module'];
@@ -113,6 +122,17 @@ function syntheticJob(i: number, n: number, end: number): JobRecord {
   return job;
 }
 
+/** CPU (user + system) a process has used so far, ms, from /proc (clock ticks of 10 ms). */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 function rssMb(pid: number | undefined): number {
   if (!pid) return Number.NaN;
   try {
@@ -135,6 +155,63 @@ async function timeQuery(base: string, key: string, paths: string[]): Promise<{ 
     if (i >= 10) times.push(performance.now() - t);
   }
   return { p50: Math.round(percentile(times, 50) * 10) / 10, p99: Math.round(percentile(times, 99) * 10) / 10, status };
+}
+
+/** A gateway on an empty in-memory store and a fresh, empty NATS server, from spawn to ready. */
+async function startControl(entry: string, keys: string): Promise<{ readyMs: number; cpuMs: number; rssMb: number }> {
+  const empty = await startNatsServer();
+  try {
+    const t = performance.now();
+    const control = startProcess(entry, { NATS_URL: empty.url, PORT: '0', REELAY_API_KEYS_FILE: keys, JOB_STORE_URL: 'sqlite::memory:' });
+    try {
+      await control.waitFor(/gateway ready on/, 120_000);
+      return { readyMs: Math.round(performance.now() - t), cpuMs: cpuMs(control.proc.pid), rssMb: rssMb(control.proc.pid) };
+    } finally {
+      await control.kill('SIGTERM');
+    }
+  } finally {
+    await empty.stop();
+  }
+}
+
+async function writeKeys(dir: string): Promise<string> {
+  const keys = path.join(dir, 'keys.json');
+  await writeFile(
+    keys,
+    JSON.stringify([
+      { name: 'admin', key: ADMIN, scopes: ['jobs:read', 'jobs:write', 'admin'], projects: ['*'] },
+      { name: 'p3', key: PROJECT_KEY, scopes: ['jobs:read'], projects: ['p3'] },
+    ]),
+  );
+  return keys;
+}
+
+/** `--phases startup`: the control gateway of each build, alternated, medians of wall and CPU to ready. */
+async function benchStartup(): Promise<Record<string, unknown>> {
+  const builds = (values.gateway ?? `this=${GATEWAY}`).split(',').map((v) => {
+    const at = v.indexOf('=');
+    return at < 0 ? { name: v, entry: path.resolve(v) } : { name: v.slice(0, at), entry: path.resolve(v.slice(at + 1)) };
+  });
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'reelay-startup-bench-'));
+  const forgetDir = trackDir(dir);
+  try {
+    const keys = await writeKeys(dir);
+    const runs = new Map(builds.map((b) => [b.name, { readyMs: [] as number[], cpuMs: [] as number[] }]));
+    for (let round = 0; round < Number(values['startup-rounds']); round++) {
+      for (const build of round % 2 === 0 ? builds : [...builds].reverse()) {
+        const r = await startControl(build.entry, keys);
+        runs.get(build.name)?.readyMs.push(r.readyMs);
+        runs.get(build.name)?.cpuMs.push(r.cpuMs);
+      }
+    }
+    const out: Record<string, unknown> = { load1After: Math.round((os.loadavg()[0] ?? 0) * 10) / 10 };
+    for (const [name, r] of runs)
+      out[name] = { readyMsMedian: median(r.readyMs), cpuMsMedian: median(r.cpuMs), readyMs: r.readyMs, cpuMs: r.cpuMs };
+    return out;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    forgetDir();
+  }
 }
 
 async function benchBackend(backend: 'sqlite' | 'postgres'): Promise<Record<string, unknown>> {
@@ -206,36 +283,18 @@ async function benchBackend(backend: 'sqlite' | 'postgres'): Promise<Record<stri
     if (PROJECTOR_ONLY) return out;
 
     // 3. A gateway on that store: time to ready, RSS.
-    const keys = path.join(dir, 'keys.json');
-    await writeFile(
-      keys,
-      JSON.stringify([
-        { name: 'admin', key: ADMIN, scopes: ['jobs:read', 'jobs:write', 'admin'], projects: ['*'] },
-        { name: 'p3', key: PROJECT_KEY, scopes: ['jobs:read'], projects: ['p3'] },
-      ]),
-    );
+    const keys = await writeKeys(dir);
     // The control: the same gateway on an empty store and a NATS server with no events —
     // what start-up costs without any jobs on this (shared, loaded) machine.
-    const empty = await startNatsServer();
-    try {
-      t = performance.now();
-      const control = startProcess(GATEWAY, {
-        NATS_URL: empty.url,
-        PORT: '0',
-        REELAY_API_KEYS_FILE: keys,
-        JOB_STORE_URL: 'sqlite::memory:',
-      });
-      await control.waitFor(/gateway ready on/, 120_000);
-      out.readyMsEmptyStore = Math.round(performance.now() - t);
-      out.rssAtReadyEmptyStoreMb = rssMb(control.proc.pid);
-      await control.kill('SIGTERM');
-    } finally {
-      await empty.stop();
-    }
+    const control = await startControl(GATEWAY, keys);
+    out.readyMsEmptyStore = control.readyMs;
+    out.readyCpuMsEmptyStore = control.cpuMs;
+    out.rssAtReadyEmptyStoreMb = control.rssMb;
     t = performance.now();
     gateway = startProcess(GATEWAY, { NATS_URL: nats.url, PORT: '0', REELAY_API_KEYS_FILE: keys, JOB_STORE_URL: url, LOG_LEVEL: 'info' });
     await gateway.waitFor(/gateway ready on/, 120_000);
     out.readyMs = Math.round(performance.now() - t);
+    out.readyCpuMs = cpuMs(gateway.proc.pid);
     out.rssAtReadyMb = rssMb(gateway.proc.pid);
     const base = gateway.output().match(/gateway ready on (http:\/\/[\d.:]+)/)?.[1] ?? '';
 
@@ -286,7 +345,10 @@ const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.
 process.stdout.write(
   `bench:store — ${N} jobs stored, ${E} projector events, ${ROUNDS} requests per query; store ${storeModule ?? '@reelay/job-store'}; ${machine}; load ${os.loadavg()[0]?.toFixed(1)}\n`,
 );
-for (const backend of BACKENDS) {
-  const result = await benchBackend(backend);
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+if (values.phases === 'startup') process.stdout.write(`${JSON.stringify(await benchStartup(), null, 2)}\n`);
+else {
+  for (const backend of BACKENDS) {
+    const result = await benchBackend(backend);
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  }
 }
