@@ -15,6 +15,7 @@ import {
   scratchDir,
   topLevelBoxes,
 } from './media-fixtures.js';
+import { toMediaInfo } from '../src/ffmpeg/probe-result.js';
 
 /** Every media task through a real render-gpu process, a real nats-server and real ffmpeg. */
 describe('render-gpu media tasks', () => {
@@ -179,6 +180,8 @@ describe('render-gpu media tasks', () => {
       expect(audio).toMatchObject({ codec_type: 'audio', codec_name: 'aac', sample_rate: '48000', channels: 2 });
       expect(Math.abs(Number(video?.duration) - expected)).toBeLessThanOrEqual(1 / 30 + 1e-3);
       expect(Math.abs(Number(audio?.duration) - expected)).toBeLessThanOrEqual(1 / 30 + 1024 / 48000 + 1e-3);
+      // The job's result is read from the output's index, with no ffprobe run: it says what ffprobe says.
+      expect(result.info).toEqual(toMediaInfo(probed));
     });
 
     it('burns subtitles in: the subtitle band differs from the same reel rendered without them, the top does not', async () => {

@@ -1,6 +1,6 @@
 import type { ArtifactRef } from '@reelay/contracts';
 import type { ProjectArtifacts } from '@reelay/runtime';
-import { createFile, Log, MP4BoxBuffer, type Movie } from 'mp4box';
+import { createFile, type ISOFile, Log, MP4BoxBuffer, type Movie } from 'mp4box';
 
 /**
  * What media.transcode and media.render need to know of an MP4/MOV source — whether it
@@ -42,6 +42,20 @@ export function readIndexSummary(artifacts: ProjectArtifacts, ref: ArtifactRef):
 
 /** The summary of a source of `size` bytes read through `read`, or undefined when its index is not at its front. */
 export async function indexSummaryOf(read: RangeReader, size: number): Promise<IndexSummary | undefined> {
+  const found = (await frontIndexOf(read, size))?.movie;
+  if (!found) return undefined;
+  return {
+    hasVideo: found.videoTracks.length > 0,
+    hasAudio: found.audioTracks.length > 0,
+    durationSec: found.timescale > 0 ? found.duration / found.timescale : 0,
+  };
+}
+
+/**
+ * The index of a source whose `moov` comes first, parsed by mp4box (its boxes kept, for
+ * readers that need more than the summary: mp4-media-info.ts), or undefined.
+ */
+export async function frontIndexOf(read: RangeReader, size: number): Promise<{ file: ISOFile; movie: Movie } | undefined> {
   const file = createFile();
   let movie: Movie | undefined;
   let broken = false;
@@ -64,9 +78,5 @@ export async function indexSummaryOf(read: RangeReader, size: number): Promise<I
   }
   const found = movie as Movie | undefined;
   if (!found || broken) return undefined;
-  return {
-    hasVideo: found.videoTracks.length > 0,
-    hasAudio: found.audioTracks.length > 0,
-    durationSec: found.timescale > 0 ? found.duration / found.timescale : 0,
-  };
+  return { file, movie: found };
 }

@@ -1,6 +1,7 @@
 import { ErrorCode, type MediaInfo, type mediaTasks } from '@reelay/contracts';
 import { type TaskHandler, PermanentError, ReelayError } from '@reelay/runtime';
 import type { IndexSummary } from '../ffmpeg/mp4-index.js';
+import { outputMediaInfo } from '../ffmpeg/mp4-media-info.js';
 import { chooseVideoEncoder } from '../gpu/video-encoder.js';
 import type { ResolvedSubtitleStyle } from '../render/ass-script.js';
 import { preparedCard, preparedSubtitles, TITLE_FONT_FILE } from '../render/render-inputs.js';
@@ -12,8 +13,9 @@ import { captionWindow, type PlannedScene, type RenderPlan, RenderPlanError, ren
  * media.render: scenes (clips, and stills with Ken Burns motion) joined with cuts or xfade
  * transitions, a title card and an outro around them, voice and ducked music under them,
  * subtitles burned in (an SRT styled into an ASS script, or ai.captions' word captions) —
- * one ffmpeg run — then checked with ffprobe: the video must last the planned length to
- * within one frame, or the attempt fails.
+ * one ffmpeg run — then checked: the video must last the planned length to within one
+ * frame, or the attempt fails (the lengths read from the output's index as ffprobe reads
+ * them, ffmpeg/mp4-media-info.ts; ffprobe where that reader does not answer).
  */
 
 /** The output did not come out as planned: retryable once more, but a bug if it repeats. */
@@ -124,7 +126,7 @@ export function renderHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)[
     // The check and the upload both only read the finished file: side by side, and the
     // upload is deleted again if the check fails.
     const [probed, stored] = await Promise.allSettled([
-      deps.ffmpeg.probe(ctx, plan.output, dir),
+      outputMediaInfo(dir, plan.output, () => deps.ffmpeg.probe(ctx, plan.output, dir)),
       storeArtifact(ctx, plan.output, input.name ?? 'reel.mp4'),
     ]);
     const discard = async () => {

@@ -2,6 +2,7 @@ import { ErrorCode, type MediaInfo, type mediaTasks } from '@reelay/contracts';
 import { type TaskHandler, PermanentError } from '@reelay/runtime';
 import { withStopSignal } from '../ffmpeg/ffmpeg-runner.js';
 import { readIndexSummary } from '../ffmpeg/mp4-index.js';
+import { outputMediaInfo } from '../ffmpeg/mp4-media-info.js';
 import { chooseVideoEncoder } from '../gpu/video-encoder.js';
 import { fetchArtifact, stem, storeArtifact } from './artifact-files.js';
 import type { MediaDeps } from './media-deps.js';
@@ -70,9 +71,10 @@ export function transcodeHandler(deps: MediaDeps): TaskHandler<(typeof mediaTask
     if (probe.status === 'rejected') throw probe.reason;
     if (encode.status === 'rejected') throw encode.reason;
     ctx.progress(96, 'upload');
-    // The output's probe and its upload both only read the finished file: side by side.
+    // What the output is (from its index, with no ffprobe run, where it is an H.264/AAC
+    // MP4) and its upload both only read the finished file: side by side.
     const [info, artifact] = await Promise.all([
-      deps.ffmpeg.probe(ctx, output, dir),
+      outputMediaInfo(dir, output, () => deps.ffmpeg.probe(ctx, output, dir)),
       storeArtifact(ctx, output, input.name ?? `${stem(ref.name)}.${ext}`),
     ]);
     return { artifact, info, encoder: video.encoder };
