@@ -8,10 +8,12 @@
  *   pnpm --filter @reelay/render-gpu bench:media [-- --seconds 30 --preset veryfast --runs 3 --source faststart|tail --jobs transcode,render]
  *
  * Besides wall times it reports CPU seconds (from /proc): the direct side's ffmpeg, and
- * the queued side's worker + its children + nats-server, each part per run on stderr.
+ * the queued side's worker + its children + nats-server, each part per run on stderr —
+ * the worker's ffmpeg apart from its ffprobe runs — and where the worker's ffmpeg
+ * arguments differ from the direct command's.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -107,6 +109,63 @@ function pidOf(needle: string): number {
     }
   }
   throw new Error(`no process with ${needle} in its command line`);
+}
+/** The worker's children (libuv forks them from its main thread), from /proc: one small read, so it can be polled. */
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+/**
+ * The queued job's ffmpeg run alone, apart from its ffprobe runs (the bench used to print
+ * them as one "ffmpeg/ffprobe" figure, which read as ffmpeg costing more queued than
+ * direct): the worker's reaped-children CPU from when the run is first seen (its
+ * `-progress` argument) to when it has been reaped — its /proc entry is gone only then —
+ * and its argv, to set against the direct command's. An ffprobe the worker runs beside
+ * the encode (a source that is not indexed) would be counted in it.
+ */
+function watchEncode(workerPid: number): { stop(): { cpu: number; argv: string[] } | undefined } {
+  let pid: number | undefined;
+  let argv: string[] = [];
+  let before = 0;
+  let result: { cpu: number; argv: string[] } | undefined;
+  const poll = () => {
+    if (pid === undefined) {
+      for (const child of childPids(workerPid)) {
+        let cmd: string[];
+        try {
+          cmd = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').filter(Boolean);
+        } catch {
+          continue;
+        }
+        if (!cmd.includes('-progress')) continue;
+        pid = child;
+        before = cpuSeconds(workerPid, 'children-only');
+        // Caught before setpriv has exec'd ffmpeg: its own arguments follow `--` and the binary.
+        const dashes = cmd.indexOf('--');
+        argv = cmd.slice(dashes >= 0 ? dashes + 2 : 1);
+      }
+    } else if (!existsSync(`/proc/${pid}`)) {
+      result = { cpu: cpuSeconds(workerPid, 'children-only') - before, argv };
+      clearInterval(timer);
+    }
+  };
+  const timer = setInterval(poll, 10);
+  return {
+    stop() {
+      clearInterval(timer);
+      if (!result && pid !== undefined) poll();
+      return result;
+    },
+  };
+}
+/** Where a queued run's ffmpeg arguments differ from the direct command's: file names, nothing else, when the bench is fair. */
+function argvDifference(direct: readonly string[], queued: readonly string[]): string {
+  if (direct.length !== queued.length) return `different lengths (${direct.length} direct, ${queued.length} queued): ${queued.join(' ')}`;
+  const diffs = direct.flatMap((a, i) => (a === queued[i] ? [] : [`#${i} ${a} → ${queued[i]}`]));
+  return diffs.length ? diffs.join('; ') : 'none';
 }
 const timed = async (fn: () => Promise<unknown>, cpu: () => number) => {
   const c0 = cpu();
@@ -261,28 +320,42 @@ try {
     }
     obj.setSha256Backend('native');
   }
-  const measure = async (name: string, frames: number, direct: () => Promise<unknown>, queued: () => Promise<unknown>) => {
+  const measure = async (
+    name: string,
+    frames: number,
+    direct: { args: readonly string[]; run: () => Promise<unknown> },
+    queued: () => Promise<unknown>,
+  ) => {
     if (!jobs.has(name)) return;
     const ds: number[] = [];
     const qs: number[] = [];
     const dc: number[] = [];
     const qc: number[] = [];
     const parts: string[] = [];
+    const encodes: number[] = [];
+    let queuedArgv: string[] | undefined;
     for (let i = 0; i < runs; i++) {
       // Alternate the order so neither side always gets the warmer cache.
       const order = i % 2 === 0 ? (['direct', 'queue'] as const) : (['queue', 'direct'] as const);
       for (const side of order) {
         process.stderr.write(`${name} run ${i + 1}/${runs}: ${side}…\n`);
         if (side === 'direct') {
-          const t = await timed(direct, directCpu);
+          const t = await timed(direct.run, directCpu);
           ds.push(t.wall);
           dc.push(t.cpu);
         } else {
           const p0 = queuedParts();
+          const encode = watchEncode(workerPid);
           const t = await timed(queued, queuedCpu);
           const p1 = queuedParts();
+          const e = encode.stop();
+          const children = p1.children - p0.children;
+          if (e) {
+            encodes.push(e.cpu);
+            queuedArgv ??= e.argv;
+          }
           parts.push(
-            `worker ${(p1.worker - p0.worker).toFixed(2)} + ffmpeg/ffprobe ${(p1.children - p0.children).toFixed(2)} + nats ${(p1.nats - p0.nats).toFixed(2)}`,
+            `worker ${(p1.worker - p0.worker).toFixed(2)} + ffmpeg ${e ? e.cpu.toFixed(2) : '?'} + ffprobe ${e ? (children - e.cpu).toFixed(2) : '?'} + nats ${(p1.nats - p0.nats).toFixed(2)}`,
           );
           qs.push(t.wall);
           qc.push(t.cpu);
@@ -296,33 +369,30 @@ try {
       `| ${name} | ${d.toFixed(2)} | ${q.toFixed(2)} | ${(q / d).toFixed(3)} | ${median(ratios).toFixed(3)} | ${median(dc).toFixed(2)} | ${median(qc).toFixed(2)} | ${(median(qc) / median(dc)).toFixed(3)} | ${(frames / d).toFixed(1)} | ${(frames / q).toFixed(1)} |`,
     );
     process.stderr.write(
-      `${name}: direct ${ds.map((x) => x.toFixed(2)).join(' ')} s; queued ${qs.map((x) => x.toFixed(2)).join(' ')} s; cpu direct ${dc.map((x) => x.toFixed(2)).join(' ')}; cpu queued ${qc.map((x) => x.toFixed(2)).join(' ')} (${parts.join('; ')})\n`,
+      `${name}: direct ${ds.map((x) => x.toFixed(2)).join(' ')} s; queued ${qs.map((x) => x.toFixed(2)).join(' ')} s; cpu direct ${dc.map((x) => x.toFixed(2)).join(' ')}; cpu queued ${qc.map((x) => x.toFixed(2)).join(' ')} (${parts.join('; ')}); ffmpeg alone: direct ${median(dc).toFixed(2)}, queued ${encodes.length ? median(encodes).toFixed(2) : '?'} (medians)\n`,
     );
+    if (queuedArgv)
+      process.stderr.write(
+        `${name}: the worker's ffmpeg arguments against the direct command's: ${argvDifference(direct.args, queuedArgv)}\n`,
+      );
   };
-  await measure(
-    'transcode',
-    Math.round(source.durationSec * fps),
-    () => exec(tArgs, dir),
-    () => viaQueue('media.transcode', { artifactId: ids.clip, videoCodec: 'h264', audioCodec: 'aac', crf: 23, preset }),
+  await measure('transcode', Math.round(source.durationSec * fps), { args: tArgs, run: () => exec(tArgs, dir) }, () =>
+    viaQueue('media.transcode', { artifactId: ids.clip, videoCodec: 'h264', audioCodec: 'aac', crf: 23, preset }),
   );
-  await measure(
-    'render',
-    r.expectedFrames,
-    () => exec(rArgs, dir),
-    () =>
-      viaQueue('media.render', {
-        scenes: [
-          { artifactId: ids.clip, inSec: 0, durationSec: half },
-          { artifactId: ids.clip, inSec: half, durationSec: half, transition: { type: 'fade', durationSec: 0.5 } },
-        ],
-        music: { artifactId: ids.music, volume: 0.5 },
-        subtitles: { artifactId: ids.subs },
-        width,
-        height,
-        fps,
-        crf: 21,
-        preset,
-      }),
+  await measure('render', r.expectedFrames, { args: rArgs, run: () => exec(rArgs, dir) }, () =>
+    viaQueue('media.render', {
+      scenes: [
+        { artifactId: ids.clip, inSec: 0, durationSec: half },
+        { artifactId: ids.clip, inSec: half, durationSec: half, transition: { type: 'fade', durationSec: 0.5 } },
+      ],
+      music: { artifactId: ids.music, volume: 0.5 },
+      subtitles: { artifactId: ids.subs },
+      width,
+      height,
+      fps,
+      crf: 21,
+      preset,
+    }),
   );
 
   const quote = (a: string) => (/^[\w.,:=/+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
