@@ -44,6 +44,24 @@ describe('audit log: written before the answer', () => {
     expect(page.items[0]).toMatchObject({ action: 'queue.pause', outcome: 'denied', status: 403, key: { name: 'alpha' } });
   });
 
+  it('a submit is recorded with its job as target and the job’s project, also where the body named none', async () => {
+    // The admin key may use every project: a submit without one goes to `default`, which
+    // the answer does not say; the record still names it.
+    const res = await g.call('/v1/jobs', { method: 'POST', json: { type: 'system.noop' } });
+    expect(res.status).toBe(202);
+    const { id } = await json<{ id: string }>(res);
+    const page = await json<AuditListResponse>(await g.call(`/v1/audit?action=job.submit&project=default&target=${id}`));
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0]).toMatchObject({
+      action: 'job.submit',
+      outcome: 'ok',
+      status: 202,
+      target: id,
+      project: 'default',
+      key: { name: 'admin' },
+    });
+  });
+
   it('records every audited answer, in order, with no wait between answer and read', async () => {
     for (let i = 0; i < 20; i++) {
       const res = await g.call('/v1/queues/default/resume', { method: 'POST', key: ALPHA_KEY });

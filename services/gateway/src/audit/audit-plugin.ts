@@ -8,7 +8,10 @@ import { auditedAction } from './audit-actions.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** What the audit hooks learnt from the response body (a created job's id and project). */
+    /**
+     * What the audit record says of the target: set by a route that knows it (a submitted
+     * job's id and project), else learnt from the response body by the audit hook.
+     */
     auditFacts?: { target?: string; project?: string; errorCode?: string };
   }
 }
@@ -40,16 +43,21 @@ export const auditPlugin: FastifyPluginAsync<AuditPluginOptions> = fp(async (app
   const log = opts.log ?? new AuditLog(deps.ctx);
   await log.ensure({ maxAgeMs: deps.config.AUDIT_MAX_AGE_DAYS * 86_400_000, replicas: deps.config.STREAM_REPLICAS });
 
-  app.addHook('onSend', async (req, reply, payload) => {
+  // A callback hook: every answer passes through it, and most are not audited; an async
+  // hook costs each a promise and a microtask turn.
+  app.addHook('onSend', (req, reply, payload, done) => {
     const action = auditedAction(req.method, req.routeOptions.url);
-    if (!action || reply.statusCode === 429) return payload;
-    if (typeof payload === 'string' && payload.length <= MAX_PARSED_PAYLOAD) req.auditFacts = responseFacts(payload, reply.statusCode);
+    if (!action || reply.statusCode === 429) return done(null, payload);
+    // A route that knows its target says so (`req.auditFacts`); the body is read otherwise.
+    if (req.auditFacts === undefined && typeof payload === 'string' && payload.length <= MAX_PARSED_PAYLOAD) {
+      req.auditFacts = responseFacts(payload, reply.statusCode);
+    }
     const entry = auditEntry(req, action, reply.statusCode, deps.keys);
     const written = log.write(entry).catch((err) => {
       req.log.error({ err, audit: entry }, 'audit record not written');
     });
-    if (deps.ctx.connected()) await written;
-    return payload;
+    if (!deps.ctx.connected()) return done(null, payload);
+    void written.then(() => done(null, payload));
   });
 });
 

@@ -16,14 +16,33 @@ interface StoredKey {
   principal: Principal;
 }
 
+/** How many keys that matched are remembered (a gateway serves a few clients, each with one key). */
+const REMEMBERED_KEYS = 1_000;
+
+export interface ApiKeysOptions {
+  /** How many matched keys to remember, the oldest going first. @default 1000 */
+  remember?: number;
+}
+
 /**
  * API keys, held only as SHA-256 hashes. A presented key is hashed and compared in
  * constant time against each stored hash.
+ *
+ * A key that matched is remembered with its principal, so a client's next request with
+ * it is answered without hashing again (a key's hash was a measured share of a submit's
+ * CPU, docs/benchmarks.md). Only matches are remembered: an unknown key is hashed every
+ * time, so guessing keys neither grows the map nor is answered faster. The keys are
+ * fixed for the life of the process, so a remembered answer cannot go stale.
  */
 export class ApiKeys {
-  private constructor(private readonly keys: StoredKey[]) {}
+  private readonly remembered = new Map<string, Principal>();
 
-  static fromEntries(entries: ApiKeyEntry[]): ApiKeys {
+  private constructor(
+    private readonly keys: StoredKey[],
+    private readonly remember: number,
+  ) {}
+
+  static fromEntries(entries: ApiKeyEntry[], options: ApiKeysOptions = {}): ApiKeys {
     return new ApiKeys(
       entries.map((e, i) => {
         const hex = e.keyHash ? e.keyHash.slice('sha256:'.length) : sha256(e.key ?? '');
@@ -32,6 +51,7 @@ export class ApiKeys {
           principal: { name: e.name ?? `key-${i + 1}`, keyId: hex.slice(0, 12), scopes: e.scopes, projects: e.projects },
         };
       }),
+      options.remember ?? REMEMBERED_KEYS,
     );
   }
 
@@ -63,8 +83,16 @@ export class ApiKeys {
   }
 
   authenticate(presented: string): Principal | undefined {
-    const hash = Buffer.from(sha256(presented), 'hex');
-    return this.keys.find((k) => timingSafeEqual(k.hash, hash))?.principal;
+    const remembered = this.remembered.get(presented);
+    if (remembered) return remembered;
+    const hash = createHash('sha256').update(presented).digest();
+    const principal = this.keys.find((k) => timingSafeEqual(k.hash, hash))?.principal;
+    if (principal) {
+      // Oldest first out: a Map iterates in insertion order.
+      if (this.remembered.size >= this.remember) this.remembered.delete(this.remembered.keys().next().value as string);
+      this.remembered.set(presented, principal);
+    }
+    return principal;
   }
 }
 

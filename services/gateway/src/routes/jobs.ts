@@ -65,6 +65,8 @@ export const jobRoutes =
         const { job, created } = await deps.jobs.enqueue(request);
         // Into the store before the answer: the client's next list shows its job.
         await rememberJobs(deps.store, req.log, [job]);
+        // For the audit record: the job's project too, which the answer does not carry.
+        req.auditFacts = { target: job.id, project: job.project };
         return reply.code(created ? 202 : 200).send({ id: job.id, status: job.status, queue: job.queue, priority: job.priority });
       },
     );
