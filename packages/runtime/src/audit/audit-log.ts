@@ -11,13 +11,17 @@ import {
 import { DeliverPolicy, StorageType, type StoredMsg } from '@nats-io/jetstream';
 import type { NatsContext } from '../nats/connection.js';
 import { isNatsNotFound } from '../nats/nats-errors.js';
+import { streamPublisher } from '../nats/stream-publisher.js';
 import { ensureStream } from '../nats/topology.js';
 
 /**
  * The audit log's store: stream `AUDIT` (file storage, limits retention, a max age),
  * one message per record on `audit.<project token>.<resource>.<verb>`. Writes are one
- * publish; a query walks the stream forward with an ordered consumer filtered by subject
- * on the server (project, action) and by field here (key, target, outcome, until).
+ * publish each through the connection's stream publisher (nats/stream-publisher.ts), not
+ * `js.publish`: no nats.js request per record, and the records of the requests answered
+ * in one turn leave in one socket write (a busy gateway audits every submit). A query
+ * walks the stream forward with an ordered consumer filtered by subject on the server
+ * (project, action) and by field here (key, target, outcome, until).
  *
  * Not the job store: when a SQL store holds visibility this log can be fed into it too;
  * until then the stream is the log, and its sequence is the record's id and cursor.
@@ -47,7 +51,10 @@ export class AuditLog {
   }
 
   async write(entry: AuditEntry): Promise<number> {
-    const ack = await this.ctx.js.publish(auditSubject(entry.project, entry.action), encoder.encode(JSON.stringify(entry)));
+    const ack = await streamPublisher(this.ctx.nc).publish(
+      auditSubject(entry.project, entry.action),
+      encoder.encode(JSON.stringify(entry)),
+    );
     return ack.seq;
   }
 
