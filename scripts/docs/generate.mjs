@@ -117,7 +117,7 @@ const jobCodeMeaning = {
   ],
   UNAVAILABLE: ['NATS is unreachable.', 'yes', 503],
   PROVIDER_NOT_CONFIGURED: [
-    'The task needs an outside provider this worker has no configuration for (ai.avatar without AI_AVATAR_PROVIDER; there is no offline avatar).',
+    'The task needs an outside provider this worker has no configuration for (ai.avatar with AI_AVATAR_PROVIDER=none).',
     'no',
     '',
   ],

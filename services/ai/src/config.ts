@@ -80,9 +80,11 @@ export const AiEnv = RuntimeEnv.extend({
   AI_MUSIC_PRICE_PER_MINUTE_USD: optionalPrice().describe('Music price per generated minute, for the recorded cost.'),
 
   AI_AVATAR_PROVIDER: z
-    .enum(['none', 'd-id'])
-    .default('none')
-    .describe('ai.avatar engine: d-id (talks API). none: ai.avatar jobs fail with PROVIDER_NOT_CONFIGURED; there is no offline avatar.'),
+    .enum(['offline-avatar', 'd-id', 'none'])
+    .default('offline-avatar')
+    .describe(
+      "ai.avatar engine: offline-avatar (a 720x720 presenter animated by the voice's loudness, rendered with resvg and ffmpeg; not lip-sync), d-id (talks API), or none (ai.avatar jobs fail with PROVIDER_NOT_CONFIGURED).",
+    ),
   DID_BASE_URL: z
     .url({ protocol: /^https?$/ })
     .default('https://api.d-id.com')

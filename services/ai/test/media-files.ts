@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { ArtifactStore } from '@reelay/runtime';
-import { afterAll } from 'vitest';
+import type { TestSystem } from '@reelay/runtime/testing';
+import { afterAll, expect } from 'vitest';
 
 const run = promisify(execFile);
 
@@ -93,4 +94,18 @@ export async function soundingSpans(file: string, durationSec: number): Promise<
   }
   if (!silent && at < durationSec) spans.push({ startSec: at, endSec: durationSec });
   return spans;
+}
+
+/** Enqueue and wait for the job to settle (`settle`), or to succeed, returning its result (`succeed`). */
+export function jobRunner(system: () => TestSystem, timeoutMs = 120_000) {
+  async function settle(type: string, input: unknown) {
+    const { job } = await system().client.enqueue({ type, input });
+    return system().waitForStatus(job.id, ['succeeded', 'failed'], timeoutMs);
+  }
+  async function succeed<T>(type: string, input: unknown): Promise<T> {
+    const done = await settle(type, input);
+    expect(done.error, JSON.stringify(done.error)).toBeUndefined();
+    return done.result as T;
+  }
+  return { settle, succeed };
 }

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import type { ImageOutput, MusicOutput } from '@reelay/contracts';
 import { startTestSystem, type TestSystem, waitUntil } from '@reelay/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { downloadArtifact } from './media-files.js';
+import { downloadArtifact, jobRunner } from './media-files.js';
 
 const AI_MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const run = promisify(execFile);
@@ -37,19 +37,12 @@ describe('ai media tasks on their offline engines (no provider configured)', () 
 
   beforeAll(async () => {
     system = await startTestSystem();
-    await system.startService(AI_MAIN, { AI_CONCURRENCY: '2' });
+    // ai.avatar switched off: its offline engine is tested in avatar-offline.int.test.ts.
+    await system.startService(AI_MAIN, { AI_CONCURRENCY: '2', AI_AVATAR_PROVIDER: 'none' });
   });
   afterAll(() => system.close());
 
-  async function settle(type: string, input: unknown) {
-    const { job } = await system.client.enqueue({ type, input });
-    return system.waitForStatus(job.id, ['succeeded', 'failed'], 120_000);
-  }
-  async function succeed<T>(type: string, input: unknown): Promise<T> {
-    const done = await settle(type, input);
-    expect(done.error, JSON.stringify(done.error)).toBeUndefined();
-    return done.result as T;
-  }
+  const { settle, succeed } = jobRunner(() => system);
 
   it('ai.image illustrates a visual hint as a 1080x1920 PNG that ffprobe reads, with its seed, palette and keyword', async () => {
     const result = await succeed<ImageOutput>('ai.image', {
@@ -137,13 +130,13 @@ describe('ai media tasks on their offline engines (no provider configured)', () 
     expect(c!.audio.sha256).not.toBe(a!.audio.sha256);
   });
 
-  it('ai.avatar with no provider configured fails once, permanently, naming the configuration it needs', async () => {
+  it('ai.avatar switched off (AI_AVATAR_PROVIDER=none) fails once, permanently, naming the configuration it needs', async () => {
     const done = await settle('ai.avatar', { imageUrl: 'https://example.com/portrait.png', text: 'Hello there, welcome back.' });
     expect(done.status).toBe('failed');
     expect(done.attempts).toBe(1);
     expect(done.error).toMatchObject({ code: 'PROVIDER_NOT_CONFIGURED', retryable: false });
-    expect(done.error!.message).toContain('AI_AVATAR_PROVIDER=d-id');
-    expect(done.error!.message).toContain('no offline avatar');
+    expect(done.error!.message).toContain('AI_AVATAR_PROVIDER=none');
+    expect(done.error!.message).toContain('AI_AVATAR_PROVIDER=offline-avatar');
     const dead = await waitUntil(() => system.client.getDeadLetter(done.id), { what: 'the dead letter' });
     expect(dead).toMatchObject({ reason: 'permanent' });
   });

@@ -5,16 +5,19 @@ import { AiUsage } from './ai.js';
 
 /**
  * The `ai` family's media tasks (services/ai): a picture per scene, a music bed and a
- * talking avatar. Images and music have offline defaults that do real work (a procedural
- * illustrator, an ffmpeg synthesiser); a configured provider (OpenAI-compatible images,
- * ElevenLabs music, D-ID talks) sits behind the same contract, and the result says which
- * one answered. There is no offline avatar: ai.avatar needs a provider.
+ * talking avatar. Each has an offline default that does real work (a procedural
+ * illustrator, an ffmpeg synthesiser, a presenter animated by the voice's loudness); a
+ * configured provider (OpenAI-compatible images, ElevenLabs music, D-ID talks) sits behind
+ * the same contract, and the result says which one answered. The offline avatar is not
+ * lip-sync: a cartoon's mouth follows the voice's loudness, a portrait photo is shown in a
+ * ring that swells with it; a provider is what makes a photo talk.
  */
 
 /** Who produced a media result. */
 export const AiMediaProvider = {
   offlineIllustrator: 'offline-illustrator',
   offlineSynth: 'offline-synth',
+  offlineAvatar: 'offline-avatar',
   openaiCompatible: 'openai-compatible',
   elevenlabs: 'elevenlabs',
   did: 'd-id',
@@ -136,15 +139,18 @@ export type MusicOutput = z.infer<typeof MusicOutput>;
 
 export const AvatarInput = z
   .object({
-    /** A portrait artifact (PNG or JPEG) with one face; uploaded to the provider. */
+    /**
+     * A portrait artifact (PNG or JPEG) with one face; uploaded to the provider. The offline
+     * engine shows it in a circle with a ring that follows the voice (the photo does not move).
+     */
     image: ArtifactId.optional(),
-    /** Or a portrait the provider can fetch itself. */
+    /** Or a portrait the provider can fetch itself (the offline engine fetches nothing: it draws a cartoon presenter). */
     imageUrl: z.url({ protocol: /^https$/ }).optional(),
-    /** What the avatar says, voiced by the provider's text-to-speech… */
+    /** What the avatar says, voiced by the provider's text-to-speech (offline: the service's ai.tts voice)… */
     text: z.string().trim().min(3).max(5_000).optional(),
     /** …or a voice track artifact (e.g. an ai.tts result's audio) it lip-syncs to. */
     audio: ArtifactId.optional(),
-    /** The provider's voice id for `text` (D-ID: a Microsoft voice such as en-US-JennyNeural). */
+    /** The provider's voice id for `text` (D-ID: a Microsoft voice such as en-US-JennyNeural; offline: an ai.tts voice). */
     voice: z
       .string()
       .regex(/^[A-Za-z0-9_.:-]{1,80}$/)
@@ -156,13 +162,13 @@ export const AvatarInput = z
 export type AvatarInput = z.input<typeof AvatarInput>;
 
 export const AvatarOutput = z.object({
-  /** The talking-head MP4 the provider rendered. */
+  /** The talking-head MP4 the provider rendered (offline: 720x720, 25 fps, H.264 + AAC). */
   video: ArtifactRef,
   /** Measured by ffprobe on the stored video. */
   durationSec: z.number().positive(),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
-  /** The provider's id for the render (D-ID: the talk id). */
+  /** The provider's id for the render (D-ID: the talk id; offline: `offline-<job id>`). */
   providerJobId: z.string(),
   ...MediaProviderFields,
 });
@@ -194,7 +200,8 @@ export const aiMediaTasks = {
   }),
   'ai.avatar': defineTask({
     type: 'ai.avatar',
-    description: 'Renders a talking-head video from a portrait and a text or voice track through a D-ID-style provider.',
+    description:
+      "Renders a talking-head video from a portrait and a text or voice track: through a D-ID-style provider, or offline (a presenter animated by the voice's loudness, not lip-sync).",
     queue: 'ai',
     retry: providerRetry,
     hardTimeoutMs: 20 * 60_000,

@@ -1,4 +1,4 @@
-/** What renders an ai.avatar video. There is no offline one: only providers implement it. */
+/** What renders an ai.avatar video: a provider (D-ID) or the offline engine (offline-avatar.ts). */
 import type { AiMediaProvider, AiUsage } from '@reelay/contracts';
 import type { JobContext } from '@reelay/runtime';
 
@@ -19,7 +19,7 @@ export interface AvatarRequest {
 }
 
 export interface RenderedAvatar {
-  /** The MP4 as the provider rendered it. */
+  /** The MP4 as the engine rendered it. */
   file: string;
   providerJobId: string;
   usage?: AiUsage;

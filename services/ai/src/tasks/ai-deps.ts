@@ -13,6 +13,6 @@ export interface AiDeps {
   transcriber: Transcriber;
   images: ImageEngine;
   music: MusicEngine;
-  /** Absent: ai.avatar fails with PROVIDER_NOT_CONFIGURED (there is no offline avatar). */
+  /** Absent (AI_AVATAR_PROVIDER=none): ai.avatar fails with PROVIDER_NOT_CONFIGURED. */
   avatar?: AvatarEngine | undefined;
 }

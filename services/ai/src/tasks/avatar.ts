@@ -1,6 +1,7 @@
 /**
  * ai.avatar: a portrait and a text or voice track → a talking-head MP4 artifact, through
- * the configured provider (D-ID). There is no offline avatar: with no provider configured
+ * the configured engine: D-ID, or the offline one (a presenter animated by the voice's
+ * loudness, not lip-sync; avatar/offline-avatar.ts), the default. With AI_AVATAR_PROVIDER=none
  * the job fails at once, permanently, naming the configuration it needs.
  */
 import path from 'node:path';
@@ -15,7 +16,7 @@ export function avatarHandler(deps: Pick<AiDeps, 'avatar'>): TaskHandler<(typeof
     const engine = deps.avatar;
     if (!engine)
       throw new PermanentError(
-        'ai.avatar needs a talking-avatar provider and none is configured: set AI_AVATAR_PROVIDER=d-id and DID_API_KEY (there is no offline avatar)',
+        'ai.avatar is switched off (AI_AVATAR_PROVIDER=none): set AI_AVATAR_PROVIDER=offline-avatar, or d-id with DID_API_KEY',
         { code: ErrorCode.PROVIDER_NOT_CONFIGURED },
       );
     const dir = await ctx.tempDir();

@@ -8,6 +8,7 @@ import type { AiEnv } from '../config.js';
 import { ChatClient, ProviderHttp, type ProviderHttpOptions, RequestBudget } from '@reelay/ai-providers';
 import { DidTalks } from '../avatar/did-talks.js';
 import type { AvatarEngine } from '../avatar/avatar-engine.js';
+import { OfflineAvatar } from '../avatar/offline-avatar.js';
 import type { ImageEngine } from '../images/image-engine.js';
 import { OfflineIllustrator } from '../images/offline-illustrator.js';
 import { OpenAiImages } from '../images/openai-images.js';
@@ -99,7 +100,8 @@ export function buildDeps(config: AiEnv, buckets: Buckets): AiDeps {
   }
 
   let avatar: AvatarEngine | undefined;
-  if (config.AI_AVATAR_PROVIDER === 'd-id') {
+  if (config.AI_AVATAR_PROVIDER === 'offline-avatar') avatar = new OfflineAvatar(synthesizer);
+  else if (config.AI_AVATAR_PROVIDER === 'd-id') {
     const h = http('d-id', config.DID_BASE_URL, config.DID_API_KEY, budget('d-id'), 'basic');
     avatar = new DidTalks(h, { defaultVoice: config.DID_VOICE, pollIntervalMs: config.AI_AVATAR_POLL_MS, timeoutMs: config.AI_TIMEOUT_MS });
   }
