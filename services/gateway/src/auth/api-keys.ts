@@ -16,33 +16,17 @@ interface StoredKey {
   principal: Principal;
 }
 
-/** How many keys that matched are remembered (a gateway serves a few clients, each with one key). */
-const REMEMBERED_KEYS = 1_000;
-
-export interface ApiKeysOptions {
-  /** How many matched keys to remember, the oldest going first. @default 1000 */
-  remember?: number;
-}
-
 /**
  * API keys, held only as SHA-256 hashes. A presented key is hashed and compared in
- * constant time against each stored hash.
- *
- * A key that matched is remembered with its principal, so a client's next request with
- * it is answered without hashing again (a key's hash was a measured share of a submit's
- * CPU, docs/benchmarks.md). Only matches are remembered: an unknown key is hashed every
- * time, so guessing keys neither grows the map nor is answered faster. The keys are
- * fixed for the life of the process, so a remembered answer cannot go stale.
+ * constant time against each stored hash. Presented keys are not remembered, even the
+ * ones that matched: a cache keyed by the key would hold it in plain text in the heap and
+ * answer by a lookup that is not constant-time, for about 2 % of a submit's CPU
+ * (docs/benchmarks.md, issue 12).
  */
 export class ApiKeys {
-  private readonly remembered = new Map<string, Principal>();
+  private constructor(private readonly keys: StoredKey[]) {}
 
-  private constructor(
-    private readonly keys: StoredKey[],
-    private readonly remember: number,
-  ) {}
-
-  static fromEntries(entries: ApiKeyEntry[], options: ApiKeysOptions = {}): ApiKeys {
+  static fromEntries(entries: ApiKeyEntry[]): ApiKeys {
     return new ApiKeys(
       entries.map((e, i) => {
         const hex = e.keyHash ? e.keyHash.slice('sha256:'.length) : sha256(e.key ?? '');
@@ -51,7 +35,6 @@ export class ApiKeys {
           principal: { name: e.name ?? `key-${i + 1}`, keyId: hex.slice(0, 12), scopes: e.scopes, projects: e.projects },
         };
       }),
-      options.remember ?? REMEMBERED_KEYS,
     );
   }
 
@@ -83,16 +66,9 @@ export class ApiKeys {
   }
 
   authenticate(presented: string): Principal | undefined {
-    const remembered = this.remembered.get(presented);
-    if (remembered) return remembered;
+    // The digest as bytes: no hex string made and parsed back per request.
     const hash = createHash('sha256').update(presented).digest();
-    const principal = this.keys.find((k) => timingSafeEqual(k.hash, hash))?.principal;
-    if (principal) {
-      // Oldest first out: a Map iterates in insertion order.
-      if (this.remembered.size >= this.remember) this.remembered.delete(this.remembered.keys().next().value as string);
-      this.remembered.set(presented, principal);
-    }
-    return principal;
+    return this.keys.find((k) => timingSafeEqual(k.hash, hash))?.principal;
   }
 }
 
