@@ -218,34 +218,19 @@ export class JobStore {
     return row ? (JSON.parse(row.record) as JobRecord) : undefined;
   }
 
-  /** A page of jobs in `sort` order, after the job `cursor` (an id from the last page). */
+  /**
+   * A page of jobs in `sort` order, after the job `cursor` (an id from the last page).
+   * On PostgreSQL without parallel workers: a page is a short index walk, but at a
+   * million rows the planner chose a parallel plan for the label filter, and starting
+   * its worker took 10–25 ms of a query whose work was 2 ms (EXPLAIN ANALYZE in
+   * docs/benchmarks.md). SET LOCAL keeps counts and the metrics' scans parallel.
+   */
   async list(filter: JobFilter, options: { limit: number; cursor?: string | undefined; sort?: JobSort | undefined }): Promise<JobPage> {
-    const sort = options.sort ?? '-createdAt';
-    const desc = sort.startsWith('-');
-    const byUpdated = sort.endsWith('updatedAt');
-    let q = this.db
-      .selectFrom('jobs')
-      .select(['id', 'record'])
-      .where((eb) => matches(eb, filter));
-    if (options.cursor) {
-      const cursor = options.cursor;
-      if (byUpdated) {
-        const at = await this.db.selectFrom('jobs').select('updated_ms').where('id', '=', cursor).executeTakeFirst();
-        // A cursor the store does not know (aged out) pages on from its id alone.
-        if (at) {
-          const t = Number(at.updated_ms);
-          q = q.where((eb) =>
-            eb.or([eb('updated_ms', desc ? '<' : '>', t), eb.and([eb('updated_ms', '=', t), eb('id', desc ? '<' : '>', cursor)])]),
-          );
-        } else q = q.where('id', desc ? '<' : '>', cursor);
-      } else q = q.where('id', desc ? '<' : '>', cursor);
-    }
-    if (byUpdated) q = q.orderBy('updated_ms', desc ? 'desc' : 'asc');
-    q = q.orderBy('id', desc ? 'desc' : 'asc').limit(options.limit + 1);
-    const rows = await q.execute();
-    const more = rows.length > options.limit;
-    const items = rows.slice(0, options.limit).map((r) => JSON.parse(r.record) as JobRecord);
-    return more ? { items, nextCursor: items.at(-1)?.id as string } : { items };
+    if (this.dialect !== 'postgres') return listPage(this.db, filter, options);
+    return this.db.transaction().execute(async (trx) => {
+      await sql`set local max_parallel_workers_per_gather = 0`.execute(trx);
+      return listPage(trx, filter, options);
+    });
   }
 
   /** How many jobs match, in all and by state. */
@@ -415,6 +400,40 @@ export class JobStore {
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
+}
+
+/** JobStore.list on a connection or in a transaction. */
+async function listPage(
+  db: Kysely<StoreTables>,
+  filter: JobFilter,
+  options: { limit: number; cursor?: string | undefined; sort?: JobSort | undefined },
+): Promise<JobPage> {
+  const sort = options.sort ?? '-createdAt';
+  const desc = sort.startsWith('-');
+  const byUpdated = sort.endsWith('updatedAt');
+  let q = db
+    .selectFrom('jobs')
+    .select(['id', 'record'])
+    .where((eb) => matches(eb, filter));
+  if (options.cursor) {
+    const cursor = options.cursor;
+    if (byUpdated) {
+      const at = await db.selectFrom('jobs').select('updated_ms').where('id', '=', cursor).executeTakeFirst();
+      // A cursor the store does not know (aged out) pages on from its id alone.
+      if (at) {
+        const t = Number(at.updated_ms);
+        q = q.where((eb) =>
+          eb.or([eb('updated_ms', desc ? '<' : '>', t), eb.and([eb('updated_ms', '=', t), eb('id', desc ? '<' : '>', cursor)])]),
+        );
+      } else q = q.where('id', desc ? '<' : '>', cursor);
+    } else q = q.where('id', desc ? '<' : '>', cursor);
+  }
+  if (byUpdated) q = q.orderBy('updated_ms', desc ? 'desc' : 'asc');
+  q = q.orderBy('id', desc ? 'desc' : 'asc').limit(options.limit + 1);
+  const rows = await q.execute();
+  const more = rows.length > options.limit;
+  const items = rows.slice(0, options.limit).map((r) => JSON.parse(r.record) as JobRecord);
+  return more ? { items, nextCursor: items.at(-1)?.id as string } : { items };
 }
 
 /** Prepared statements kept per SQL text, most recently used last. */
