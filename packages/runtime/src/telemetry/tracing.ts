@@ -11,9 +11,11 @@ import {
 } from '@opentelemetry/api';
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { type ExportResult, ExportResultCode, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type ReadableSpan, type SpanExporter, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { WireError } from '@reelay/contracts';
 import { Attr } from './attributes.js';
 import { entryPackageVersion, processInstanceId } from './service-resource.js';
@@ -33,67 +35,37 @@ export interface Telemetry {
 }
 
 /**
- * Starts tracing for one process. Spans are always created (so trace ids exist and
- * propagate across NATS even without a collector); they are exported over OTLP/HTTP
- * when an endpoint is configured. Only the tracer provider, the context manager and the
- * W3C propagator are registered — what the process uses. The SDK's NodeSDK did the same
- * for the options given here but loaded every exporter it can build from OTEL_*
- * variables (gRPC, protobuf, Zipkin, Prometheus, logs and metrics SDKs) at import:
- * about a tenth of the gateway's start-up CPU (docs/benchmarks.md). It also read
- * OTEL_TRACES_SAMPLER and span limits behind our config's back; spans now use the
- * provider's defaults (parent-based, always on).
+ * Starts the OpenTelemetry SDK for one process. Spans are always created (so trace ids
+ * exist and propagate across NATS even without a collector); they are exported over
+ * OTLP/HTTP when an endpoint is configured. Metrics and logs exporters are switched off
+ * explicitly: the SDK would otherwise read OTEL_* variables behind our config's back.
  */
 export function startTelemetry(options: TelemetryOptions): Telemetry {
-  // No processor without an endpoint: the provider still makes (unexported) spans.
   const spanProcessors: SpanProcessor[] = [];
   if (options.otlpEndpoint) {
     const url = `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces`;
-    spanProcessors.push(new BatchSpanProcessor({ exporter: new LazyOtlpExporter(url), scheduledDelayMillis: 500 }));
+    spanProcessors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url }), scheduledDelayMillis: 500 }));
+  } else {
+    // The SDK registers no tracer provider without a processor, and then no trace ids exist.
+    spanProcessors.push(new NoopSpanProcessor());
   }
-  const provider = new TracerProvider({
+  const sdk = new NodeSDK({
+    serviceName: options.serviceName,
     resource: resourceFromAttributes({
       [Attr.serviceName]: options.serviceName,
       [Attr.serviceVersion]: options.serviceVersion ?? entryPackageVersion(),
       [Attr.serviceInstanceId]: options.instanceId ?? processInstanceId,
     }),
+    autoDetectResources: false,
     spanProcessors,
+    metricReaders: [],
+    logRecordProcessors: [],
+    instrumentations: [],
+    contextManager: new AsyncLocalStorageContextManager(),
+    textMapPropagator: new W3CTraceContextPropagator(),
   });
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  trace.setGlobalTracerProvider(provider);
-  return { shutdown: () => provider.shutdown() };
-}
-
-/**
- * The OTLP/HTTP exporter, imported when the first spans are exported rather than at
- * start-up: a process without a collector never loads it, one with a collector loads it
- * off its start path.
- */
-class LazyOtlpExporter implements SpanExporter {
-  private exporter: Promise<SpanExporter> | undefined;
-
-  constructor(private readonly url: string) {}
-
-  private load(): Promise<SpanExporter> {
-    this.exporter ??= import('@opentelemetry/exporter-trace-otlp-http').then((m) => new m.OTLPTraceExporter({ url: this.url }));
-    return this.exporter;
-  }
-
-  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
-    this.load().then(
-      (exporter) => exporter.export(spans, done),
-      (error: Error) => done({ code: ExportResultCode.FAILED, error }),
-    );
-  }
-
-  async shutdown(): Promise<void> {
-    // Nothing loaded means nothing was exported: no exporter to shut down.
-    if (this.exporter) await (await this.exporter).shutdown();
-  }
-
-  async forceFlush(): Promise<void> {
-    if (this.exporter) await (await this.exporter).forceFlush?.();
-  }
+  sdk.start();
+  return { shutdown: () => sdk.shutdown() };
 }
 
 export const tracer = () => trace.getTracer('reelay');
