@@ -34,7 +34,6 @@ import { scheduleRoutes } from './routes/schedules.js';
 import { taskRoutes } from './routes/tasks.js';
 import { usageRoutes } from './routes/usage.js';
 import { workerRoutes } from './routes/workers.js';
-import { workflowEventRoutes } from './routes/workflow-events.js';
 import { workflowRoutes } from './routes/workflows.js';
 
 /** The largest WebSocket frame a client may send: a subscribe of 1,000 ids fits easily. */
@@ -125,7 +124,6 @@ export async function buildApp(deps: AppDeps, extraRoutes: ((app: FastifyInstanc
   await app.register(sessionRoutes({ traceUrlTemplate: deps.config.DASHBOARD_TRACE_URL_TEMPLATE }));
   await app.register(throughputRoutes(deps));
   await app.register(workflowRoutes(deps));
-  await app.register(workflowEventRoutes(deps));
   await app.register(delayedJobRoutes(deps));
   await app.register(scheduleRoutes(deps));
   await app.register(taskRoutes(deps));

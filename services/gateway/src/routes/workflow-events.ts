@@ -1,5 +1,5 @@
 import { BucketNames, jobEventSubject, redactEncrypted, type WorkflowRecord, type WorkflowView, WorkflowIdParams } from '@reelay/contracts';
-import { type NatsContext, WorkflowClient } from '@reelay/runtime';
+import type { NatsContext, WorkflowClient } from '@reelay/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../app-deps.js';
 import { assertVisible } from '../auth/auth-plugin.js';
@@ -29,10 +29,8 @@ function fingerprint(view: WorkflowView): string {
  * after it is the current state.
  */
 export const workflowEventRoutes =
-  (deps: AppDeps): FastifyPluginAsyncZod =>
+  (deps: AppDeps, workflows: WorkflowClient): FastifyPluginAsyncZod =>
   async (app) => {
-    const workflows = new WorkflowClient(deps.jobs, deps.buckets.workflows, { artifacts: deps.artifacts });
-
     app.get(
       '/v1/workflows/:id/events',
       {

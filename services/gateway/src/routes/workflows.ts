@@ -18,6 +18,7 @@ import type { Principal } from '../auth/api-keys.js';
 import { assertMaySubmit, assertVisible, projectFor } from '../auth/auth-plugin.js';
 import { HttpError } from '../http/http-error.js';
 import { listableProjects } from '../jobs/job-filter.js';
+import { workflowEventRoutes } from './workflow-events.js';
 
 /**
  * /v1/workflows: submit a DAG of steps (or a preset), read its state, cancel, retry.
@@ -28,6 +29,8 @@ export const workflowRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const workflows = new WorkflowClient(deps.jobs, deps.buckets.workflows, { artifacts: deps.artifacts });
+    // The events stream (SSE) shares this client: one per gateway, not one per route file.
+    await app.register(workflowEventRoutes(deps, workflows));
 
     const visible = async (principal: Principal, id: string): Promise<WorkflowRecord> => {
       const record = await workflows.get(id);
