@@ -31,4 +31,28 @@ describe('listing KV keys while they change', () => {
       await writer;
     }
   });
+
+  it('lists a key once its entry is written, not one whose entry expired, and keeps to a filter', async () => {
+    const kv = await new Kvm(nc).create('keys_with_ttl', { ttl: 1_000, history: 1 });
+    await kv.put('short.a', '1');
+    await kv.put('short.b', '1');
+    await new Promise((r) => setTimeout(r, 1_500));
+    await kv.put('kept.a', '1');
+    await kv.put('kept.b', '1');
+    await kv.put('other', '1');
+    expect((await uniqueKeys(kv)).sort()).toEqual(['kept.a', 'kept.b', 'other']);
+    expect((await uniqueKeys(kv, 'kept.>')).sort()).toEqual(['kept.a', 'kept.b']);
+    expect((await uniqueKeys(kv, ['kept.a', 'other'])).sort()).toEqual(['kept.a', 'other']);
+    expect(await uniqueKeys(await new Kvm(nc).create('keys_empty'))).toEqual([]);
+  });
+
+  it('lists a deleted key while its marker is stored, and its entry reads as a DEL', async () => {
+    const kv = await new Kvm(nc).create('keys_deleted');
+    await kv.put('gone', '1');
+    await kv.put('here', '1');
+    await kv.delete('gone');
+    const keys = (await uniqueKeys(kv)).sort();
+    expect(keys).toEqual(['gone', 'here']);
+    expect(await Promise.all(keys.map(async (k) => (await kv.get(k))?.operation))).toEqual(['DEL', 'PUT']);
+  });
 });

@@ -6,6 +6,9 @@ import { type ServiceProcess, startTestSystem, type TestSystem } from '@reelay/r
 export const GATEWAY = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 export const SCHEDULER = fileURLToPath(new URL('../../scheduler/dist/main.js', import.meta.url));
 
+/** Longer than any route takes (a wait route's timeoutMs is 20 s in these tests). */
+const CALL_TIMEOUT_MS = 45_000;
+
 export const ADMIN_KEY = 'admin-key-0123456789abcdef';
 export const ALPHA_KEY = 'alpha-key-0123456789abcdef';
 export const BETA_READER_KEY = 'beta-reader-0123456789abcdef';
@@ -49,7 +52,13 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Ga
       const headers = new Headers(rest.headers);
       if (key) headers.set('authorization', `Bearer ${key}`);
       if (json !== undefined) headers.set('content-type', 'application/json');
-      return fetch(`${url}${pathname}`, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) });
+      // A request the gateway never answers fails here, named, well inside a test's time.
+      const signal = rest.signal ?? AbortSignal.timeout(CALL_TIMEOUT_MS);
+      return fetch(`${url}${pathname}`, { ...rest, headers, signal, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) }).catch(
+        (err: unknown) => {
+          throw new Error(`${rest.method ?? 'GET'} ${pathname}: ${String(err)}`, { cause: err });
+        },
+      );
     },
     close: () => system.close(),
   };
