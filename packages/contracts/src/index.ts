@@ -204,6 +204,9 @@ export {
   WORKER_ID_PATTERN,
   WorkerId,
   workerControlSubject,
+  WorkerHoldsQuery,
+  WorkerHoldsReply,
+  workerHoldsSubject,
   WorkerIdParams,
   WorkerControlResponse,
 } from './worker-control.js';

@@ -65,6 +65,35 @@ export function workerControlSubject(workerId: string): string {
   return `worker-control.${workerId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
+/**
+ * Is a job still this worker's? Asked by a worker that was handed a redelivery of a job
+ * whose record says another worker is running it. JetStream redelivers before AckWait
+ * in some cases where the first worker is alive and keeping the message alive (a
+ * consumer leader moving to another cluster node; a settling write waiting out an
+ * outage): that worker answers `holds: true` and the second leaves the message to it
+ * instead of recording WORKER_LOST and running the job a second time. No answer (no
+ * responders: the worker is gone) means it is not held.
+ */
+export const WorkerHoldsQuery = z.object({
+  /** The worker asked; one that reads another id here (a shared subject) stays silent. */
+  workerId: z.string(),
+  jobId: z.string(),
+});
+export type WorkerHoldsQuery = z.infer<typeof WorkerHoldsQuery>;
+
+export const WorkerHoldsReply = z.object({
+  workerId: z.string(),
+  jobId: z.string(),
+  /** True while the job is in the worker's hands: running, or settling its outcome. */
+  holds: z.boolean(),
+});
+export type WorkerHoldsReply = z.infer<typeof WorkerHoldsReply>;
+
+/** The subject a worker answers `WorkerHoldsQuery` on (escaped as the control subject is). */
+export function workerHoldsSubject(workerId: string): string {
+  return `worker-holds.${workerId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
 // ---- REST: POST /v1/workers/:id/drain | resume | shutdown (admin) ----
 
 export const WorkerIdParams = z.object({ id: WorkerId });

@@ -1,4 +1,4 @@
-import { bandConsumer, jobsStream, WorkerHeartbeat } from '@reelay/contracts';
+import { bandConsumer, EVENTS_STREAM, type JobRecord, jobEventSubject, jobsStream, WorkerHeartbeat } from '@reelay/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitUntil } from '../src/testing/wait-until.js';
 import { type Harness, isAlive, startHarness } from './harness.js';
@@ -30,6 +30,35 @@ describe('workers as processes', () => {
     const done = await h.waitForStatus(job.id, ['succeeded'], 20_000);
     expect(done.attempts).toBe(2);
     expect(done.errors.map((e) => e.code)).toEqual(['WORKER_LOST']);
+  });
+
+  it('a job redelivered while its worker is alive and holding it is left to that worker: one run, no WORKER_LOST', async () => {
+    // The first worker keeps its job alive only every 20 s (it believes AckWait is 60 s);
+    // the second sets the consumers' AckWait back to 2 s, so JetStream redelivers the job
+    // under the first one's hands, as a consumer leader change in a cluster does. The
+    // first has one slot, so it pulls nothing while it runs: the second takes the redelivery.
+    const holder = await h.startWorker({ ACK_WAIT_MS: '60000', WORKER_CONCURRENCY: '1' });
+    const { job } = await h.client.enqueue({ type: 'test.block', input: { ms: 6_000 }, maxAttempts: 3 });
+    await h.waitForStatus(job.id, ['running']);
+    const second = await h.startWorker({ ACK_WAIT_MS: '2000' });
+    const done = await h.waitForStatus(job.id, ['succeeded'], 30_000);
+    expect(second.output()).toContain('left to that worker');
+    // Every state the record went through (the EVENTS stream keeps each write): one start.
+    // Before, the second worker recorded WORKER_LOST and ran attempt 2 beside the first.
+    const history: JobRecord[] = [];
+    for (let seq = 0; ; ) {
+      const m = await h.ctx.jsm.direct.getMessage(EVENTS_STREAM, { next_by_subj: jobEventSubject(job.id), seq }).catch(() => null);
+      if (!m) break;
+      const event = m.json() as { kind: string; job: JobRecord };
+      if (event.kind === 'state') history.push(event.job);
+      seq = m.seq + 1;
+    }
+    expect(history.filter((r) => r.status === 'running').map((r) => r.attempts)).toEqual([1]);
+    expect({ attempts: done.attempts, errors: done.errors, worker: (done.result as { worker: number }).worker }).toEqual({
+      attempts: 1,
+      errors: [],
+      worker: holder.proc.pid,
+    });
   });
 
   it('a poison job that crashes its worker every time ends in the DLQ with its payload intact', async () => {

@@ -25,6 +25,11 @@ export interface JobDeliveryDeps {
   /** The task definition and handler for a type, when this worker has both. */
   lookup(type: string): { task: TaskDefinition; handler: Handler } | undefined;
   cancellations: { has(id: string): boolean };
+  /**
+   * For a redelivery whose record says `running` on another worker: whether that worker
+   * says the job is still in its hands (worker-control.ts `workerHolds`).
+   */
+  heldElsewhere(record: JobRecord): Promise<boolean> | boolean;
   progressThrottleMs: number;
 }
 
@@ -84,6 +89,9 @@ export class JobDelivery {
       record = (await this.deps.store.get(envelope.id)) ?? record;
       // Finished already (an ack that was lost, or cancelled while queued).
       if (isTerminal(record.status)) return before(record, { kind: 'finished-already' });
+      // Redelivered while the worker running it is alive and keeping it (a consumer leader
+      // moving in a cluster, a settling write waiting out an outage): not a lost worker.
+      if (record.status === 'running' && (await this.deps.heldElsewhere(record))) return before(record, { kind: 'held-elsewhere' });
     }
     if (this.deps.cancellations.has(envelope.id) || record.status === 'cancelled') return before(record, { kind: 'cancelled' });
     const attempt = delivery - record.freeRedeliveries;

@@ -50,6 +50,9 @@ export class Settler {
     const { workerId } = this.deps;
     const decision = settle(outcome, attempt, envelope.maxAttempts, target.policy);
     switch (decision.action) {
+      case 'none':
+        log.info({ job_id: record.id, worker: record.workerId }, 'redelivered while its worker still holds it; left to that worker');
+        return;
       case 'ack': {
         if (decision.status === 'unchanged') {
           message.ackNoWait();

@@ -97,6 +97,10 @@ describe('settle: every way a delivery ends → one JetStream action', () => {
     expect(settle({ kind: 'shutdown' }, 3, 3, policy)).toEqual({ action: 'nak', delayMs: 0, spendsAttempt: false });
   });
 
+  it('a redelivery another live worker still holds is neither written nor answered, on any attempt', () => {
+    for (const attempt of [0, 1, 3]) expect(settle({ kind: 'held-elsewhere' }, attempt, 3, policy)).toEqual({ action: 'none' });
+  });
+
   it('a success’s result comes back typed through the table, with no cast', () => {
     const decision = settle({ kind: 'succeeded', result: 42 }, 1, 3, policy);
     if (decision.action !== 'ack' || decision.status !== 'succeeded') throw new Error(`expected an ack, got ${decision.action}`);

@@ -20,6 +20,11 @@ import { backoffDelayMs } from './backoff.js';
  * | deliveries-exhausted    | DLQ    | failed (max-deliveries)  |
  * | rate-limited            | nak    | queued, attempt kept     |
  * | shutdown                | nak(0) | queued, attempt kept     |
+ * | held-elsewhere          | none   | unchanged                |
+ *
+ * `none` leaves the message to the worker that holds it: its in-progress acks keep it,
+ * its ack or nak (by stream sequence) answers it, and if it dies the message comes back
+ * after AckWait.
  */
 export type AttemptOutcome =
   /** The handler returned output its task's schema accepts (the parsed value). */
@@ -39,7 +44,9 @@ export type AttemptOutcome =
   /** The task's rate limit is full: come back when a slot frees. */
   | { kind: 'rate-limited'; retryAfterMs: number }
   /** The worker stopped past its grace period while the handler ran. */
-  | { kind: 'shutdown' };
+  | { kind: 'shutdown' }
+  /** A redelivery of a job another live worker says it still holds (running or settling). */
+  | { kind: 'held-elsewhere' };
 
 export type Settlement =
   /** Record success, then ack. */
@@ -57,7 +64,9 @@ export type Settlement =
    * `delivery` (none began: no attempt error is added), `start` (refused before its
    * handler ran) or `run` (its handler failed: the span and the log say so).
    */
-  | { action: 'dead'; reason: DeadLetter['reason']; error: WireError; stage: 'delivery' | 'start' | 'run' };
+  | { action: 'dead'; reason: DeadLetter['reason']; error: WireError; stage: 'delivery' | 'start' | 'run' }
+  /** Neither a write nor an answer: another worker holds the job. */
+  | { action: 'none' };
 
 export function settle(outcome: AttemptOutcome, attempt: number, maxAttempts: number, policy: RetryPolicy): Settlement {
   switch (outcome.kind) {
@@ -78,6 +87,8 @@ export function settle(outcome: AttemptOutcome, attempt: number, maxAttempts: nu
     case 'shutdown':
       // Handed back at once: another worker (or this one, restarted) runs it from the start.
       return { action: 'nak', delayMs: 0, spendsAttempt: false };
+    case 'held-elsewhere':
+      return { action: 'none' };
     case 'failed': {
       const { error } = outcome;
       if (!error.retryable) return { action: 'dead', reason: 'permanent', error, stage: 'run' };

@@ -1,9 +1,12 @@
 import {
   WorkerControlCommand,
   WorkerControlReply,
+  WorkerHoldsQuery,
+  WorkerHoldsReply,
   type WorkerRecycleReason,
   type WorkerState,
   workerControlSubject,
+  workerHoldsSubject,
 } from '@reelay/contracts';
 import type { Subscription } from '@nats-io/transport-node';
 import type { Logger } from '../logging/logger.js';
@@ -18,6 +21,8 @@ export interface ControlledWorker {
   readonly id: string;
   state(): WorkerState;
   running(): number;
+  /** Whether a job is in this worker's hands (running, or settling its outcome). */
+  holds(jobId: string): boolean;
   /** Stop taking jobs; running ones finish. */
   drain(): void;
   /** Take jobs again; false when the worker is on its way out. */
@@ -37,6 +42,7 @@ const encoder = new TextEncoder();
  */
 export class WorkerControl {
   private sub: Subscription | undefined;
+  private holdsSub: Subscription | undefined;
 
   constructor(
     private readonly ctx: NatsContext,
@@ -59,11 +65,21 @@ export class WorkerControl {
         if (command.action === 'shutdown') this.worker.exit('control-shutdown');
       },
     });
+    this.holdsSub = this.ctx.nc.subscribe(workerHoldsSubject(this.worker.id), {
+      callback: (_err, msg) => {
+        const query = WorkerHoldsQuery.safeParse(safeJson(msg.data));
+        if (!query.success || query.data.workerId !== this.worker.id || !msg.reply) return;
+        const reply: WorkerHoldsReply = { workerId: this.worker.id, jobId: query.data.jobId, holds: this.worker.holds(query.data.jobId) };
+        msg.respond(encoder.encode(JSON.stringify(reply)));
+      },
+    });
   }
 
   stop(): void {
     this.sub?.unsubscribe();
     this.sub = undefined;
+    this.holdsSub?.unsubscribe();
+    this.holdsSub = undefined;
   }
 
   private act(command: WorkerControlCommand): WorkerControlReply {
@@ -87,6 +103,32 @@ export class WorkerControl {
         // Answered before it acts: the reply must leave before the connection drains.
         return answer(true, 'stopping');
     }
+  }
+}
+
+const decoder = new TextDecoder();
+const safeJson = (data: Uint8Array): unknown => {
+  try {
+    return JSON.parse(decoder.decode(data));
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Whether another worker still holds a job (see contracts `WorkerHoldsQuery`). False
+ * when no worker with that id listens (it died), and when it does not answer within
+ * `timeoutMs` or NATS fails the request: the caller then runs the job as before, so
+ * asking never leaves a job waiting on a worker that cannot be reached.
+ */
+export async function workerHolds(ctx: NatsContext, workerId: string, jobId: string, timeoutMs = 2_000): Promise<boolean> {
+  const query: WorkerHoldsQuery = { workerId, jobId };
+  try {
+    const msg = await ctx.nc.request(workerHoldsSubject(workerId), encoder.encode(JSON.stringify(query)), { timeout: timeoutMs });
+    const reply = WorkerHoldsReply.safeParse(safeJson(msg.data));
+    return reply.success && reply.data.workerId === workerId && reply.data.jobId === jobId && reply.data.holds;
+  } catch {
+    return false;
   }
 }
 

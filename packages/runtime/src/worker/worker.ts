@@ -42,7 +42,7 @@ import { composeLinks } from './run-attempt.js';
 import { Settler } from './settle-attempt.js';
 import { TakeLoop } from './take-loop.js';
 import { TempDirs } from './temp-dirs.js';
-import { WorkerControl } from './worker-control.js';
+import { WorkerControl, workerHolds } from './worker-control.js';
 import type { WorkerJobs } from './worker-jobs.js';
 
 export interface WorkerOptions {
@@ -196,6 +196,8 @@ export class Worker {
       tempDirs: this.tempDirs,
       logger,
       run,
+      heldElsewhere: (record) =>
+        record.workerId !== undefined && record.workerId !== this.id && workerHolds(ctx, record.workerId, record.id),
       lookup: (type) => {
         const task = options.tasks?.[type] ?? getTask(type);
         const handler = options.handlers[type];
@@ -233,6 +235,7 @@ export class Worker {
         id: this.id,
         state: () => this.reportedState(),
         running: () => this.active.size,
+        holds: (jobId) => this.active.has(jobId),
         drain: () => this.setHolding(true),
         resume: () => {
           if (this.exiting || this.state !== 'running') return false;
