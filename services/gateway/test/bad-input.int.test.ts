@@ -1,4 +1,4 @@
-import type { JobRecord } from '@reelay/contracts';
+import { ARTIFACTS_BUCKET, type JobRecord } from '@reelay/contracts';
 import { waitUntil } from '@reelay/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -44,6 +44,15 @@ describe('bad input answers 4xx in the error envelope, and never takes the gatew
       const res = await g.call(path, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
       expect({ path, ...(await answer(res)) }).toEqual({ path, status: 400, code: 'INVALID_INPUT' });
     }
+  });
+
+  it('an artifact upload with no body, or an empty one, answers 400 and stores nothing', async () => {
+    const stored = async () => (await (await g.system.ctx.objm.open(ARTIFACTS_BUCKET)).list()).length;
+    const before = await stored();
+    for (const init of [{ method: 'POST' }, { method: 'POST', body: '', headers: { 'content-type': 'video/mp4' } }]) {
+      expect(await answer(await g.call('/v1/artifacts?name=empty.mp4', init))).toEqual({ status: 400, code: 'INVALID_INPUT' });
+    }
+    expect(await stored()).toBe(before);
   });
 
   it('a Last-Event-ID that is not a safe integer answers 400', async () => {

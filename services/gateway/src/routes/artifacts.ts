@@ -52,7 +52,9 @@ export function artifactRoutes(deps: AppDeps) {
             else cb(null, chunk);
           },
         });
-        const body = req.body as Readable;
+        // A request with no body (none sent, or Content-Length: 0) has no stream to read.
+        const body = req.body as Readable | undefined;
+        if (!body) throw new HttpError('INVALID_INPUT', 'no file: send it as the raw request body');
         body.on('error', (err) => limiter.destroy(err));
         const tooLarge = () => new HttpError('PAYLOAD_TOO_LARGE', `artifact larger than ${max} bytes`);
         // Past the limit the limiter fails the stream and the backend's put with it (an S3
@@ -65,6 +67,11 @@ export function artifactRoutes(deps: AppDeps) {
         if (seen > max) {
           await deps.artifacts.delete(ref.id).catch(() => {});
           throw new HttpError('PAYLOAD_TOO_LARGE', `artifact larger than ${max} bytes`);
+        }
+        if (seen === 0) {
+          // An empty file is no media: kept, it would only fail the job that reads it.
+          await deps.artifacts.delete(ref.id).catch(() => {});
+          throw new HttpError('INVALID_INPUT', 'the file is empty');
         }
         return reply.code(201).send(ref);
       },
