@@ -10,7 +10,8 @@ export { JobStatus, JOB_STATUSES, TERMINAL_STATUSES, isTerminal, JobRecord } fro
 export { JobEventKind, JobEvent, SystemEvent, clampPercent } from './events.js';
 export { DeadLetter, DeadLetterReason } from './dead-letter.js';
 export { GpuInfo, WorkerHeartbeat } from './worker-heartbeat.js';
-export { ArtifactRef, ArtifactId } from './artifact.js';
+export { ArtifactRef, ArtifactId, ArtifactUploadQuery } from './artifact.js';
+export { ProjectName } from './project.js';
 export { JobId, QueueName } from './identifiers.js';
 export {
   DEFAULT_QUEUES,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProjectName } from './project.js';
 import { JobTimeoutMs, MaxAttempts } from './envelope.js';
 import { WireError } from './errors.js';
 import { Priority } from './priority.js';
@@ -51,10 +52,7 @@ export type ErrorStep = z.infer<typeof ErrorStep>;
 export const WorkflowSpec = z
   .object({
     name: z.string().min(1).max(200).optional(),
-    project: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only')
-      .optional(),
+    project: ProjectName.optional(),
     steps: z.array(WorkflowStep).min(1).max(200),
     onError: ErrorStep.optional(),
   })

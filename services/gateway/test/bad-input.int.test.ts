@@ -55,6 +55,17 @@ describe('bad input answers 4xx in the error envelope, and never takes the gatew
     expect(await stored()).toBe(before);
   });
 
+  it('an artifact upload to a project name no other route takes answers 400', async () => {
+    for (const project of ['Q]', 'a b', 'x'.repeat(65), '../beta']) {
+      const res = await g.call(`/v1/artifacts?project=${encodeURIComponent(project)}`, {
+        method: 'POST',
+        body: 'x',
+        headers: { 'content-type': 'text/plain' },
+      });
+      expect({ project, ...(await answer(res)) }).toEqual({ project, status: 400, code: 'INVALID_INPUT' });
+    }
+  });
+
   it('a Last-Event-ID that is not a safe integer answers 400', async () => {
     const { body } = await submit(g, { type: 'system.noop' });
     await waitDone(g, body.id);

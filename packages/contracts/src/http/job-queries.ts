@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { ProjectName } from '../project.js';
 import { JOB_STATUSES } from '../job-record.js';
 
 /** Ids made by Reelay (UUIDv7) and the ids of workflows and batches. */
 const GroupId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not an id');
-const Project = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only');
 const Instant = z.iso.datetime({ offset: true });
 
 /**
@@ -11,7 +11,7 @@ const Instant = z.iso.datetime({ offset: true });
  * key's projects; a time range is `[after, before)`.
  */
 export const JobFilterQuery = z.object({
-  project: Project.optional(),
+  project: ProjectName.optional(),
   status: z.enum(JOB_STATUSES).optional(),
   type: z.string().min(1).max(100).optional(),
   queue: z.string().min(1).max(64).optional(),
@@ -49,7 +49,7 @@ export type JobCountsResponse = z.infer<typeof JobCountsResponse>;
 
 /** GET /v1/workflows and GET /v1/batches: newest first, by cursor. */
 export const ListGroupsQuery = z.object({
-  project: Project.optional(),
+  project: ProjectName.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   /** The last id of the previous page. */
   cursor: GroupId.optional(),
@@ -78,7 +78,7 @@ export type ListGroupsResponse = z.infer<typeof ListGroupsResponse>;
 
 /** GET /v1/usage: jobs created in `[from, to)`, the last 24 hours unless given. */
 export const UsageQuery = z.object({
-  project: Project.optional(),
+  project: ProjectName.optional(),
   from: Instant.optional(),
   to: Instant.optional(),
 });

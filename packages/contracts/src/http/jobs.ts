@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProjectName } from '../project.js';
 import { JobTimeoutMs, MaxAttempts } from '../envelope.js';
 import { JobId } from '../identifiers.js';
 import { JOB_STATUSES, JobRecord } from '../job-record.js';
@@ -13,10 +14,7 @@ export const SubmitJobBody = z
     type: z.string().min(1).max(100),
     input: z.unknown().optional(),
     priority: Priority.optional(),
-    project: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only')
-      .optional(),
+    project: ProjectName.optional(),
     runAt: z.iso.datetime({ offset: true }).optional(),
     delayMs: z
       .number()

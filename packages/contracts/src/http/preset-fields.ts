@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProjectName } from '../project.js';
 
 /**
  * Fields more than one workflow preset body takes — the reel and ai-video presets
@@ -11,10 +12,7 @@ import { z } from 'zod';
 /** The run's name (the workflow's, shown in lists) and the project it runs under. */
 export const PresetRunFields = z.object({
   name: z.string().min(1).max(200).optional(),
-  project: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only')
-    .optional(),
+  project: ProjectName.optional(),
 });
 
 /** A `publish.folder` step: the file is written into `dir`, under one of PUBLISH_FOLDER_ROOTS. */

@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { ProjectName } from '../project.js';
 import { JobRecord } from '../job-record.js';
 import { OVERLAP_POLICIES, SCHEDULE_ID_PATTERN, Schedule, ScheduledJob, ScheduleSpec } from '../schedules.js';
 import { SubmitJobResponse } from './jobs.js';
-
-const ProjectName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only');
 
 /** POST /v1/schedules — `cron` (+ `timezone`) or `everyMs`, and the job each tick enqueues. */
 export const CreateScheduleBody = z

@@ -1,5 +1,5 @@
 import { Transform, type Readable } from 'node:stream';
-import { ArtifactRef } from '@reelay/contracts';
+import { ArtifactRef, ArtifactUploadQuery } from '@reelay/contracts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { canAccessProject, type Principal } from '../auth/api-keys.js';
@@ -10,7 +10,6 @@ import { parseByteRange } from '../artifacts/byte-range.js';
 import { HttpError } from '../http/http-error.js';
 
 const IdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'not an artifact id') });
-const UploadQuery = z.object({ project: z.string().optional(), name: z.string().max(200).optional() });
 const DownloadQuery = z.object({ expires: z.string().optional(), sig: z.string().optional() });
 
 /**
@@ -33,12 +32,12 @@ export function artifactRoutes(deps: AppDeps) {
           tags: ['artifacts'],
           operationId: 'uploadArtifact',
           summary: 'Upload a media file (raw body, streamed)',
-          querystring: UploadQuery,
+          querystring: ArtifactUploadQuery,
           response: { 201: ArtifactRef },
         },
       },
       async (req, reply) => {
-        const query = UploadQuery.parse(req.query);
+        const query = ArtifactUploadQuery.parse(req.query);
         const project = projectFor(req.principal, query.project);
         const max = deps.config.ARTIFACT_MAX_BYTES;
         const declared = Number(req.headers['content-length'] ?? 0);
