@@ -3,6 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { createFile, MP4BoxBuffer } from 'mp4box';
 
 /**
  * Test inputs made with the real ffmpeg (testsrc2, sine, color), and ffprobe/ffmpeg
@@ -127,4 +128,39 @@ export async function processesMatching(needle: string): Promise<number[]> {
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }
+}
+
+/**
+ * `file` (an MP4 with its index first, one mdat) with its media data laid out one track
+ * after another — all of the first track's chunks, then all of the second's — instead of
+ * interleaved in time as ffmpeg writes it: the same samples, the chunk offsets in its
+ * index moved with them. A player that seeks reads it as before; one that cannot seek
+ * would have to read every picture before the first sound.
+ */
+export function withTracksOneAfterAnother(file: Buffer): Buffer {
+  const iso = createFile();
+  iso.appendBuffer(MP4BoxBuffer.fromArrayBuffer(file.buffer.slice(file.byteOffset, file.byteOffset + file.length) as ArrayBuffer, 0));
+  iso.flush();
+  const mdat = iso.mdats[0];
+  if (!mdat || mdat.start === undefined) throw new Error('no mdat');
+  const out = Buffer.from(file);
+  let at = mdat.start + (mdat.hdr_size ?? 8);
+  for (const trak of iso.moov.traks) {
+    const stco = trak.mdia.minf.stbl.stco;
+    if (!stco || stco.start === undefined) throw new Error('no stco');
+    const chunks = new Map<number, { offset: number; size: number }>();
+    for (const s of iso.getTrackSamplesInfo(trak.tkhd.track_id)) {
+      const chunk = chunks.get(s.chunk_index ?? -1);
+      if (chunk) chunk.size += s.size;
+      else chunks.set(s.chunk_index ?? -1, { offset: s.offset, size: s.size });
+    }
+    const ordered = [...chunks.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c);
+    for (const [k, c] of ordered.entries()) {
+      file.copy(out, at, c.offset, c.offset + c.size);
+      // stco: 8-byte header, version and flags, entry count, then the 32-bit offsets.
+      out.writeUInt32BE(at, stco.start + 16 + 4 * k);
+      at += c.size;
+    }
+  }
+  return out;
 }

@@ -1,16 +1,26 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { JobRecord } from '@reelay/contracts';
 import { type ServiceProcess, startTestSystem, type TestSystem } from '@reelay/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { moovBeforeMdat } from '../src/ffmpeg/streamable-input.js';
-import { ffmpeg, ffprobe, makeClip, SERVICE_ENTRY, scratchDir, topLevelBoxes } from './media-fixtures.js';
+import {
+  ffmpeg,
+  ffprobe,
+  makeClip,
+  SERVICE_ENTRY,
+  scratchDir,
+  makeTone,
+  topLevelBoxes,
+  withTracksOneAfterAnother,
+} from './media-fixtures.js';
 
 /**
  * Inputs read from the store while ffmpeg works (issue 14 item 8): a container that
- * carries its index up front is streamed through the worker's local input server, one
- * with its index at the end is downloaded first, and an input URL dies with its job.
+ * carries its index up front is streamed — piped into the encode where its samples lie in
+ * time order, else through the worker's local input server — one with its index at the
+ * end is downloaded first, and an input URL dies with its job.
  */
 describe('media inputs streamed from the artifact store', () => {
   let system: TestSystem;
@@ -24,6 +34,8 @@ describe('media inputs streamed from the artifact store', () => {
     if (done.status !== 'succeeded') throw new Error(`${type} ${done.status}: ${JSON.stringify(done.error)}`);
     return done;
   }
+  const transcode = (artifactId: string | undefined) =>
+    run('media.transcode', { artifactId, videoCodec: 'h264', audioCodec: 'aac', crf: 30, preset: 'ultrafast' });
   /** The worker's JSON log lines for one job. */
   function jobLog(jobId: string): Record<string, unknown>[] {
     return worker
@@ -40,7 +52,12 @@ describe('media inputs streamed from the artifact store', () => {
     const tail = await makeClip(path.join(dir, 'tail-index.mp4'), { width: 320, height: 180, seconds: 2 });
     const front = path.join(dir, 'front-index.mp4');
     await ffmpeg(['-i', tail, '-c', 'copy', '-movflags', '+faststart', front]);
-    for (const [key, file] of Object.entries({ tail, front })) ids[key] = (await system.artifacts.putFile(file, { project: 'default' })).id;
+    // Index first, but all its sound after all its picture: ffmpeg must seek in it.
+    const apart = path.join(dir, 'tracks-apart.mp4');
+    await writeFile(apart, withTracksOneAfterAnother(await readFile(front)));
+    const music = await makeTone(path.join(dir, 'music.wav'), 330, 3);
+    for (const [key, file] of Object.entries({ tail, front, apart, music }))
+      ids[key] = (await system.artifacts.putFile(file, { project: 'default' })).id;
   });
   afterAll(async () => {
     await system?.close();
@@ -57,14 +74,8 @@ describe('media inputs streamed from the artifact store', () => {
     expect(moovBeforeMdat(front.subarray(0, 20))).toBeUndefined();
   });
 
-  it('transcodes a faststart MP4 read from the store as it encodes, into a whole output; its input URL dies with the job', async () => {
-    const done = await run('media.transcode', {
-      artifactId: ids.front,
-      videoCodec: 'h264',
-      audioCodec: 'aac',
-      crf: 30,
-      preset: 'ultrafast',
-    });
+  it('transcodes a faststart MP4 piped from the store into ffmpeg as it encodes, into a whole output', async () => {
+    const done = await transcode(ids.front);
     const log = jobLog(done.id);
     expect(log.find((l) => l.msg === 'input streamed from the store')).toMatchObject({ artifactId: ids.front, streamed: true });
     // Known from its index in the store: no ffprobe run for the source.
@@ -72,9 +83,11 @@ describe('media inputs streamed from the artifact store', () => {
       artifactId: ids.front,
       durationSec: expect.closeTo(2, 1),
     });
-    const started = log.find((l) => l.msg === 'ffmpeg starting') as { args: string[] } | undefined;
-    const url = started?.args[started.args.indexOf('-i') + 1] ?? '';
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}\/source\.mp4$/);
+    // Its samples lie in time order: ffmpeg reads it from a pipe the worker feeds, no URL.
+    const started = log.find((l) => l.msg === 'ffmpeg starting') as { args: string[]; piped?: string } | undefined;
+    expect(started?.piped).toBe(ids.front);
+    expect(started?.args[started.args.indexOf('-i') + 1]).toBe('pipe:3');
+    expect(started?.args.some((a) => a.startsWith('http:'))).toBe(false);
     const result = done.result as { artifact: { id: string }; info: { durationSec: number } };
     expect(result.info.durationSec).toBeGreaterThan(1.9);
     const out = path.join(dir, 'out-front.mp4');
@@ -82,6 +95,20 @@ describe('media inputs streamed from the artifact store', () => {
     const probed = await ffprobe(out);
     expect(probed.streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'video']);
     expect(Number(probed.format.duration)).toBeGreaterThan(1.9);
+    expect(Number(probed.streams.find((s) => s.codec_type === 'audio')?.duration)).toBeGreaterThan(1.9);
+  });
+
+  it('transcodes a faststart MP4 whose tracks lie one after the other over the input server, which ffmpeg seeks in; its URL dies with the job', async () => {
+    const done = await transcode(ids.apart);
+    const log = jobLog(done.id);
+    expect(log.find((l) => l.msg === 'input streamed from the store')).toMatchObject({ artifactId: ids.apart, streamed: true });
+    const started = log.find((l) => l.msg === 'ffmpeg starting') as { args: string[]; piped?: string } | undefined;
+    expect(started?.piped).toBeUndefined();
+    const url = started?.args[started.args.indexOf('-i') + 1] ?? '';
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}\/source\.mp4$/);
+    const result = done.result as { info: { durationSec: number; streams: { type: string; durationSec?: number }[] } };
+    expect(result.info.streams.map((s) => s.type).sort()).toEqual(['audio', 'video']);
+    expect(result.info.streams.every((s) => (s.durationSec ?? 0) > 1.9)).toBe(true);
     // The job is over, its temp directory gone: the token no longer reads anything.
     expect((await fetch(url)).status).toBe(404);
   });
@@ -103,6 +130,26 @@ describe('media inputs streamed from the artifact store', () => {
     expect(result.info.durationSec).toBeCloseTo(1.8, 1);
   });
 
+  it('renders with music known from its WAV header, without probing it', async () => {
+    const done = await run('media.render', {
+      scenes: [{ artifactId: ids.front, inSec: 0, durationSec: 1.5 }],
+      music: { artifactId: ids.music, volume: 0.5 },
+      width: 160,
+      height: 90,
+      fps: 25,
+      preset: 'ultrafast',
+    });
+    const downloaded = jobLog(done.id).filter((l) => l.msg === 'input downloaded');
+    expect(downloaded).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ artifactId: ids.music, fromIndex: true }),
+        expect.objectContaining({ artifactId: ids.front, fromIndex: true }),
+      ]),
+    );
+    const result = done.result as { info: { streams: { type: string; durationSec?: number }[] } };
+    expect(result.info.streams.find((s) => s.type === 'audio')?.durationSec).toBeCloseTo(1.5, 1);
+  });
+
   it('refuses a render scene past the end of a clip known by its index', async () => {
     const { job } = await system.client.enqueue({
       type: 'media.render',
@@ -113,13 +160,7 @@ describe('media inputs streamed from the artifact store', () => {
   });
 
   it('downloads an MP4 whose index is at the end before transcoding it (ffmpeg would read it twice from a stream)', async () => {
-    const done = await run('media.transcode', {
-      artifactId: ids.tail,
-      videoCodec: 'h264',
-      audioCodec: 'aac',
-      crf: 30,
-      preset: 'ultrafast',
-    });
+    const done = await transcode(ids.tail);
     expect(jobLog(done.id).find((l) => l.msg === 'input downloaded')).toMatchObject({ artifactId: ids.tail, streamed: false });
     expect((done.result as { info: { durationSec: number } }).info.durationSec).toBeGreaterThan(1.9);
   });

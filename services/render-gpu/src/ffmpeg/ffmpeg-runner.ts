@@ -1,7 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import { ErrorCode, type MediaInfo } from '@reelay/contracts';
 import { Attr, inSpan, type JobContext, killGroup, TransientError } from '@reelay/runtime';
 import { classifyFailure } from './failure-classifier.js';
+import { feedPipe, PIPED_INPUT_FD, type PipedInput } from './piped-input.js';
 import { toMediaInfo } from './probe-result.js';
 import { type FfmpegProgress, ProgressParser } from './progress-parser.js';
 import { StderrTail } from './stderr-tail.js';
@@ -9,8 +11,9 @@ import { StderrTail } from './stderr-tail.js';
 /**
  * The one way this service runs ffmpeg and ffprobe: spawned through the job's
  * ChildProcesses (own process group, killed by the runtime on cancel and hard limit),
- * progress read from `-progress pipe:1`, a stall watchdog, the stderr tail kept for the
- * error, and the failure classified. Argument building lives with each task; this module
+ * progress read from `-progress pipe:1`, an input piped from the store where given
+ * (piped-input.ts), a stall watchdog, the stderr tail kept for the error, and the
+ * failure classified. Argument building lives with each task; this module
  * only runs what it is given.
  */
 
@@ -47,6 +50,8 @@ export interface RunOptions {
   stage: string;
   /** This run's share of the job's progress, [from, to] in percent. */
   span?: [number, number];
+  /** An input the arguments name as `pipe:3` (PIPED_INPUT_ARG), fed to ffmpeg from the store while it runs. */
+  input?: PipedInput;
 }
 
 /** Put before every ffmpeg run's own arguments: quiet banner, no stdin, overwrite, machine-readable progress. */
@@ -70,9 +75,21 @@ export class Ffmpeg {
         this.report(ctx, options, p, from, to);
       });
       const tail = new StderrTail();
-      ctx.log.debug({ args: fullArgs, cwd: options.cwd }, 'ffmpeg starting');
-      const child = this.spawn(ctx, this.tools.ffmpegPath, fullArgs, options.cwd);
+      ctx.log.debug({ args: fullArgs, cwd: options.cwd, ...(options.input ? { piped: options.input.artifactId } : {}) }, 'ffmpeg starting');
+      const child = this.spawn(ctx, this.tools.ffmpegPath, fullArgs, options.cwd, options.input !== undefined);
       let stalled = false;
+      // A store read that fails stops the run: ffmpeg would take the cut pipe as the end of its input.
+      let feedError: unknown;
+      const sink = child.stdio[PIPED_INPUT_FD] as Writable | null | undefined;
+      const fed =
+        options.input && sink
+          ? feedPipe(options.input, sink).catch((err: unknown) => {
+              feedError = err;
+              killGroup(child);
+            })
+          : undefined;
+      // Nothing is written once ffmpeg is gone; the copy stops at its next chunk.
+      if (sink) child.once('exit', () => sink.destroy());
       // Re-armed by every progress block (ffmpeg writes one each 0.5 s while it works).
       const watchdog = setTimeout(() => {
         stalled = true;
@@ -83,9 +100,11 @@ export class Ffmpeg {
       child.stderr?.setEncoding('utf8').on('data', (c: string) => tail.push(c));
       try {
         const exit = await this.exited(ctx, child);
+        await fed;
         span.setAttribute(Attr.childExitCode, exit.code ?? -1);
         if (stalled) throw new StalledError(this.tools.stallTimeoutMs, tail.text());
         if (ctx.signal.aborted) throw ctx.signal.reason;
+        if (feedError !== undefined) throw feedError;
         if (exit.code !== 0) throw classifyFailure({ tool: 'ffmpeg', exitCode: exit.code, signal: exit.signal, stderr: tail.text() });
       } finally {
         clearTimeout(watchdog);
@@ -115,9 +134,9 @@ export class Ffmpeg {
     }
   }
 
-  private spawn(ctx: RunContext, command: string, args: readonly string[], cwd: string): ChildProcess {
+  private spawn(ctx: RunContext, command: string, args: readonly string[], cwd: string, piped = false): ChildProcess {
     if (ctx.signal.aborted) throw ctx.signal.reason;
-    return ctx.children.spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    return ctx.children.spawn(command, args, { cwd, stdio: piped ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'] });
   }
 
   /** Resolves on exit (stdio drained); an abort kills the group first, so nothing outlives the job. */

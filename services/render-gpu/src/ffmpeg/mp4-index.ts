@@ -18,6 +18,11 @@ export interface IndexSummary {
   hasAudio: boolean;
   /** The movie header's duration; 0 when it does not say (fragmented files). */
   durationSec: number;
+  /**
+   * ffmpeg reads its media data front to back without seeking (see readsFrontToBack), so it
+   * can be piped to ffmpeg (piped-input.ts) rather than served over the input server.
+   */
+  readsInOrder: boolean;
 }
 
 /** ftyp and moov of a short clip fit in this; a longer index is read on in MORE_BYTES. */
@@ -32,8 +37,13 @@ Log.setLogLevel(Log.error);
 /** Bytes [start, end] (inclusive) of the source. */
 export type RangeReader = (start: number, end: number) => Promise<Buffer>;
 
-export function readIndexSummary(artifacts: ProjectArtifacts, ref: ArtifactRef): Promise<IndexSummary | undefined> {
+/**
+ * `head` is the source's first bytes where the caller has read them already (the
+ * container check, streamable-input.ts): a read inside it is answered from it, not the store.
+ */
+export function readIndexSummary(artifacts: ProjectArtifacts, ref: ArtifactRef, head?: Buffer): Promise<IndexSummary | undefined> {
   return indexSummaryOf(async (start, end) => {
+    if (head && end < head.length) return head.subarray(start, end + 1);
     const chunks: Buffer[] = [];
     for await (const c of await artifacts.openStream(ref.id, { start, end })) chunks.push(c as Buffer);
     return Buffer.concat(chunks);
@@ -42,13 +52,68 @@ export function readIndexSummary(artifacts: ProjectArtifacts, ref: ArtifactRef):
 
 /** The summary of a source of `size` bytes read through `read`, or undefined when its index is not at its front. */
 export async function indexSummaryOf(read: RangeReader, size: number): Promise<IndexSummary | undefined> {
-  const found = (await frontIndexOf(read, size))?.movie;
-  if (!found) return undefined;
+  const index = await frontIndexOf(read, size);
+  if (!index) return undefined;
+  const { file, movie: found } = index;
   return {
     hasVideo: found.videoTracks.length > 0,
     hasAudio: found.audioTracks.length > 0,
     durationSec: found.timescale > 0 ? found.duration / found.timescale : 0,
+    // A fragmented file's samples are in its fragments, not in this index: not known.
+    // Its samples after the index, where the pipe will have got to once ffmpeg has read it.
+    readsInOrder:
+      !found.isFragmented &&
+      file.moov.start !== undefined &&
+      readsFrontToBack(
+        found.tracks.map((t) => file.getTrackSamplesInfo(t.id)),
+        file.moov.start + file.moov.size,
+      ),
   };
+}
+
+/** How far one track's samples may run ahead of another's in the file: ffmpeg's own window (below). */
+const MAX_SKEW_SEC = 1;
+
+/**
+ * Whether ffmpeg reads these tracks' samples in file order, front to back, when it can
+ * seek: its mov demuxer takes the next sample by decode time, but by file position among
+ * tracks whose next samples are within 1 s of each other (mov_find_next_sample). From a
+ * pipe it can only take them by position; for a file where that is the same order
+ * (every track's samples in order, and none more than 1 s ahead of another track's next
+ * one where it lies: what ffmpeg's muxer writes) a pipe reads what the input server would
+ * serve. A file laid out otherwise — all its sound after its picture, say — would be read
+ * out of time order from a pipe, every frame of one track decoded and held before the
+ * other's first: over HTTP ffmpeg seeks between the two instead. No sample may lie before `dataStart` (the end of the index)
+ * or overlap the one before it in the file: a pipe cannot go back.
+ */
+export function readsFrontToBack(
+  tracks: readonly (readonly { offset: number; size: number; dts: number; timescale: number }[])[],
+  dataStart: number,
+): boolean {
+  const order: { track: number; offset: number; end: number; sec: number }[] = [];
+  for (const [track, samples] of tracks.entries()) {
+    let last = -1;
+    for (const s of samples) {
+      if (s.offset < last || s.timescale <= 0) return false;
+      last = s.offset;
+      order.push({ track, offset: s.offset, end: s.offset + s.size, sec: s.dts / s.timescale });
+    }
+  }
+  if (order.length === 0) return false;
+  order.sort((a, b) => a.offset - b.offset);
+  // How many of each track's samples have been read: the next one is the track's position.
+  const read = tracks.map(() => 0);
+  let end = dataStart;
+  for (const sample of order) {
+    if (sample.offset < end) return false;
+    end = sample.end;
+    for (const [t, samples] of tracks.entries()) {
+      const next = samples[read[t] ?? 0];
+      if (t !== sample.track && next && sample.sec - next.dts / next.timescale > MAX_SKEW_SEC) return false;
+    }
+    read[sample.track] = (read[sample.track] ?? 0) + 1;
+  }
+  return true;
 }
 
 /**

@@ -26,12 +26,16 @@ const SEQUENTIAL_MAGIC: { name: string; test: (head: Buffer) => boolean }[] = [
   { name: 'iso-bmff with moov first', test: (h) => moovBeforeMdat(h) === true },
 ];
 
-export async function readsSequentially(artifacts: ProjectArtifacts, ref: ArtifactRef): Promise<boolean> {
-  if (ref.size < 16) return false;
+/**
+ * The artifact's first bytes (up to 64 KB) when ffmpeg can read it front to back, as
+ * above, else undefined: the callers read on from them (the MP4 index, a WAV header).
+ */
+export async function sequentialHead(artifacts: ProjectArtifacts, ref: ArtifactRef): Promise<Buffer | undefined> {
+  if (ref.size < 16) return undefined;
   const chunks: Buffer[] = [];
   for await (const c of await artifacts.openStream(ref.id, { start: 0, end: Math.min(HEAD_BYTES, ref.size) - 1 })) chunks.push(c as Buffer);
   const head = Buffer.concat(chunks);
-  return SEQUENTIAL_MAGIC.some((m) => m.test(head));
+  return SEQUENTIAL_MAGIC.some((m) => m.test(head)) ? head : undefined;
 }
 
 /** Walks top-level ISO BMFF boxes: true (moov first), false (mdat first), undefined (not found in `head`). */

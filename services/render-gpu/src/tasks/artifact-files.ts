@@ -3,7 +3,8 @@ import type { ArtifactRef, MediaInfo } from '@reelay/contracts';
 import { contentTypeFor, type JobContext } from '@reelay/runtime';
 import { artifactInputUrl } from '../ffmpeg/artifact-input-server.js';
 import { type IndexSummary, readIndexSummary } from '../ffmpeg/mp4-index.js';
-import { readsSequentially } from '../ffmpeg/streamable-input.js';
+import { sequentialHead } from '../ffmpeg/streamable-input.js';
+import { wavSummaryOf } from '../ffmpeg/wav-header.js';
 
 /**
  * Artifacts in and out of a job: downloaded into its temp directory, or streamed from the
@@ -27,14 +28,16 @@ export async function fetchArtifact(
   artifactId: string,
   baseName: string,
   options: FetchOptions = {},
-): Promise<{ file: string; ref: ArtifactRef; streamed: boolean }> {
+): Promise<{ file: string; ref: ArtifactRef; streamed: boolean; head?: Buffer }> {
   const dir = await ctx.tempDir();
   const info = await ctx.artifacts.info(artifactId);
   const ext = safeExtension(info?.name ?? '');
   const file = `${baseName}${ext}`;
-  if (options.stream && info && (await readsSequentially(ctx.artifacts, info))) {
+  const head = options.stream && info ? await sequentialHead(ctx.artifacts, info) : undefined;
+  if (info && head) {
     ctx.log.debug({ artifactId, streamed: true }, 'input streamed from the store');
-    return { file: await artifactInputUrl(ctx.artifacts, info, dir, file), ref: info, streamed: true };
+    // The head read for the container check goes with it: the index reader starts there.
+    return { file: await artifactInputUrl(ctx.artifacts, info, dir, file), ref: info, streamed: true, head };
   }
   const ref = await ctx.artifacts.getToFile(artifactId, path.join(dir, file));
   ctx.log.debug({ artifactId, streamed: false }, 'input downloaded');
@@ -44,9 +47,10 @@ export async function fetchArtifact(
 /**
  * An input downloaded into the job's directory, with what a render needs to know of it
  * (media.render reads inputs more than once and seeks in them). An MP4 whose index comes
- * first is known from that index in the store, with no ffprobe run (~0.1 CPU-s of
- * start-up each); another container that reads front to back is probed from the store
- * while it downloads, rather than after; anything else is probed once downloaded.
+ * first is known from that index in the store, and a PCM WAV from its header, with no
+ * ffprobe run (~0.1 CPU-s of start-up each); another container that reads front to back
+ * is probed from the store while it downloads, rather than after; anything else is
+ * probed once downloaded.
  */
 export async function fetchAndProbe(
   ctx: JobContext,
@@ -56,12 +60,13 @@ export async function fetchAndProbe(
 ): Promise<{ file: string; ref: ArtifactRef; summary: IndexSummary }> {
   const dir = await ctx.tempDir();
   const ref = await ctx.artifacts.info(artifactId);
-  if (!ref || !(await readsSequentially(ctx.artifacts, ref))) {
+  const head = ref ? await sequentialHead(ctx.artifacts, ref) : undefined;
+  if (!ref || !head) {
     const { file, ref: fetched } = await fetchArtifact(ctx, artifactId, baseName);
     return { file, ref: fetched, summary: summaryOf(await probe(file)) };
   }
   const file = `${baseName}${safeExtension(ref.name)}`;
-  const indexed = await readIndexSummary(ctx.artifacts, ref);
+  const indexed = wavSummaryOf(head, ref.size) ?? (await readIndexSummary(ctx.artifacts, ref, head));
   const known = indexed && indexed.durationSec > 0 ? indexed : undefined;
   const probed = known ? Promise.resolve(known) : probe(await artifactInputUrl(ctx.artifacts, ref, dir, file)).then(summaryOf);
   // Awaited below; a probe that fails while the download runs must not go unhandled.
@@ -76,6 +81,7 @@ function summaryOf(info: MediaInfo): IndexSummary {
     hasVideo: info.streams.some((s) => s.type === 'video'),
     hasAudio: info.streams.some((s) => s.type === 'audio'),
     durationSec: info.durationSec,
+    readsInOrder: false,
   };
 }
 

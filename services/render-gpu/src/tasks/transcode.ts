@@ -3,6 +3,7 @@ import { type TaskHandler, PermanentError } from '@reelay/runtime';
 import { withStopSignal } from '../ffmpeg/ffmpeg-runner.js';
 import { readIndexSummary } from '../ffmpeg/mp4-index.js';
 import { outputMediaInfo } from '../ffmpeg/mp4-media-info.js';
+import { PIPED_INPUT_ARG, storeInput } from '../ffmpeg/piped-input.js';
 import { chooseVideoEncoder } from '../gpu/video-encoder.js';
 import { fetchArtifact, stem, storeArtifact } from './artifact-files.js';
 import type { MediaDeps } from './media-deps.js';
@@ -14,13 +15,17 @@ export function transcodeHandler(deps: MediaDeps): TaskHandler<(typeof mediaTask
     const dir = await ctx.tempDir();
     ctx.progress(1, 'download');
     // Streamed from the store while ffmpeg encodes, where the container allows it.
-    const { file, ref, streamed } = await fetchArtifact(ctx, input.artifactId, 'source', { stream: true });
+    const { file, ref, streamed, head } = await fetchArtifact(ctx, input.artifactId, 'source', { stream: true });
     const noPicture = () =>
       new PermanentError(`artifact ${input.artifactId} has no video stream to transcode`, { code: ErrorCode.INVALID_INPUT });
     // An MP4 streamed from the store is known from its index: no ffprobe run for it.
-    const indexed = streamed ? await readIndexSummary(ctx.artifacts, ref) : undefined;
+    const indexed = streamed ? await readIndexSummary(ctx.artifacts, ref, head) : undefined;
     const known = indexed && indexed.durationSec > 0 ? indexed : undefined;
     if (known) ctx.log.debug({ artifactId: input.artifactId, durationSec: known.durationSec }, 'source read from its index');
+    // One whose samples lie in time order is piped into the encode (ffmpeg reads it as it
+    // would a local file: ffmpeg/piped-input.ts); the input server's URL stays for the
+    // probe, and for a source ffmpeg may seek in.
+    const piped = indexed?.readsInOrder ? storeInput(ctx.artifacts, ref) : undefined;
     if (known && !known.hasVideo) throw noPicture();
     const video = chooseVideoEncoder(
       {
@@ -36,7 +41,7 @@ export function transcodeHandler(deps: MediaDeps): TaskHandler<(typeof mediaTask
     // The job id in the output name makes this run findable (ps, pgrep) and unique.
     const output = `transcode-${ctx.jobId}.${ext}`;
     const args = transcodeArgs({
-      input: file,
+      input: piped ? PIPED_INPUT_ARG : file,
       output,
       container: input.container,
       video,
@@ -66,6 +71,7 @@ export function transcodeHandler(deps: MediaDeps): TaskHandler<(typeof mediaTask
       expectedDurationSec: () => durationSec,
       stage: 'transcode',
       span: [2, 95],
+      ...(piped ? { input: piped } : {}),
     });
     const [probe, encode] = await Promise.allSettled([probed, encoded]);
     if (probe.status === 'rejected') throw probe.reason;
