@@ -9,7 +9,93 @@ interface Parameter {
 interface Operation {
   operationId?: string;
   parameters?: Parameter[];
-  requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> };
+  requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
+}
+
+interface JsonSchema {
+  $ref?: string;
+  type?: string | string[];
+  enum?: unknown[];
+  const?: unknown;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  maxItems?: number;
+  minItems?: number;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  format?: string;
+}
+
+/** The document's shared schemas, for `$ref`s (set once the document is read). */
+let components: Record<string, JsonSchema> = {};
+/** The registered task types: a `type` field names one of them (or anything, now and then). */
+let taskTypes: string[] = ['system.noop'];
+
+/**
+ * Values a schema accepts, nearly: each field is drawn from its own schema (enums, bounds,
+ * patterns, nested objects and arrays), and one field in ten is junk instead. So the
+ * draws get past the top-level shape into what the route does with a body it takes.
+ * URLs are loopback ones: nothing here may send traffic anywhere else.
+ */
+function fromSchema(schema: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
+  const drawn = exact(schema, depth);
+  return depth === 0 ? drawn : fc.oneof({ arbitrary: drawn, weight: 9 }, { arbitrary: scalar, weight: 1 });
+}
+function exact(schema: JsonSchema, depth: number): fc.Arbitrary<unknown> {
+  if (schema.$ref) return fromSchema(components[schema.$ref.split('/').at(-1) as string] ?? {}, depth);
+  if (depth > 6) return scalar;
+  const options = schema.anyOf ?? schema.oneOf;
+  if (options) return fc.oneof(...options.map((o) => fromSchema(o, depth + 1)));
+  if (schema.allOf?.[0]) return fromSchema(schema.allOf[0], depth);
+  if (schema.const !== undefined) return fc.constant(schema.const);
+  if (schema.enum) return fc.constantFrom(...schema.enum);
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  switch (type) {
+    case 'object': {
+      const props = Object.entries(schema.properties ?? {});
+      if (props.length === 0) return fc.dictionary(fc.string({ maxLength: 8 }), scalar, { maxKeys: 3 });
+      const field = (k: string, v: JsonSchema) =>
+        k === 'type' && v.type === 'string' && !v.enum
+          ? fc.oneof({ arbitrary: fc.constantFrom(...taskTypes), weight: 9 }, { arbitrary: fromSchema(v, depth + 1), weight: 1 })
+          : fromSchema(v, depth + 1);
+      return fc.record(Object.fromEntries(props.map(([k, v]) => [k, field(k, v)])), {
+        requiredKeys: (schema.required ?? []).filter((k) => schema.properties?.[k]),
+      });
+    }
+    case 'array':
+      return fc.array(fromSchema(schema.items ?? {}, depth + 1), {
+        minLength: Math.min(schema.minItems ?? 0, 3),
+        maxLength: Math.max(Math.min(schema.maxItems ?? 3, 3), Math.min(schema.minItems ?? 0, 3)),
+      });
+    case 'integer':
+      return fc.integer({ min: Math.max(schema.minimum ?? -1e6, -(2 ** 31)), max: Math.min(schema.maximum ?? 1e6, 2 ** 31) });
+    case 'number':
+      return fc.double({ min: schema.minimum ?? -1e6, max: schema.maximum ?? 1e6, noNaN: true });
+    case 'boolean':
+      return fc.boolean();
+    case 'string': {
+      if (schema.format === 'uri') return fc.constantFrom('http://127.0.0.1:9/hook', 'https://127.0.0.1:9/x?y=1');
+      if (schema.format === 'date-time')
+        return fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }).map((d) => d.toISOString());
+      if (schema.pattern) {
+        try {
+          return fc.stringMatching(new RegExp(schema.pattern)).filter((v) => v.length <= (schema.maxLength ?? 1e4));
+        } catch {
+          return fc.string();
+        }
+      }
+      return fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 40, 40) });
+    }
+    default:
+      return scalar;
+  }
 }
 
 /** What a request got back: a 4xx must carry the error envelope, nothing may be a 5xx. */
@@ -56,8 +142,11 @@ const segment = fc.oneof(
 function requestFor(path: string, method: string, op: Operation) {
   const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
   const queryNames = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
-  const bodyKeys = Object.keys(op.requestBody?.content?.['application/json']?.schema?.properties ?? {});
+  const bodySchema = op.requestBody?.content?.['application/json']?.schema;
+  const bodyKeys = Object.keys(bodySchema?.properties ?? {});
   const body = fc.oneof(
+    // Drawn from the operation's own schema, several times as often as the rest.
+    ...(bodySchema ? [fromSchema(bodySchema).map((v) => JSON.stringify(v)), fromSchema(bodySchema).map((v) => JSON.stringify(v))] : []),
     fc.constant(undefined),
     value.map((v) => JSON.stringify(v)),
     // The body's own keys with values of any type: past the top-level shape, into the fields.
@@ -81,7 +170,13 @@ function requestFor(path: string, method: string, op: Operation) {
       { maxKeys: 3 },
     ),
     body: method === 'get' || method === 'delete' ? fc.constant(undefined) : body,
-    contentType: fc.constantFrom('application/json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded'),
+    contentType: fc.constantFrom(
+      'application/json',
+      'application/json',
+      'application/json',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+    ),
   });
 }
 
@@ -94,7 +189,12 @@ describe('every operation in the OpenAPI document, with input drawn at random (f
   beforeAll(async () => {
     // The limits would answer most of the draws 429 before their input is read.
     g = await startGateway({ AUTH_FAILURES_PER_MINUTE: '100000', RATE_LIMIT_PER_MINUTE: '1000000' });
-    const spec = (await (await g.call('/docs/json')).json()) as { paths: Record<string, Record<string, Operation>> };
+    const spec = (await (await g.call('/docs/json')).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+      components?: { schemas?: Record<string, JsonSchema> };
+    };
+    components = spec.components?.schemas ?? {};
+    taskTypes = ((await (await g.call('/v1/tasks')).json()) as { items: { type: string }[] }).items.map((t) => t.type);
     operations = Object.entries(spec.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
   });
   afterAll(() => g.close());
