@@ -100,7 +100,11 @@ const jobCodeMeaning = {
   STALLED: ['The job stopped reporting progress for too long.', 'yes', ''],
   OUTPUT_INVALID: ['The handler returned output that breaks its task’s output schema.', 'no', ''],
   SHUTDOWN: ['The worker shut down before the job finished; handed back without spending an attempt.', 'yes (free)', ''],
-  OUTPUT_CHECK_FAILED: ['A produced file failed its check: its streams or their lengths, read from the MP4 index of the output (ffprobe where that reader does not answer), are not what was planned.', 'yes', ''],
+  OUTPUT_CHECK_FAILED: [
+    'A produced file failed its check: its streams or their lengths, read from the MP4 index of the output (ffprobe where that reader does not answer), are not what was planned.',
+    'yes',
+    '',
+  ],
   ARTIFACT_NOT_FOUND: ['A referenced artifact does not exist.', 'no', 404],
   FORBIDDEN_ADDRESS: ['A URL pointed at a loopback, link-local or private address.', 'no', ''],
   NOT_FOUND: ['No such job, artifact, queue, workflow or dead letter (or not in your projects).', 'no', 404],

@@ -85,7 +85,9 @@ describe('a one-project key at every operation of the OpenAPI document, against 
         ...(method === 'post' ? { json: url === '/v1/dlq/requeue' || url === '/v1/dlq/discard' ? { filter: {} } : {} } : {}),
         signal: AbortSignal.timeout(10_000),
       });
-      const text = res.headers.get('content-type')?.startsWith('text/event-stream') ? (await res.body?.cancel(), '') : await res.text();
+      let text = '';
+      if (res.headers.get('content-type')?.startsWith('text/event-stream')) await res.body?.cancel();
+      else text = await res.text();
       const op = `${method.toUpperCase()} ${url} (${res.status})`;
       if (named && res.status !== 404 && res.status !== 403) leaks.push(`${op}: answered, not 404/403`);
       if (text.includes(MARKER)) leaks.push(`${op}: carries beta's label or content`);
