@@ -1,4 +1,6 @@
+import { taskCatalogue } from '@reelay/contracts';
 import fc from 'fast-check';
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, ALPHA_KEY, type GatewayFixture, startGateway } from './gateway-fixture.js';
 
@@ -147,6 +149,10 @@ function requestFor(path: string, method: string, op: Operation) {
   const body = fc.oneof(
     // Drawn from the operation's own schema, several times as often as the rest.
     ...(bodySchema ? [fromSchema(bodySchema).map((v) => JSON.stringify(v)), fromSchema(bodySchema).map((v) => JSON.stringify(v))] : []),
+    ...(method === 'post' && path === '/v1/jobs' ? [submission.map((v) => JSON.stringify(v))] : []),
+    ...(method === 'post' && path === '/v1/batches'
+      ? [fc.array(submission, { minLength: 1, maxLength: 3 }).map((items) => JSON.stringify({ items }))]
+      : []),
     fc.constant(undefined),
     value.map((v) => JSON.stringify(v)),
     // The body's own keys with values of any type: past the top-level shape, into the fields.
@@ -179,6 +185,20 @@ function requestFor(path: string, method: string, op: Operation) {
     ),
   });
 }
+
+/**
+ * A submission of a built-in task with input drawn from that task's own input schema, so
+ * a submit gets past the type into the task's checks (refinements, bounds, defaults).
+ */
+const submission = fc.constantFrom(...Object.keys(taskCatalogue)).chain((type) =>
+  fromSchema(
+    z.toJSONSchema((taskCatalogue as Record<string, { input: z.ZodType }>)[type]?.input ?? z.unknown(), {
+      io: 'input',
+      unrepresentable: 'any',
+    }) as JsonSchema,
+    1,
+  ).map((input) => ({ type, input })),
+);
 
 /** Draws per operation; FUZZ_RUNS=400 for a longer hunt (it passed 400 when this was written). */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
