@@ -38,6 +38,7 @@ export {
   isNoResponders,
   isAlreadyExists,
 } from './nats/nats-errors.js';
+export { jsonPayload } from './nats/json-payload.js';
 export { uniqueKeys } from './nats/kv-keys.js';
 export { DeliverPolicy } from '@nats-io/jetstream';
 export type { Subscription } from '@nats-io/transport-node';

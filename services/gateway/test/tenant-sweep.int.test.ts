@@ -15,20 +15,18 @@ interface Beta {
 }
 
 /** Which beta resource a path's `{id}` names, by the collection it sits under. */
-const idFor = (path: string, beta: Beta): string | undefined =>
-  path.startsWith('/v1/jobs/')
-    ? beta.job
-    : path.startsWith('/v1/dlq/')
-      ? beta.dead
-      : path.startsWith('/v1/workflows/')
-        ? beta.workflow
-        : path.startsWith('/v1/schedules/')
-          ? beta.schedule
-          : path.startsWith('/v1/artifacts/')
-            ? beta.artifact
-            : path.startsWith('/v1/batches/')
-              ? beta.batch
-              : undefined;
+const COLLECTIONS: [prefix: string, resource: keyof Beta][] = [
+  ['/v1/jobs/', 'job'],
+  ['/v1/dlq/', 'dead'],
+  ['/v1/workflows/', 'workflow'],
+  ['/v1/schedules/', 'schedule'],
+  ['/v1/artifacts/', 'artifact'],
+  ['/v1/batches/', 'batch'],
+];
+const idFor = (path: string, beta: Beta): string | undefined => {
+  const resource = COLLECTIONS.find(([prefix]) => path.startsWith(prefix))?.[1];
+  return resource ? beta[resource] : undefined;
+};
 
 const created = async (res: Response): Promise<{ id: string }> => {
   if (res.status >= 300) throw new Error(`setup answered ${res.status}: ${await res.text()}`);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { MediaInfo, MediaResult } from '@reelay/contracts';
 import { startTestSystem, type TestSystem, waitUntil } from '@reelay/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeClip, SERVICE_ENTRY, scratchDir } from './media-fixtures.js';
+import { ffmpeg, makeClip, SERVICE_ENTRY, scratchDir } from './media-fixtures.js';
 
 /** A media job sees its own project's artifacts and nothing else, through a real render-gpu. */
 describe('render-gpu artifact isolation between projects', () => {
@@ -11,6 +11,8 @@ describe('render-gpu artifact isolation between projects', () => {
   let dir: string;
   /** A real clip that belongs to project "beta". */
   let betaClip: string;
+  /** The same clip with its index first: a transcode pipes it into ffmpeg from the store (ffmpeg/piped-input.ts). */
+  let betaFaststart: string;
 
   beforeAll(async () => {
     system = await startTestSystem();
@@ -18,6 +20,9 @@ describe('render-gpu artifact isolation between projects', () => {
     dir = await scratchDir();
     const clip = await makeClip(path.join(dir, 'clip.mp4'), { width: 160, height: 90, seconds: 1 });
     betaClip = (await system.artifacts.putFile(clip, { project: 'beta' })).id;
+    const faststart = path.join(dir, 'faststart.mp4');
+    await ffmpeg(['-y', '-loglevel', 'error', '-i', clip, '-c', 'copy', '-movflags', '+faststart', faststart]);
+    betaFaststart = (await system.artifacts.putFile(faststart, { project: 'beta' })).id;
   });
   afterAll(async () => {
     await system?.close();
@@ -27,6 +32,7 @@ describe('render-gpu artifact isolation between projects', () => {
   it.each([
     ['media.probe', () => ({ artifactId: betaClip })],
     ['media.transcode', () => ({ artifactId: betaClip, preset: 'ultrafast' })],
+    ['media.transcode', () => ({ artifactId: betaFaststart, preset: 'ultrafast' })],
     ['media.thumbnails', () => ({ artifactId: betaClip, count: 1 })],
     ['media.optimize', () => ({ artifactId: betaClip, platform: 'tiktok', preset: 'ultrafast' })],
     ['media.render', () => ({ scenes: [{ artifactId: betaClip }], preset: 'ultrafast' })],
@@ -39,7 +45,7 @@ describe('render-gpu artifact isolation between projects', () => {
       expect(failed.attempts).toBe(1);
       expect(failed.error).toMatchObject({ code: 'ARTIFACT_NOT_FOUND', retryable: false });
       // The same answer as for an id that does not exist: beta's artifact is not even named as someone else's.
-      expect(failed.error?.message).toBe(`artifact ${betaClip} not found`);
+      expect(failed.error?.message).toBe(`artifact ${(input() as { artifactId?: string }).artifactId ?? betaClip} not found`);
       const dead = await waitUntil(() => system.client.getDeadLetter(job.id), { what: 'the dead letter' });
       expect(dead).toMatchObject({ reason: 'permanent', job: { project: 'alpha' } });
     },

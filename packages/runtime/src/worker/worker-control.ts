@@ -11,6 +11,7 @@ import {
 import type { Subscription } from '@nats-io/transport-node';
 import type { Logger } from '../logging/logger.js';
 import type { NatsContext } from '../nats/connection.js';
+import { jsonPayload } from '../nats/json-payload.js';
 import { isNoResponders } from '../nats/nats-errors.js';
 
 /**
@@ -67,7 +68,7 @@ export class WorkerControl {
     });
     this.holdsSub = this.ctx.nc.subscribe(workerHoldsSubject(this.worker.id), {
       callback: (_err, msg) => {
-        const query = WorkerHoldsQuery.safeParse(safeJson(msg.data));
+        const query = WorkerHoldsQuery.safeParse(jsonPayload(msg.data));
         if (!query.success || query.data.workerId !== this.worker.id || !msg.reply) return;
         const reply: WorkerHoldsReply = { workerId: this.worker.id, jobId: query.data.jobId, holds: this.worker.holds(query.data.jobId) };
         msg.respond(encoder.encode(JSON.stringify(reply)));
@@ -106,15 +107,6 @@ export class WorkerControl {
   }
 }
 
-const decoder = new TextDecoder();
-const safeJson = (data: Uint8Array): unknown => {
-  try {
-    return JSON.parse(decoder.decode(data));
-  } catch {
-    return undefined;
-  }
-};
-
 /**
  * Whether another worker still holds a job (see contracts `WorkerHoldsQuery`). False
  * when no worker with that id listens (it died), and when it does not answer within
@@ -125,7 +117,7 @@ export async function workerHolds(ctx: NatsContext, workerId: string, jobId: str
   const query: WorkerHoldsQuery = { workerId, jobId };
   try {
     const msg = await ctx.nc.request(workerHoldsSubject(workerId), encoder.encode(JSON.stringify(query)), { timeout: timeoutMs });
-    const reply = WorkerHoldsReply.safeParse(safeJson(msg.data));
+    const reply = WorkerHoldsReply.safeParse(jsonPayload(msg.data));
     return reply.success && reply.data.workerId === workerId && reply.data.jobId === jobId && reply.data.holds;
   } catch {
     return false;

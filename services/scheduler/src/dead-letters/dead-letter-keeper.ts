@@ -1,7 +1,14 @@
 import { type DeadLetter, ErrorCode, isTerminal, JobEnvelope, MAX_DELIVERIES_ADVISORY_PREFIX, type WireError } from '@reelay/contracts';
-import { deadLettered, type JobClient, type Logger, type NatsContext, type Subscription, withLostAttempt } from '@reelay/runtime';
+import {
+  deadLettered,
+  type JobClient,
+  jsonPayload,
+  type Logger,
+  type NatsContext,
+  type Subscription,
+  withLostAttempt,
+} from '@reelay/runtime';
 import { z } from 'zod';
-import { jsonPayload } from '../json-payload.js';
 import type { KV } from '../nats-handles.js';
 
 /** What the server says when a consumer gives up on a message (io.nats.jetstream.advisory.v1.max_deliver). */

@@ -6,13 +6,13 @@ import {
   inSpan,
   isAlreadyExists,
   isWrongLastSequence,
+  jsonPayload,
   JobStore,
   type Logger,
   type NatsContext,
   released,
   SpanKind,
 } from '@reelay/runtime';
-import { jsonPayload } from '../json-payload.js';
 import type { JsMsg } from '../nats-handles.js';
 
 /** The one durable consumer on DELAYED; every scheduler replica pulls from it. */
