@@ -11,7 +11,7 @@ describe('render-gpu artifact isolation between projects', () => {
   let dir: string;
   /** A real clip that belongs to project "beta". */
   let betaClip: string;
-  /** The same clip with its index first: a transcode pipes it into ffmpeg from the store (ffmpeg/piped-input.ts). */
+  /** The same clip with its index first: a transcode downloads it as ffmpeg follows it (ffmpeg/followed-input.ts). */
   let betaFaststart: string;
 
   beforeAll(async () => {

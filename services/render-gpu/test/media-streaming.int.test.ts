@@ -17,10 +17,10 @@ import {
 } from './media-fixtures.js';
 
 /**
- * Inputs read from the store while ffmpeg works (issue 14 item 8): a container that
- * carries its index up front is streamed — piped into the encode where its samples lie in
- * time order, else through the worker's local input server — one with its index at the
- * end is downloaded first, and an input URL dies with its job.
+ * Inputs read from the store while ffmpeg works (issue 14 item 8): an MP4 whose index
+ * comes first is downloaded as the encode starts and followed by ffmpeg as it grows,
+ * another streamable container (Matroska) is served by the worker's local input server,
+ * one with its index at the end is downloaded first, and an input URL dies with its job.
  */
 describe('media inputs streamed from the artifact store', () => {
   let system: TestSystem;
@@ -56,7 +56,10 @@ describe('media inputs streamed from the artifact store', () => {
     const apart = path.join(dir, 'tracks-apart.mp4');
     await writeFile(apart, withTracksOneAfterAnother(await readFile(front)));
     const music = await makeTone(path.join(dir, 'music.wav'), 330, 3);
-    for (const [key, file] of Object.entries({ tail, front, apart, music }))
+    // The same picture and sound in Matroska: streamable, but not an MP4 index to follow by.
+    const mkv = path.join(dir, 'clip.mkv');
+    await ffmpeg(['-i', front, '-c', 'copy', mkv]);
+    for (const [key, file] of Object.entries({ tail, front, apart, music, mkv }))
       ids[key] = (await system.artifacts.putFile(file, { project: 'default' })).id;
   });
   afterAll(async () => {
@@ -74,20 +77,28 @@ describe('media inputs streamed from the artifact store', () => {
     expect(moovBeforeMdat(front.subarray(0, 20))).toBeUndefined();
   });
 
-  it('transcodes a faststart MP4 piped from the store into ffmpeg as it encodes, into a whole output', async () => {
+  /** The worker's ffmpeg command for a job, and the options its first input was given. */
+  function encodeOf(jobId: string) {
+    const started = jobLog(jobId).find((l) => l.msg === 'ffmpeg starting') as { args: string[] } | undefined;
+    const args = started?.args ?? [];
+    const at = args.indexOf('-i');
+    return { args, input: args[at + 1], options: args.slice(args.indexOf('-nostats') + 1, at) };
+  }
+
+  it('transcodes a faststart MP4 from a download ffmpeg follows as it arrives, into a whole output', async () => {
     const done = await transcode(ids.front);
     const log = jobLog(done.id);
-    expect(log.find((l) => l.msg === 'input streamed from the store')).toMatchObject({ artifactId: ids.front, streamed: true });
     // Known from its index in the store: no ffprobe run for the source.
     expect(log.find((l) => l.msg === 'source read from its index')).toMatchObject({
       artifactId: ids.front,
       durationSec: expect.closeTo(2, 1),
     });
-    // Its samples lie in time order: ffmpeg reads it from a pipe the worker feeds, no URL.
-    const started = log.find((l) => l.msg === 'ffmpeg starting') as { args: string[]; piped?: string } | undefined;
-    expect(started?.piped).toBe(ids.front);
-    expect(started?.args[started.args.indexOf('-i') + 1]).toBe('pipe:3');
-    expect(started?.args.some((a) => a.startsWith('http:'))).toBe(false);
+    // A local file, still being written as ffmpeg starts on it: read with the file protocol's follow.
+    const encode = encodeOf(done.id);
+    expect(encode.input).toBe('source.mp4');
+    expect(encode.options).toEqual(['-follow', '1', '-rw_timeout', expect.stringMatching(/^\d+$/)]);
+    expect(encode.args.some((a) => a.startsWith('http:'))).toBe(false);
+    expect(log.find((l) => l.msg === 'input downloaded')).toMatchObject({ artifactId: ids.front, followed: true });
     const result = done.result as { artifact: { id: string }; info: { durationSec: number } };
     expect(result.info.durationSec).toBeGreaterThan(1.9);
     const out = path.join(dir, 'out-front.mp4');
@@ -98,19 +109,28 @@ describe('media inputs streamed from the artifact store', () => {
     expect(Number(probed.streams.find((s) => s.codec_type === 'audio')?.duration)).toBeGreaterThan(1.9);
   });
 
-  it('transcodes a faststart MP4 whose tracks lie one after the other over the input server, which ffmpeg seeks in; its URL dies with the job', async () => {
+  it('transcodes a faststart MP4 whose tracks lie one after the other from a followed download too: ffmpeg seeks in it as in any file', async () => {
     const done = await transcode(ids.apart);
-    const log = jobLog(done.id);
-    expect(log.find((l) => l.msg === 'input streamed from the store')).toMatchObject({ artifactId: ids.apart, streamed: true });
-    const started = log.find((l) => l.msg === 'ffmpeg starting') as { args: string[]; piped?: string } | undefined;
-    expect(started?.piped).toBeUndefined();
-    const url = started?.args[started.args.indexOf('-i') + 1] ?? '';
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}\/source\.mp4$/);
+    const encode = encodeOf(done.id);
+    expect(encode.input).toBe('source.mp4');
+    expect(encode.options.slice(0, 2)).toEqual(['-follow', '1']);
     const result = done.result as { info: { durationSec: number; streams: { type: string; durationSec?: number }[] } };
     expect(result.info.streams.map((s) => s.type).sort()).toEqual(['audio', 'video']);
     expect(result.info.streams.every((s) => (s.durationSec ?? 0) > 1.9)).toBe(true);
+  });
+
+  it('transcodes a Matroska source over the input server as ffmpeg reads it, not followed; its URL dies with the job', async () => {
+    const done = await transcode(ids.mkv);
+    const log = jobLog(done.id);
+    expect(log.find((l) => l.msg === 'input streamed from the store')).toMatchObject({ artifactId: ids.mkv, streamed: true });
+    const encode = encodeOf(done.id);
+    expect(encode.options).toEqual([]);
+    expect(encode.input).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}\/source\.mkv$/);
+    const result = done.result as { info: { streams: { type: string; durationSec?: number }[] } };
+    expect(result.info.streams.map((s) => s.type).sort()).toEqual(['audio', 'video']);
+    expect(result.info.streams.every((s) => (s.durationSec ?? 0) > 1.9)).toBe(true);
     // The job is over, its temp directory gone: the token no longer reads anything.
-    expect((await fetch(url)).status).toBe(404);
+    expect((await fetch(encode.input ?? '')).status).toBe(404);
   });
 
   it('renders from a faststart clip known by its index, without probing it: two scenes from it, to the planned length', async () => {
@@ -124,7 +144,21 @@ describe('media inputs streamed from the artifact store', () => {
       fps: 25,
       preset: 'ultrafast',
     });
-    expect(jobLog(done.id).find((l) => l.msg === 'input downloaded')).toMatchObject({ artifactId: ids.front, fromIndex: true });
+    expect(jobLog(done.id).find((l) => l.msg === 'input downloaded')).toMatchObject({
+      artifactId: ids.front,
+      fromIndex: true,
+      followed: true,
+    });
+    // Both scenes read the one download, each following it: ffmpeg started as it began.
+    const { args } = encodeOf(done.id);
+    const inputs = args.flatMap((a, i) => (a === '-i' ? [args.slice(Math.max(0, i - 8), i + 2).join(' ')] : []));
+    // The third is the silent track's lavfi source, which follows nothing.
+    expect(inputs[2]).toMatch(/-f lavfi -i anullsrc/);
+    expect(inputs[2]).not.toMatch(/-follow/);
+    expect(inputs.slice(0, 2)).toEqual([
+      expect.stringMatching(/-follow 1 -rw_timeout \d+ .*-i scene-1\.mp4$/),
+      expect.stringMatching(/-follow 1 -rw_timeout \d+ .*-i scene-1\.mp4$/),
+    ]);
     const result = done.result as { info: { durationSec: number }; expectedDurationSec: number };
     expect(result.expectedDurationSec).toBeCloseTo(1.8, 3);
     expect(result.info.durationSec).toBeCloseTo(1.8, 1);

@@ -126,11 +126,12 @@ function childPids(pid: number): number[] {
  * and its argv, to set against the direct command's. An ffprobe the worker runs beside
  * the encode (a source that is not indexed) would be counted in it.
  */
-function watchEncode(workerPid: number): { stop(): { cpu: number; argv: string[] } | undefined } {
+function watchEncode(workerPid: number): { stop(): { cpu: number; argv: string[]; seenAt: number; goneAt: number } | undefined } {
   let pid: number | undefined;
   let argv: string[] = [];
   let before = 0;
-  let result: { cpu: number; argv: string[] } | undefined;
+  let seenAt = 0;
+  let result: { cpu: number; argv: string[]; seenAt: number; goneAt: number } | undefined;
   const poll = () => {
     if (pid === undefined) {
       for (const child of childPids(workerPid)) {
@@ -142,13 +143,14 @@ function watchEncode(workerPid: number): { stop(): { cpu: number; argv: string[]
         }
         if (!cmd.includes('-progress')) continue;
         pid = child;
+        seenAt = performance.now();
         before = cpuSeconds(workerPid, 'children-only');
         // Caught before setpriv has exec'd ffmpeg: its own arguments follow `--` and the binary.
         const dashes = cmd.indexOf('--');
         argv = cmd.slice(dashes >= 0 ? dashes + 2 : 1);
       }
     } else if (!existsSync(`/proc/${pid}`)) {
-      result = { cpu: cpuSeconds(workerPid, 'children-only') - before, argv };
+      result = { cpu: cpuSeconds(workerPid, 'children-only') - before, argv, seenAt, goneAt: performance.now() };
       clearInterval(timer);
     }
   };
@@ -161,17 +163,32 @@ function watchEncode(workerPid: number): { stop(): { cpu: number; argv: string[]
     },
   };
 }
-/** Where a queued run's ffmpeg arguments differ from the direct command's: file names, nothing else, when the bench is fair. */
-function argvDifference(direct: readonly string[], queued: readonly string[]): string {
-  if (direct.length !== queued.length) return `different lengths (${direct.length} direct, ${queued.length} queued): ${queued.join(' ')}`;
+/**
+ * Where a queued run's ffmpeg arguments differ from the direct command's: file names, and
+ * the follow options of inputs ffmpeg reads while they download (ffmpeg/followed-input.ts),
+ * nothing else, when the bench is fair.
+ */
+function argvDifference(direct: readonly string[], withFollow: readonly string[]): string {
+  const queued: string[] = [];
+  const followed: string[] = [];
+  for (let i = 0; i < withFollow.length; i++) {
+    if (withFollow[i] === '-follow' && withFollow[i + 2] === '-rw_timeout') {
+      followed.push(withFollow[withFollow.indexOf('-i', i) + 1] ?? '?');
+      i += 3;
+    } else queued.push(withFollow[i] ?? '');
+  }
+  const following = followed.length ? `; inputs followed while they download: ${followed.join(', ')}` : '';
+  if (direct.length !== queued.length)
+    return `different lengths (${direct.length} direct, ${queued.length} queued): ${queued.join(' ')}${following}`;
   const diffs = direct.flatMap((a, i) => (a === queued[i] ? [] : [`#${i} ${a} → ${queued[i]}`]));
-  return diffs.length ? diffs.join('; ') : 'none';
+  return (diffs.length ? diffs.join('; ') : 'none') + following;
 }
 const timed = async (fn: () => Promise<unknown>, cpu: () => number) => {
   const c0 = cpu();
   const t0 = performance.now();
   await fn();
-  return { wall: (performance.now() - t0) / 1000, cpu: cpu() - c0 };
+  const t1 = performance.now();
+  return { wall: (t1 - t0) / 1000, cpu: cpu() - c0, t0, t1 };
 };
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'reelay-media-bench-'));
@@ -333,6 +350,7 @@ try {
     const qc: number[] = [];
     const parts: string[] = [];
     const encodes: number[] = [];
+    const phases: string[] = [];
     let queuedArgv: string[] | undefined;
     for (let i = 0; i < runs; i++) {
       // Alternate the order so neither side always gets the warmer cache.
@@ -354,6 +372,11 @@ try {
             encodes.push(e.cpu);
             queuedArgv ??= e.argv;
           }
+          // Wall time around the encode (polled every 10 ms): enqueue to ffmpeg seen, ffmpeg's run, ffmpeg gone to the record's final write seen.
+          if (e)
+            phases.push(
+              `${((e.seenAt - t.t0) / 1000).toFixed(2)} + ${((e.goneAt - e.seenAt) / 1000).toFixed(2)} + ${((t.t1 - e.goneAt) / 1000).toFixed(2)}`,
+            );
           parts.push(
             `worker ${(p1.worker - p0.worker).toFixed(2)} + ffmpeg ${e ? e.cpu.toFixed(2) : '?'} + ffprobe ${e ? (children - e.cpu).toFixed(2) : '?'} + nats ${(p1.nats - p0.nats).toFixed(2)}`,
           );
@@ -371,6 +394,7 @@ try {
     process.stderr.write(
       `${name}: direct ${ds.map((x) => x.toFixed(2)).join(' ')} s; queued ${qs.map((x) => x.toFixed(2)).join(' ')} s; cpu direct ${dc.map((x) => x.toFixed(2)).join(' ')}; cpu queued ${qc.map((x) => x.toFixed(2)).join(' ')} (${parts.join('; ')}); ffmpeg alone: direct ${median(dc).toFixed(2)}, queued ${encodes.length ? median(encodes).toFixed(2) : '?'} (medians)\n`,
     );
+    process.stderr.write(`${name}: queued wall, before ffmpeg + ffmpeg + after (s): ${phases.join('; ')}\n`);
     if (queuedArgv)
       process.stderr.write(
         `${name}: the worker's ffmpeg arguments against the direct command's: ${argvDifference(direct.args, queuedArgv)}\n`,

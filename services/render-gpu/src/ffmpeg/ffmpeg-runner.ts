@@ -1,9 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import type { Writable } from 'node:stream';
 import { ErrorCode, type MediaInfo } from '@reelay/contracts';
-import { Attr, inSpan, type JobContext, killGroup, TransientError } from '@reelay/runtime';
+import { Attr, inSpan, type JobContext, killGroup, ReelayError, TransientError } from '@reelay/runtime';
 import { classifyFailure } from './failure-classifier.js';
-import { feedPipe, PIPED_INPUT_FD, type PipedInput } from './piped-input.js';
 import { toMediaInfo } from './probe-result.js';
 import { type FfmpegProgress, ProgressParser } from './progress-parser.js';
 import { StderrTail } from './stderr-tail.js';
@@ -11,8 +9,8 @@ import { StderrTail } from './stderr-tail.js';
 /**
  * The one way this service runs ffmpeg and ffprobe: spawned through the job's
  * ChildProcesses (own process group, killed by the runtime on cancel and hard limit),
- * progress read from `-progress pipe:1`, an input piped from the store where given
- * (piped-input.ts), a stall watchdog, the stderr tail kept for the error, and the
+ * progress read from `-progress pipe:1`, inputs followed while they download where
+ * given (followed-input.ts), a stall watchdog, the stderr tail kept for the error, and the
  * failure classified. Argument building lives with each task; this module
  * only runs what it is given.
  */
@@ -50,8 +48,13 @@ export interface RunOptions {
   stage: string;
   /** This run's share of the job's progress, [from, to] in percent. */
   span?: [number, number];
-  /** An input the arguments name as `pipe:3` (PIPED_INPUT_ARG), fed to ffmpeg from the store while it runs. */
-  input?: PipedInput;
+  /**
+   * Inputs still being written into `cwd` while ffmpeg reads them (downloads it follows,
+   * RenderPlan.followed): one that fails stops the run with its error, since ffmpeg would
+   * wait for bytes that never come, and the run settles only once every one has, so no
+   * write outlives it into a directory its caller is about to remove.
+   */
+  writing?: readonly Promise<unknown>[];
 }
 
 /** Put before every ffmpeg run's own arguments: quiet banner, no stdin, overwrite, machine-readable progress. */
@@ -75,21 +78,17 @@ export class Ffmpeg {
         this.report(ctx, options, p, from, to);
       });
       const tail = new StderrTail();
-      ctx.log.debug({ args: fullArgs, cwd: options.cwd, ...(options.input ? { piped: options.input.artifactId } : {}) }, 'ffmpeg starting');
-      const child = this.spawn(ctx, this.tools.ffmpegPath, fullArgs, options.cwd, options.input !== undefined);
+      ctx.log.debug({ args: fullArgs, cwd: options.cwd }, 'ffmpeg starting');
+      const child = this.spawn(ctx, this.tools.ffmpegPath, fullArgs, options.cwd);
       let stalled = false;
-      // A store read that fails stops the run: ffmpeg would take the cut pipe as the end of its input.
-      let feedError: unknown;
-      const sink = child.stdio[PIPED_INPUT_FD] as Writable | null | undefined;
-      const fed =
-        options.input && sink
-          ? feedPipe(options.input, sink).catch((err: unknown) => {
-              feedError = err;
-              killGroup(child);
-            })
-          : undefined;
-      // Nothing is written once ffmpeg is gone; the copy stops at its next chunk.
-      if (sink) child.once('exit', () => sink.destroy());
+      // A download that fails stops the run: ffmpeg would wait for its bytes until the follow timeout.
+      let writeError: unknown;
+      const written = (options.writing ?? []).map((w) =>
+        w.catch((err: unknown) => {
+          writeError ??= err;
+          killGroup(child);
+        }),
+      );
       // Re-armed by every progress block (ffmpeg writes one each 0.5 s while it works).
       const watchdog = setTimeout(() => {
         stalled = true;
@@ -100,11 +99,11 @@ export class Ffmpeg {
       child.stderr?.setEncoding('utf8').on('data', (c: string) => tail.push(c));
       try {
         const exit = await this.exited(ctx, child);
-        await fed;
+        await Promise.all(written);
         span.setAttribute(Attr.childExitCode, exit.code ?? -1);
         if (stalled) throw new StalledError(this.tools.stallTimeoutMs, tail.text());
         if (ctx.signal.aborted) throw ctx.signal.reason;
-        if (feedError !== undefined) throw feedError;
+        if (writeError !== undefined) throw asRunError(writeError);
         if (exit.code !== 0) throw classifyFailure({ tool: 'ffmpeg', exitCode: exit.code, signal: exit.signal, stderr: tail.text() });
       } finally {
         clearTimeout(watchdog);
@@ -134,9 +133,9 @@ export class Ffmpeg {
     }
   }
 
-  private spawn(ctx: RunContext, command: string, args: readonly string[], cwd: string, piped = false): ChildProcess {
+  private spawn(ctx: RunContext, command: string, args: readonly string[], cwd: string): ChildProcess {
     if (ctx.signal.aborted) throw ctx.signal.reason;
-    return ctx.children.spawn(command, args, { cwd, stdio: piped ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'] });
+    return ctx.children.spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
   /** Resolves on exit (stdio drained); an abort kills the group first, so nothing outlives the job. */
@@ -166,4 +165,13 @@ export class Ffmpeg {
       .join(', ');
     ctx.progress(from + (to - from) * fraction, detail ? `${options.stage} (${detail})` : options.stage);
   }
+}
+
+/**
+ * A download's failure as the run's: the store's own error where it has a code
+ * (ARTIFACT_NOT_FOUND: deleted while read), else a retryable one.
+ */
+function asRunError(err: unknown): unknown {
+  if (err instanceof ReelayError) return err;
+  return new TransientError(`downloading an input for ffmpeg failed: ${(err as Error).message}`, { cause: err });
 }

@@ -19,10 +19,13 @@ export interface IndexSummary {
   /** The movie header's duration; 0 when it does not say (fragmented files). */
   durationSec: number;
   /**
-   * ffmpeg reads its media data front to back without seeking (see readsFrontToBack), so it
-   * can be piped to ffmpeg (piped-input.ts) rather than served over the input server.
+   * ffmpeg can read it from a file that is still being written (the file protocol's
+   * `follow`, followed-input.ts): a file that is not fragmented, whose index comes first and
+   * whose every sample lies within its size, so ffmpeg's mov demuxer knows every sample's
+   * place from the index, stops at the last one and never reads on to find the end of the
+   * file (which a growing file does not have).
    */
-  readsInOrder: boolean;
+  followable: boolean;
 }
 
 /** ftyp and moov of a short clip fit in this; a longer index is read on in MORE_BYTES. */
@@ -55,65 +58,17 @@ export async function indexSummaryOf(read: RangeReader, size: number): Promise<I
   const index = await frontIndexOf(read, size);
   if (!index) return undefined;
   const { file, movie: found } = index;
+  const samples = found.tracks.map((t) => file.getTrackSamplesInfo(t.id));
   return {
     hasVideo: found.videoTracks.length > 0,
     hasAudio: found.audioTracks.length > 0,
     durationSec: found.timescale > 0 ? found.duration / found.timescale : 0,
-    // A fragmented file's samples are in its fragments, not in this index: not known.
-    // Its samples after the index, where the pipe will have got to once ffmpeg has read it.
-    readsInOrder:
+    // A fragmented file's samples are in its fragments, not in this index.
+    followable:
       !found.isFragmented &&
-      file.moov.start !== undefined &&
-      readsFrontToBack(
-        found.tracks.map((t) => file.getTrackSamplesInfo(t.id)),
-        file.moov.start + file.moov.size,
-      ),
+      samples.some((track) => track.length > 0) &&
+      samples.every((track) => track.every((s) => s.offset + s.size <= size)),
   };
-}
-
-/** How far one track's samples may run ahead of another's in the file: ffmpeg's own window (below). */
-const MAX_SKEW_SEC = 1;
-
-/**
- * Whether ffmpeg reads these tracks' samples in file order, front to back, when it can
- * seek: its mov demuxer takes the next sample by decode time, but by file position among
- * tracks whose next samples are within 1 s of each other (mov_find_next_sample). From a
- * pipe it can only take them by position; for a file where that is the same order
- * (every track's samples in order, and none more than 1 s ahead of another track's next
- * one where it lies: what ffmpeg's muxer writes) a pipe reads what the input server would
- * serve. A file laid out otherwise — all its sound after its picture, say — would be read
- * out of time order from a pipe, every frame of one track decoded and held before the
- * other's first: over HTTP ffmpeg seeks between the two instead. No sample may lie before `dataStart` (the end of the index)
- * or overlap the one before it in the file: a pipe cannot go back.
- */
-export function readsFrontToBack(
-  tracks: readonly (readonly { offset: number; size: number; dts: number; timescale: number }[])[],
-  dataStart: number,
-): boolean {
-  const order: { track: number; offset: number; end: number; sec: number }[] = [];
-  for (const [track, samples] of tracks.entries()) {
-    let last = -1;
-    for (const s of samples) {
-      if (s.offset < last || s.timescale <= 0) return false;
-      last = s.offset;
-      order.push({ track, offset: s.offset, end: s.offset + s.size, sec: s.dts / s.timescale });
-    }
-  }
-  if (order.length === 0) return false;
-  order.sort((a, b) => a.offset - b.offset);
-  // How many of each track's samples have been read: the next one is the track's position.
-  const read = tracks.map(() => 0);
-  let end = dataStart;
-  for (const sample of order) {
-    if (sample.offset < end) return false;
-    end = sample.end;
-    for (const [t, samples] of tracks.entries()) {
-      const next = samples[read[t] ?? 0];
-      if (t !== sample.track && next && sample.sec - next.dts / next.timescale > MAX_SKEW_SEC) return false;
-    }
-    read[sample.track] = (read[sample.track] ?? 0) + 1;
-  }
-  return true;
 }
 
 /**

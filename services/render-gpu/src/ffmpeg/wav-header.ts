@@ -37,7 +37,7 @@ export function wavSummaryOf(head: Buffer, size: number): IndexSummary | undefin
       if (![PCM, IEEE_FLOAT, EXTENSIBLE].includes(fmt.format) || fmt.channels === 0 || fmt.sampleRate === 0 || fmt.byteRate === 0) {
         return undefined;
       }
-      return { hasVideo: false, hasAudio: true, durationSec: length / fmt.byteRate, readsInOrder: true };
+      return { hasVideo: false, hasAudio: true, durationSec: length / fmt.byteRate, followable: false };
     }
     // Chunks are padded to an even length.
     at = body + length + (length % 2);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { ArtifactRef, MediaInfo } from '@reelay/contracts';
 import { contentTypeFor, type JobContext } from '@reelay/runtime';
 import { artifactInputUrl } from '../ffmpeg/artifact-input-server.js';
+import { followedDownload } from '../ffmpeg/followed-input.js';
 import { type IndexSummary, readIndexSummary } from '../ffmpeg/mp4-index.js';
 import { sequentialHead } from '../ffmpeg/streamable-input.js';
 import { wavSummaryOf } from '../ffmpeg/wav-header.js';
@@ -51,13 +52,19 @@ export async function fetchArtifact(
  * ffprobe run (~0.1 CPU-s of start-up each); another container that reads front to back
  * is probed from the store while it downloads, rather than after; anything else is
  * probed once downloaded.
+ *
+ * With `follow`, an input ffmpeg can read while it is still being written
+ * (IndexSummary.followable) is not downloaded here: it comes back as an empty file with
+ * `download`, which the caller starts as it starts ffmpeg (ffmpeg/followed-input.ts).
+ * Every other input is whole when this resolves, and has no `download`.
  */
 export async function fetchAndProbe(
   ctx: JobContext,
   probe: (file: string) => Promise<MediaInfo>,
   artifactId: string,
   baseName: string,
-): Promise<{ file: string; ref: ArtifactRef; summary: IndexSummary }> {
+  options: { follow?: boolean } = {},
+): Promise<{ file: string; ref: ArtifactRef; summary: IndexSummary; download?: () => Promise<void> }> {
   const dir = await ctx.tempDir();
   const ref = await ctx.artifacts.info(artifactId);
   const head = ref ? await sequentialHead(ctx.artifacts, ref) : undefined;
@@ -68,6 +75,9 @@ export async function fetchAndProbe(
   const file = `${baseName}${safeExtension(ref.name)}`;
   const indexed = wavSummaryOf(head, ref.size) ?? (await readIndexSummary(ctx.artifacts, ref, head));
   const known = indexed && indexed.durationSec > 0 ? indexed : undefined;
+  if (options.follow && known?.followable) {
+    return { file, ref, summary: known, download: await followedDownload(ctx, ref, path.join(dir, file)) };
+  }
   const probed = known ? Promise.resolve(known) : probe(await artifactInputUrl(ctx.artifacts, ref, dir, file)).then(summaryOf);
   // Awaited below; a probe that fails while the download runs must not go unhandled.
   probed.catch(() => undefined);
@@ -81,7 +91,7 @@ function summaryOf(info: MediaInfo): IndexSummary {
     hasVideo: info.streams.some((s) => s.type === 'video'),
     hasAudio: info.streams.some((s) => s.type === 'audio'),
     durationSec: info.durationSec,
-    readsInOrder: false,
+    followable: false,
   };
 }
 

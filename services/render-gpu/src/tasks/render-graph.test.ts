@@ -45,6 +45,31 @@ describe('render graph', () => {
     expect(args).toEqual(expect.arrayContaining(['-loop', '1', '-stream_loop', '-1']));
   });
 
+  it('every input of a file still being written follows it (-follow 1, with the timeout), and no other input does', () => {
+    const { args } = renderCommand({
+      scenes: [
+        { file: 'a.mp4', kind: 'video', inSec: 0, durationSec: 2, fit: 'cover' },
+        { file: 'b.mp4', kind: 'video', inSec: 1, durationSec: 2, fit: 'cover' },
+        { file: 'a.mp4', kind: 'video', inSec: 2, durationSec: 1, fit: 'cover' },
+      ],
+      // The voice is the first clip's sound: the same growing file, so it follows too.
+      voice: { file: 'a.mp4', volume: 1 },
+      music: { file: 'music.wav', volume: 0.3, duck: false },
+      width: 360,
+      height: 640,
+      fps: 30,
+      video: x264,
+      output: 'out.mp4',
+      followed: { files: ['a.mp4'], timeoutSec: 30 },
+    });
+    const opened = args.flatMap((a, i) => (a === '-i' ? [{ file: args[i + 1], before: args.slice(0, i) }] : []));
+    const follows = (before: string[]) => before.slice(-10).join(' ').includes('-follow 1 -rw_timeout 30000000');
+    expect(opened.map((o) => o.file)).toEqual(['a.mp4', 'b.mp4', 'a.mp4', 'a.mp4', 'music.wav']);
+    // Options belong to the next -i: only the ones since the previous input count.
+    const own = opened.map((o, k) => ({ file: o.file, own: k === 0 ? o.before : o.before.slice(o.before.lastIndexOf('-i') + 2) }));
+    expect(own.map((o) => follows(o.own))).toEqual([true, false, true, true, false]);
+  });
+
   it('writes a silent track when there is neither voice nor music', () => {
     const { args } = renderCommand({
       scenes: [{ file: 'b.png', kind: 'image', inSec: 0, durationSec: 1, fit: 'cover' }],

@@ -1,4 +1,5 @@
 import type { SceneMotion, TransitionType } from '@reelay/contracts';
+import { followArgs } from '../ffmpeg/followed-input.js';
 import type { VideoEncoder } from '../gpu/video-encoder.js';
 import { KEN_BURNS_OVERSAMPLE, kenBurnsFilter } from '../render/ken-burns.js';
 import { type CardLayout, cardFilter, type ResolvedCard } from '../render/text-card.js';
@@ -53,6 +54,13 @@ export interface RenderPlan {
   fps: number;
   video: VideoEncoder;
   output: string;
+  /**
+   * Inputs still being downloaded into the job's directory when ffmpeg starts
+   * (ffmpeg/followed-input.ts): every input that names one of these files follows it,
+   * waiting at its current end for at most `timeoutSec`, whatever it is read for (a
+   * scene, a card's background, the voice).
+   */
+  followed?: { files: readonly string[]; timeoutSec: number };
 }
 
 export interface RenderCommand {
@@ -170,8 +178,11 @@ export function renderCommand(plan: RenderPlan): RenderCommand {
   const inputs: string[] = [];
   const graph: string[] = [];
   let next = 0;
+  const followed = new Set(plan.followed?.files);
+  const follow = followArgs(plan.followed?.timeoutSec ?? 0);
+  // The file is an input's last argument; a lavfi source's is its graph, never a followed name.
   const input = (...args: string[]) => {
-    inputs.push(...args);
+    inputs.push(...(followed.has(args[args.length - 1] ?? '') ? follow : []), ...args);
     return next++;
   };
   const fitTo = (fit: PlannedScene['fit'], fw: number, fh: number) =>

@@ -38,12 +38,15 @@ export function renderHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)[
     // Not streamed from the store as transcode's input is: a render reads one clip once
     // per scene that uses it and seeks to each scene's start, and serving those reads
     // over the worker's input server cost ~1.5 CPU-s for a 25 MB clip read by two scenes
-    // against ~0.3 s to download it once (docs/benchmarks.md, media overhead).
-    const fetched = new Map<string, Promise<{ file: string; summary: IndexSummary }>>();
+    // against ~0.3 s to download it once (docs/benchmarks.md, media overhead). An MP4
+    // whose index says where every sample lies (IndexSummary.followable) is downloaded as
+    // ffmpeg starts, and ffmpeg follows the file as it grows.
+    const fetched = new Map<string, Promise<{ file: string; summary: IndexSummary; download?: () => Promise<void> }>>();
     const load = (id: string, base: string) => {
       let entry = fetched.get(id);
       if (!entry) {
-        entry = fetchAndProbe(ctx, (file) => deps.ffmpeg.probe(ctx, file, dir), id, `${base}-${fetched.size + 1}`);
+        const name = `${base}-${fetched.size + 1}`;
+        entry = fetchAndProbe(ctx, (file) => deps.ffmpeg.probe(ctx, file, dir), id, name, { follow: true });
         // Awaited where it is used; one that fails while an earlier one is awaited must
         // not surface as an unhandled rejection.
         entry.catch(() => undefined);
@@ -56,102 +59,122 @@ export function renderHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)[
     if (input.music) void load(input.music.artifactId, 'music');
     const subtitlesFile = input.subtitles ? fetchArtifact(ctx, input.subtitles.artifactId, 'subtitles') : undefined;
     subtitlesFile?.catch(() => undefined);
+    // The downloads ffmpeg follows, once started: settled before the handler returns or
+    // throws, so none outlives it into the job's directory.
+    const writing: Promise<void>[] = [];
+    try {
+      return await renderWith();
+    } finally {
+      await Promise.allSettled(writing);
+    }
 
-    const scenes: PlannedScene[] = [];
-    for (const [i, scene] of input.scenes.entries()) {
-      const { file, summary: info } = await load(scene.artifactId, 'scene');
-      if (!info.hasVideo) throw invalid(`scene ${i + 1}: artifact ${scene.artifactId} has no picture`);
-      let durationSec = scene.durationSec;
-      if (scene.kind === 'video') {
-        if (scene.inSec >= info.durationSec) {
-          throw invalid(`scene ${i + 1}: inSec ${scene.inSec} is past the end of the ${info.durationSec} s clip`);
+    async function renderWith() {
+      const scenes: PlannedScene[] = [];
+      for (const [i, scene] of input.scenes.entries()) {
+        const { file, summary: info } = await load(scene.artifactId, 'scene');
+        if (!info.hasVideo) throw invalid(`scene ${i + 1}: artifact ${scene.artifactId} has no picture`);
+        let durationSec = scene.durationSec;
+        if (scene.kind === 'video') {
+          if (scene.inSec >= info.durationSec) {
+            throw invalid(`scene ${i + 1}: inSec ${scene.inSec} is past the end of the ${info.durationSec} s clip`);
+          }
+          durationSec ??= (scene.outSec ?? info.durationSec) - scene.inSec;
         }
-        durationSec ??= (scene.outSec ?? info.durationSec) - scene.inSec;
+        scenes.push({
+          file,
+          kind: scene.kind,
+          inSec: scene.inSec,
+          durationSec: durationSec ?? 0,
+          fit: scene.fit,
+          ...(scene.transition ? { transition: scene.transition } : {}),
+          ...(scene.motion ? { motion: scene.motion } : {}),
+        });
       }
-      scenes.push({
-        file,
-        kind: scene.kind,
-        inSec: scene.inSec,
-        durationSec: durationSec ?? 0,
-        fit: scene.fit,
-        ...(scene.transition ? { transition: scene.transition } : {}),
-        ...(scene.motion ? { motion: scene.motion } : {}),
+      const plan: RenderPlan = {
+        scenes,
+        width: input.width,
+        height: input.height,
+        fps: input.fps,
+        video: chooseVideoEncoder({ codec: input.videoCodec, preset: input.preset, crf: input.crf, gpu: input.gpu }, deps.caps),
+        output: `render-${ctx.jobId}.mp4`,
+        transitionTiming: input.transitionTiming,
+        fontFile: await TITLE_FONT_FILE,
+      };
+      if (input.titleCard) plan.titleCard = await preparedCard(dir, input.titleCard, 'title', input.width, input.height);
+      if (input.outro) plan.outro = await preparedCard(dir, input.outro, 'outro', input.width, input.height);
+      if (input.voice) plan.voice = { file: (await audioOf(input.voice.artifactId, 'voice')).file, volume: input.voice.volume };
+      if (input.music) {
+        plan.music = { file: (await audioOf(input.music.artifactId, 'music')).file, volume: input.music.volume, duck: input.music.duck };
+      }
+      const growing = (await Promise.all(fetched.values())).flatMap((e) => (e.download ? [{ file: e.file, download: e.download }] : []));
+      // As long as the run itself may go without progress before it counts as stalled.
+      plan.followed = { files: growing.map((e) => e.file), timeoutSec: deps.ffmpeg.tools.stallTimeoutMs / 1000 };
+      let command: ReturnType<typeof renderCommand>;
+      try {
+        if (input.subtitles) {
+          const { file } = await (subtitlesFile ?? fetchArtifact(ctx, input.subtitles.artifactId, 'subtitles'));
+          plan.subtitles = {
+            file: await preparedSubtitles({
+              dir,
+              file,
+              // The worker's parse filled in every style default (`prefault({})`) but the frame-relative margin.
+              style: input.subtitles.style as ResolvedSubtitleStyle,
+              width: input.width,
+              height: input.height,
+              window: captionWindow(plan),
+            }),
+          };
+        }
+        command = renderCommand(plan);
+      } catch (err) {
+        if (err instanceof RenderPlanError) throw invalid(err.message);
+        throw err;
+      }
+      for (const { download } of growing) {
+        const written = download();
+        // The run stops on its failure; until it is watching, that failure is not unhandled.
+        written.catch(() => undefined);
+        writing.push(written);
+      }
+      await deps.ffmpeg.run(ctx, command.args, {
+        cwd: dir,
+        expectedDurationSec: command.expectedDurationSec,
+        stage: 'render',
+        span: [5, 94],
+        writing,
       });
-    }
-    const plan: RenderPlan = {
-      scenes,
-      width: input.width,
-      height: input.height,
-      fps: input.fps,
-      video: chooseVideoEncoder({ codec: input.videoCodec, preset: input.preset, crf: input.crf, gpu: input.gpu }, deps.caps),
-      output: `render-${ctx.jobId}.mp4`,
-      transitionTiming: input.transitionTiming,
-      fontFile: await TITLE_FONT_FILE,
-    };
-    if (input.titleCard) plan.titleCard = await preparedCard(dir, input.titleCard, 'title', input.width, input.height);
-    if (input.outro) plan.outro = await preparedCard(dir, input.outro, 'outro', input.width, input.height);
-    if (input.voice) plan.voice = { file: (await audioOf(input.voice.artifactId, 'voice')).file, volume: input.voice.volume };
-    if (input.music) {
-      plan.music = { file: (await audioOf(input.music.artifactId, 'music')).file, volume: input.music.volume, duck: input.music.duck };
-    }
-    let command: ReturnType<typeof renderCommand>;
-    try {
-      if (input.subtitles) {
-        const { file } = await (subtitlesFile ?? fetchArtifact(ctx, input.subtitles.artifactId, 'subtitles'));
-        plan.subtitles = {
-          file: await preparedSubtitles({
-            dir,
-            file,
-            // The worker's parse filled in every style default (`prefault({})`) but the frame-relative margin.
-            style: input.subtitles.style as ResolvedSubtitleStyle,
-            width: input.width,
-            height: input.height,
-            window: captionWindow(plan),
-          }),
-        };
-      }
-      command = renderCommand(plan);
-    } catch (err) {
-      if (err instanceof RenderPlanError) throw invalid(err.message);
-      throw err;
-    }
-    await deps.ffmpeg.run(ctx, command.args, {
-      cwd: dir,
-      expectedDurationSec: command.expectedDurationSec,
-      stage: 'render',
-      span: [5, 94],
-    });
 
-    ctx.progress(95, 'verify');
-    // The check and the upload both only read the finished file: side by side, and the
-    // upload is deleted again if the check fails.
-    const [probed, stored] = await Promise.allSettled([
-      outputMediaInfo(dir, plan.output, () => deps.ffmpeg.probe(ctx, plan.output, dir)),
-      storeArtifact(ctx, plan.output, input.name ?? 'reel.mp4'),
-    ]);
-    const discard = async () => {
-      if (stored.status === 'fulfilled') await ctx.artifacts.delete(stored.value.id).catch(() => undefined);
-    };
-    if (probed.status === 'rejected') {
-      await discard();
-      throw probed.reason;
+      ctx.progress(95, 'verify');
+      // The check and the upload both only read the finished file: side by side, and the
+      // upload is deleted again if the check fails.
+      const [probed, stored] = await Promise.allSettled([
+        outputMediaInfo(dir, plan.output, () => deps.ffmpeg.probe(ctx, plan.output, dir)),
+        storeArtifact(ctx, plan.output, input.name ?? 'reel.mp4'),
+      ]);
+      const discard = async () => {
+        if (stored.status === 'fulfilled') await ctx.artifacts.delete(stored.value.id).catch(() => undefined);
+      };
+      if (probed.status === 'rejected') {
+        await discard();
+        throw probed.reason;
+      }
+      const info = probed.value;
+      try {
+        verifyLength(info, command.expectedDurationSec, input.fps);
+      } catch (err) {
+        await discard();
+        throw err;
+      }
+      if (stored.status === 'rejected') throw stored.reason;
+      const artifact = stored.value;
+      return {
+        artifact,
+        info,
+        encoder: plan.video.encoder,
+        expectedDurationSec: command.expectedDurationSec,
+        bodyStartSec: command.bodyStartSec,
+      };
     }
-    const info = probed.value;
-    try {
-      verifyLength(info, command.expectedDurationSec, input.fps);
-    } catch (err) {
-      await discard();
-      throw err;
-    }
-    if (stored.status === 'rejected') throw stored.reason;
-    const artifact = stored.value;
-    return {
-      artifact,
-      info,
-      encoder: plan.video.encoder,
-      expectedDurationSec: command.expectedDurationSec,
-      bodyStartSec: command.bodyStartSec,
-    };
 
     async function audioOf(id: string, base: string) {
       const loaded = await load(id, base);

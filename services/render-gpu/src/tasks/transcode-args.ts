@@ -1,3 +1,4 @@
+import { followArgs } from '../ffmpeg/followed-input.js';
 import type { AudioCodec, Container } from '@reelay/contracts';
 import type { VideoEncoder } from '../gpu/video-encoder.js';
 
@@ -8,6 +9,8 @@ import type { VideoEncoder } from '../gpu/video-encoder.js';
  */
 export interface TranscodePlan {
   input: string;
+  /** The input is still being downloaded: ffmpeg follows it, waiting this long at most for its next bytes (ffmpeg/followed-input.ts). */
+  followSec?: number;
   output: string;
   container: Container;
   video: VideoEncoder;
@@ -23,6 +26,7 @@ export const CONTAINER_EXTENSION: Record<Container, string> = { mp4: 'mp4', webm
 export function transcodeArgs(plan: TranscodePlan): string[] {
   const filters = [...scaleFilters(plan.width, plan.height), ...(plan.fps ? [`fps=${plan.fps}`] : [])];
   return [
+    ...(plan.followSec !== undefined ? followArgs(plan.followSec) : []),
     '-i',
     plan.input,
     '-map',

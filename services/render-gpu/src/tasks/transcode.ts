@@ -1,11 +1,12 @@
+import path from 'node:path';
 import { ErrorCode, type MediaInfo, type mediaTasks } from '@reelay/contracts';
 import { type TaskHandler, PermanentError } from '@reelay/runtime';
 import { withStopSignal } from '../ffmpeg/ffmpeg-runner.js';
+import { followedDownload } from '../ffmpeg/followed-input.js';
 import { readIndexSummary } from '../ffmpeg/mp4-index.js';
 import { outputMediaInfo } from '../ffmpeg/mp4-media-info.js';
-import { PIPED_INPUT_ARG, storeInput } from '../ffmpeg/piped-input.js';
 import { chooseVideoEncoder } from '../gpu/video-encoder.js';
-import { fetchArtifact, stem, storeArtifact } from './artifact-files.js';
+import { fetchArtifact, safeExtension, stem, storeArtifact } from './artifact-files.js';
 import type { MediaDeps } from './media-deps.js';
 import { CONTAINER_EXTENSION, transcodeArgs } from './transcode-args.js';
 
@@ -22,10 +23,11 @@ export function transcodeHandler(deps: MediaDeps): TaskHandler<(typeof mediaTask
     const indexed = streamed ? await readIndexSummary(ctx.artifacts, ref, head) : undefined;
     const known = indexed && indexed.durationSec > 0 ? indexed : undefined;
     if (known) ctx.log.debug({ artifactId: input.artifactId, durationSec: known.durationSec }, 'source read from its index');
-    // One whose samples lie in time order is piped into the encode (ffmpeg reads it as it
-    // would a local file: ffmpeg/piped-input.ts); the input server's URL stays for the
-    // probe, and for a source ffmpeg may seek in.
-    const piped = indexed?.readsInOrder ? storeInput(ctx.artifacts, ref) : undefined;
+    // One whose index says where every sample lies is downloaded as the encode starts, and
+    // ffmpeg follows the file as it grows (ffmpeg/followed-input.ts); the input server's
+    // URL stays for the probe, and for a streamable container of another kind.
+    const followed = known?.followable ? `source${safeExtension(ref.name)}` : undefined;
+    const download = followed ? await followedDownload(ctx, ref, path.join(dir, followed)) : undefined;
     if (known && !known.hasVideo) throw noPicture();
     const video = chooseVideoEncoder(
       {
@@ -41,7 +43,8 @@ export function transcodeHandler(deps: MediaDeps): TaskHandler<(typeof mediaTask
     // The job id in the output name makes this run findable (ps, pgrep) and unique.
     const output = `transcode-${ctx.jobId}.${ext}`;
     const args = transcodeArgs({
-      input: piped ? PIPED_INPUT_ARG : file,
+      input: followed ?? file,
+      ...(followed ? { followSec: deps.ffmpeg.tools.stallTimeoutMs / 1000 } : {}),
       output,
       container: input.container,
       video,
@@ -66,14 +69,18 @@ export function transcodeHandler(deps: MediaDeps): TaskHandler<(typeof mediaTask
           durationSec = info.durationSec;
         });
     probed.catch((err: unknown) => stop.abort(err));
+    const written = download?.();
+    written?.catch(() => undefined);
     const encoded = deps.ffmpeg.run(withStopSignal(ctx, stop.signal), args, {
       cwd: dir,
       expectedDurationSec: () => durationSec,
       stage: 'transcode',
       span: [2, 95],
-      ...(piped ? { input: piped } : {}),
+      ...(written ? { writing: [written] } : {}),
     });
     const [probe, encode] = await Promise.allSettled([probed, encoded]);
+    // Settled by the run unless it never started: nothing may go on writing into the job's directory.
+    await written?.catch(() => undefined);
     if (probe.status === 'rejected') throw probe.reason;
     if (encode.status === 'rejected') throw encode.reason;
     ctx.progress(96, 'upload');
