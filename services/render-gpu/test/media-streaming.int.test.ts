@@ -133,6 +133,23 @@ describe('media inputs streamed from the artifact store', () => {
     expect((await fetch(encode.input ?? '')).status).toBe(404);
   });
 
+  it('optimizes a faststart H.264/AAC MP4 known from its index, from a download ffmpeg follows as it arrives', async () => {
+    const done = await run('media.optimize', { artifactId: ids.front, platform: 'tiktok', preset: 'ultrafast' });
+    expect(jobLog(done.id).find((l) => l.msg === 'source read from its index')).toMatchObject({
+      artifactId: ids.front,
+      durationSec: expect.closeTo(2, 1),
+    });
+    const encode = encodeOf(done.id);
+    expect(encode.input).toBe('source.mp4');
+    expect(encode.options.slice(0, 2)).toEqual(['-follow', '1']);
+    const result = done.result as {
+      info: { width?: number; streams: { type: string; width?: number; height?: number; durationSec?: number }[] };
+    };
+    const video = result.info.streams.find((s) => s.type === 'video');
+    expect([video?.width, video?.height]).toEqual([1080, 1920]);
+    expect(result.info.streams.every((s) => (s.durationSec ?? 0) > 1.9)).toBe(true);
+  });
+
   it('renders from a faststart clip known by its index, without probing it: two scenes from it, to the planned length', async () => {
     const done = await run('media.render', {
       scenes: [

@@ -45,12 +45,17 @@ export type RangeReader = (start: number, end: number) => Promise<Buffer>;
  * container check, streamable-input.ts): a read inside it is answered from it, not the store.
  */
 export function readIndexSummary(artifacts: ProjectArtifacts, ref: ArtifactRef, head?: Buffer): Promise<IndexSummary | undefined> {
-  return indexSummaryOf(async (start, end) => {
+  return indexSummaryOf(storeReader(artifacts, ref, head), ref.size);
+}
+
+/** Ranged reads of an artifact in the store, answered from `head` (its first bytes, where read already) when they fall inside it. */
+export function storeReader(artifacts: ProjectArtifacts, ref: ArtifactRef, head?: Buffer): RangeReader {
+  return async (start, end) => {
     if (head && end < head.length) return head.subarray(start, end + 1);
     const chunks: Buffer[] = [];
     for await (const c of await artifacts.openStream(ref.id, { start, end })) chunks.push(c as Buffer);
     return Buffer.concat(chunks);
-  }, ref.size);
+  };
 }
 
 /** The summary of a source of `size` bytes read through `read`, or undefined when its index is not at its front. */

@@ -1,4 +1,5 @@
 import { type MediaInfo, PLATFORM_PRESETS, type Platform } from '@reelay/contracts';
+import { followArgs } from '../ffmpeg/followed-input.js';
 import type { VideoEncoder } from '../gpu/video-encoder.js';
 
 /**
@@ -8,6 +9,8 @@ import type { VideoEncoder } from '../gpu/video-encoder.js';
  */
 export interface OptimizePlan {
   input: string;
+  /** The input is still being downloaded: ffmpeg follows it, waiting this long at most for its next bytes (ffmpeg/followed-input.ts). */
+  followSec?: number;
   output: string;
   platform: Platform;
   fit: 'crop' | 'pad';
@@ -28,6 +31,7 @@ export function optimizeArgs(plan: OptimizePlan, source: MediaInfo): { args: str
   const durationSec = Math.min(source.durationSec, p.maxDurationSec);
   const hasAudio = source.streams.some((s) => s.type === 'audio');
   const args = [
+    ...(plan.followSec !== undefined ? followArgs(plan.followSec) : []),
     '-i',
     plan.input,
     '-map',
