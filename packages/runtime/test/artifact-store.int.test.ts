@@ -1,4 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { S3ArtifactBackend } from '@reelay/artifacts-s3';
 import { startLocalS3Server } from '@reelay/artifacts-s3/testing';
@@ -87,6 +90,22 @@ describe.each(BACKENDS)('the artifact store (%s backend)', (backend) => {
       );
     }
     expect((await readAll(await store.openStream(b.id, { start: MIB, end: other.length - 1 }))).equals(other.subarray(MIB))).toBe(true);
+  });
+
+  it('stops a download to a file part-way when its signal aborts, and downloads it whole after', async () => {
+    const ref = await store.putStream(chunked(big), { name: 'stop.bin', contentType: 'application/octet-stream', project: 'alpha' });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'reelay-artifact-stop-'));
+    try {
+      const stop = new AbortController();
+      const download = store.getToFile(ref.id, path.join(dir, 'part.bin'), { signal: stop.signal });
+      stop.abort();
+      await expect(download).rejects.toMatchObject({ name: 'AbortError' });
+      expect((await stat(path.join(dir, 'part.bin')).catch(() => ({ size: 0 }))).size).toBeLessThan(big.length);
+      await store.getToFile(ref.id, path.join(dir, 'whole.bin'));
+      expect((await readFile(path.join(dir, 'whole.bin'))).equals(big)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('stores an empty artifact', async () => {

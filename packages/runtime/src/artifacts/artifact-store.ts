@@ -88,10 +88,11 @@ export class ArtifactStore {
     return stream;
   }
 
-  async getToFile(id: string, filePath: string): Promise<ArtifactRef> {
+  /** Writes the artifact to `filePath`; `signal` stops the read and the write part-way (the promise then rejects). */
+  async getToFile(id: string, filePath: string, options: { signal?: AbortSignal } = {}): Promise<ArtifactRef> {
     const ref = await this.info(id);
     if (!ref) throw new ArtifactNotFoundError(id);
-    await pipeline(await this.openStream(id), createWriteStream(filePath));
+    await pipeline(await this.openStream(id), createWriteStream(filePath), options);
     return ref;
   }
 
@@ -163,9 +164,9 @@ export class ProjectArtifacts {
     return this.store.openStream(id, range);
   }
 
-  async getToFile(id: string, filePath: string): Promise<ArtifactRef> {
+  async getToFile(id: string, filePath: string, options: { signal?: AbortSignal } = {}): Promise<ArtifactRef> {
     const ref = await this.own(id);
-    await pipeline(await this.store.openStream(id), createWriteStream(filePath));
+    await pipeline(await this.store.openStream(id), createWriteStream(filePath), options);
     return ref;
   }
 

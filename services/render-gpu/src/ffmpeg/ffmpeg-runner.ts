@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { ErrorCode, type MediaInfo } from '@reelay/contracts';
 import { Attr, inSpan, type JobContext, killGroup, ReelayError, TransientError } from '@reelay/runtime';
 import { classifyFailure } from './failure-classifier.js';
+import type { Download } from './followed-input.js';
 import { toMediaInfo } from './probe-result.js';
 import { type FfmpegProgress, ProgressParser } from './progress-parser.js';
 import { StderrTail } from './stderr-tail.js';
@@ -49,12 +50,14 @@ export interface RunOptions {
   /** This run's share of the job's progress, [from, to] in percent. */
   span?: [number, number];
   /**
-   * Inputs still being written into `cwd` while ffmpeg reads them (downloads it follows,
-   * RenderPlan.followed): one that fails stops the run with its error, since ffmpeg would
-   * wait for bytes that never come, and the run settles only once every one has, so no
-   * write outlives it into a directory its caller is about to remove.
+   * Downloads of inputs into `cwd` that ffmpeg follows while they are written
+   * (followed-input.ts), started as ffmpeg is. One that fails while ffmpeg runs stops the
+   * run with its error, since ffmpeg would wait for bytes that never come; once ffmpeg has
+   * exited (done, failed, cancelled), what is left of them is stopped — nothing reads it —
+   * and the run settles only when every one has, so no write outlives it into a directory
+   * its caller is about to remove.
    */
-  writing?: readonly Promise<unknown>[];
+  downloads?: readonly Download[];
 }
 
 /** Put before every ffmpeg run's own arguments: quiet banner, no stdin, overwrite, machine-readable progress. */
@@ -83,8 +86,11 @@ export class Ffmpeg {
       let stalled = false;
       // A download that fails stops the run: ffmpeg would wait for its bytes until the follow timeout.
       let writeError: unknown;
-      const written = (options.writing ?? []).map((w) =>
-        w.catch((err: unknown) => {
+      let exited = false;
+      const downloading = new AbortController();
+      const written = (options.downloads ?? []).map((download) =>
+        download(downloading.signal).catch((err: unknown) => {
+          if (exited) return;
           writeError ??= err;
           killGroup(child);
         }),
@@ -98,7 +104,10 @@ export class Ffmpeg {
       child.stdout?.setEncoding('utf8').on('data', (c: string) => parser.push(c));
       child.stderr?.setEncoding('utf8').on('data', (c: string) => tail.push(c));
       try {
-        const exit = await this.exited(ctx, child);
+        const exit = await this.exited(ctx, child).finally(() => {
+          exited = true;
+          downloading.abort();
+        });
         await Promise.all(written);
         span.setAttribute(Attr.childExitCode, exit.code ?? -1);
         if (stalled) throw new StalledError(this.tools.stallTimeoutMs, tail.text());

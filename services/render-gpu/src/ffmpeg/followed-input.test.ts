@@ -8,7 +8,7 @@ import { ErrorCode } from '@reelay/contracts';
 import { ArtifactNotFoundError, ChildProcesses, createLogger } from '@reelay/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ffmpeg, type RunContext } from './ffmpeg-runner.js';
-import { followArgs } from './followed-input.js';
+import { type Download, followArgs } from './followed-input.js';
 
 /**
  * The real ffmpeg following an input while it is written, as a download writes it (the
@@ -45,13 +45,20 @@ describe('followed ffmpeg input', () => {
     const file = path.join(dir, name);
     await writeFile(file, '');
     const piece = Math.ceil(clip.length / 16);
-    return async () => {
+    const seen = { stopped: false, written: 0 };
+    const download: Download = async (signal) => {
       for (let at = 0; at < clip.length; at += piece) {
+        if (signal.aborted) {
+          seen.stopped = true;
+          throw signal.reason;
+        }
         if (options.failAt !== undefined && at >= options.failAt) throw options.error;
         await appendFile(file, clip.subarray(at, at + piece));
+        seen.written = Math.min(clip.length, at + piece);
         await sleep(100);
       }
     };
+    return { download, seen };
   };
 
   beforeAll(async () => {
@@ -67,9 +74,10 @@ describe('followed ffmpeg input', () => {
 
   it('ffmpeg following a faststart MP4 as it is written writes what it writes from the whole file, byte for byte, and ends with it', async () => {
     await ffmpeg.run(ctx, encode([['-i', 'clip.mp4']], 'from-file.mp4'), { cwd: dir, stage: 'encode' });
-    const download = await trickle('growing.mp4');
-    await ffmpeg.run(ctx, encode([[...FOLLOW, '-i', 'growing.mp4']], 'followed.mp4'), { cwd: dir, stage: 'encode', writing: [download()] });
+    const { download, seen } = await trickle('growing.mp4');
+    await ffmpeg.run(ctx, encode([[...FOLLOW, '-i', 'growing.mp4']], 'followed.mp4'), { cwd: dir, stage: 'encode', downloads: [download] });
     expect(await sha('followed.mp4')).toBe(await sha('from-file.mp4'));
+    expect(seen).toEqual({ stopped: false, written: clip.length });
   });
 
   it("two reads of one growing file, the second seeking to its middle (a render's scenes), come out as from the whole file", async () => {
@@ -79,21 +87,21 @@ describe('followed ffmpeg input', () => {
       ['-filter_complex', '[0:v][1:v]concat=n=2:v=1:a=0[v]', '-map', '[v]', '-map', '0:a'],
     ];
     await ffmpeg.run(ctx, encode(scenes('clip.mp4', []), 'scenes-from-file.mp4'), { cwd: dir, stage: 'encode' });
-    const download = await trickle('growing-scenes.mp4');
+    const { download } = await trickle('growing-scenes.mp4');
     await ffmpeg.run(ctx, encode(scenes('growing-scenes.mp4', FOLLOW), 'scenes-followed.mp4'), {
       cwd: dir,
       stage: 'encode',
-      writing: [download()],
+      downloads: [download],
     });
     expect(await sha('scenes-followed.mp4')).toBe(await sha('scenes-from-file.mp4'));
   });
 
   it('a download that fails part-way stops ffmpeg at once and fails the run with a retryable error, never a short output', async () => {
-    const download = await trickle('cut.mp4', { failAt: Math.floor(clip.length / 2), error: new Error('connection closed') });
+    const { download } = await trickle('cut.mp4', { failAt: Math.floor(clip.length / 2), error: new Error('connection closed') });
     const run = ffmpeg.run(ctx, encode([[...FOLLOW, '-i', 'cut.mp4']], 'cut-out.mp4'), {
       cwd: dir,
       stage: 'encode',
-      writing: [download()],
+      downloads: [download],
     });
     await expect(run).rejects.toMatchObject({
       code: ErrorCode.TRANSIENT,
@@ -103,13 +111,40 @@ describe('followed ffmpeg input', () => {
   });
 
   it("a download that fails with the store's own error fails the run with that error (an artifact deleted while read)", async () => {
-    const download = await trickle('gone.mp4', { failAt: Math.ceil(clip.length / 16), error: new ArtifactNotFoundError('clip') });
+    const { download } = await trickle('gone.mp4', { failAt: Math.ceil(clip.length / 16), error: new ArtifactNotFoundError('clip') });
     const run = ffmpeg.run(ctx, encode([[...FOLLOW, '-i', 'gone.mp4']], 'gone-out.mp4'), {
       cwd: dir,
       stage: 'encode',
-      writing: [download()],
+      downloads: [download],
     });
     await expect(run).rejects.toMatchObject({ code: ErrorCode.ARTIFACT_NOT_FOUND });
+  });
+
+  it('once ffmpeg has what it needs and exits, the rest of the download is stopped and the run succeeds', async () => {
+    const { download, seen } = await trickle('first-frames.mp4');
+    const args = [...FOLLOW, '-i', 'first-frames.mp4', '-frames:v', '5', '-an', '-c:v', 'libx264', '-preset', 'ultrafast', 'five.mp4'];
+    await ffmpeg.run(ctx, args, { cwd: dir, stage: 'encode', downloads: [download] });
+    expect(seen.stopped).toBe(true);
+    expect(seen.written).toBeLessThan(clip.length);
+    const frames = execFileSync('ffprobe', [
+      ...['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0'],
+      path.join(dir, 'five.mp4'),
+    ]);
+    expect(Number(frames.toString().trim())).toBe(5);
+  });
+
+  it('a job cancelled while ffmpeg follows its input stops ffmpeg and the download, and the run fails with the cancellation', async () => {
+    const cancel = new AbortController();
+    const { download, seen } = await trickle('cancelled.mp4');
+    const run = ffmpeg.run({ ...ctx, signal: cancel.signal }, encode([[...FOLLOW, '-i', 'cancelled.mp4']], 'cancelled-out.mp4'), {
+      cwd: dir,
+      stage: 'encode',
+      downloads: [download],
+    });
+    setTimeout(() => cancel.abort(new Error('cancelled by the test')), 300);
+    await expect(run).rejects.toThrow('cancelled by the test');
+    expect(seen.stopped).toBe(true);
+    expect(seen.written).toBeLessThan(clip.length);
   });
 
   it('followArgs gives the file protocol its follow flag and the wait in microseconds', () => {

@@ -17,6 +17,9 @@ import type { JobContext } from '@reelay/runtime';
  * for the whole timeout; those are downloaded first or served by the input server.
  */
 
+/** A download into a file ffmpeg follows; `signal` stops it part-way. */
+export type Download = (signal: AbortSignal) => Promise<void>;
+
 /** ffmpeg's input options for a followed file: put before its `-i`. */
 export function followArgs(timeoutSec: number): string[] {
   return ['-follow', '1', '-rw_timeout', String(Math.round(timeoutSec * 1e6))];
@@ -24,19 +27,15 @@ export function followArgs(timeoutSec: number): string[] {
 
 /**
  * Creates `target` empty — there before ffmpeg can be started, which opens it and waits
- * for its bytes — and returns the download into it, for the caller to start as it starts
- * ffmpeg and to pass to the run (RunOptions.writing), which stops on its failure. Started
- * any earlier, the download would hold up the job's other reads: a whole read is pushed
- * by the server as fast as it can send, on the connection they all share.
+ * for its bytes — and returns the download into it, for the run to start as it starts
+ * ffmpeg (RunOptions.downloads) and to stop once ffmpeg has exited. Started any earlier,
+ * the download would hold up the job's other reads: a whole read is pushed by the server
+ * as fast as it can send, on the connection they all share.
  */
-export async function followedDownload(
-  ctx: Pick<JobContext, 'artifacts' | 'log'>,
-  ref: ArtifactRef,
-  target: string,
-): Promise<() => Promise<void>> {
+export async function followedDownload(ctx: Pick<JobContext, 'artifacts' | 'log'>, ref: ArtifactRef, target: string): Promise<Download> {
   await writeFile(target, '');
-  return async () => {
-    await ctx.artifacts.getToFile(ref.id, target);
+  return async (signal) => {
+    await ctx.artifacts.getToFile(ref.id, target, { signal });
     // Followed inputs are known from their index: no probe ran for them.
     ctx.log.debug({ artifactId: ref.id, streamed: false, followed: true, fromIndex: true }, 'input downloaded');
   };

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ArtifactRef, MediaInfo } from '@reelay/contracts';
 import { contentTypeFor, type JobContext } from '@reelay/runtime';
 import { artifactInputUrl } from '../ffmpeg/artifact-input-server.js';
-import { followedDownload } from '../ffmpeg/followed-input.js';
+import { type Download, followedDownload } from '../ffmpeg/followed-input.js';
 import { type IndexSummary, readIndexSummary } from '../ffmpeg/mp4-index.js';
 import { sequentialHead } from '../ffmpeg/streamable-input.js';
 import { wavSummaryOf } from '../ffmpeg/wav-header.js';
@@ -64,7 +64,7 @@ export async function fetchAndProbe(
   artifactId: string,
   baseName: string,
   options: { follow?: boolean } = {},
-): Promise<{ file: string; ref: ArtifactRef; summary: IndexSummary; download?: () => Promise<void> }> {
+): Promise<{ file: string; ref: ArtifactRef; summary: IndexSummary; download?: Download }> {
   const dir = await ctx.tempDir();
   const ref = await ctx.artifacts.info(artifactId);
   const head = ref ? await sequentialHead(ctx.artifacts, ref) : undefined;

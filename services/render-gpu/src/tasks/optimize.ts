@@ -51,20 +51,13 @@ export function optimizeHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks
       },
       source,
     );
-    const written = download?.();
-    written?.catch(() => undefined);
-    try {
-      await deps.ffmpeg.run(ctx, plan.args, {
-        cwd: dir,
-        expectedDurationSec: plan.durationSec,
-        stage: `optimize for ${input.platform}`,
-        span: [2, 95],
-        ...(written ? { writing: [written] } : {}),
-      });
-    } finally {
-      // Settled by the run unless it never started: nothing may go on writing into the job's directory.
-      await written?.catch(() => undefined);
-    }
+    await deps.ffmpeg.run(ctx, plan.args, {
+      cwd: dir,
+      expectedDurationSec: plan.durationSec,
+      stage: `optimize for ${input.platform}`,
+      span: [2, 95],
+      ...(download ? { downloads: [download] } : {}),
+    });
     ctx.progress(96, 'upload');
     // What the output is (from its index, with no ffprobe run, where it is an H.264/AAC
     // MP4) and its upload both only read the finished file: side by side.

@@ -1,5 +1,6 @@
 import { ErrorCode, type MediaInfo, type mediaTasks } from '@reelay/contracts';
 import { type TaskHandler, PermanentError, ReelayError } from '@reelay/runtime';
+import type { Download } from '../ffmpeg/followed-input.js';
 import type { IndexSummary } from '../ffmpeg/mp4-index.js';
 import { outputMediaInfo } from '../ffmpeg/mp4-media-info.js';
 import { chooseVideoEncoder } from '../gpu/video-encoder.js';
@@ -41,7 +42,7 @@ export function renderHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)[
     // against ~0.3 s to download it once (docs/benchmarks.md, media overhead). An MP4
     // whose index says where every sample lies (IndexSummary.followable) is downloaded as
     // ffmpeg starts, and ffmpeg follows the file as it grows.
-    const fetched = new Map<string, Promise<{ file: string; summary: IndexSummary; download?: () => Promise<void> }>>();
+    const fetched = new Map<string, Promise<{ file: string; summary: IndexSummary; download?: Download }>>();
     const load = (id: string, base: string) => {
       let entry = fetched.get(id);
       if (!entry) {
@@ -59,122 +60,105 @@ export function renderHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)[
     if (input.music) void load(input.music.artifactId, 'music');
     const subtitlesFile = input.subtitles ? fetchArtifact(ctx, input.subtitles.artifactId, 'subtitles') : undefined;
     subtitlesFile?.catch(() => undefined);
-    // The downloads ffmpeg follows, once started: settled before the handler returns or
-    // throws, so none outlives it into the job's directory.
-    const writing: Promise<void>[] = [];
-    try {
-      return await renderWith();
-    } finally {
-      await Promise.allSettled(writing);
-    }
-
-    async function renderWith() {
-      const scenes: PlannedScene[] = [];
-      for (const [i, scene] of input.scenes.entries()) {
-        const { file, summary: info } = await load(scene.artifactId, 'scene');
-        if (!info.hasVideo) throw invalid(`scene ${i + 1}: artifact ${scene.artifactId} has no picture`);
-        let durationSec = scene.durationSec;
-        if (scene.kind === 'video') {
-          if (scene.inSec >= info.durationSec) {
-            throw invalid(`scene ${i + 1}: inSec ${scene.inSec} is past the end of the ${info.durationSec} s clip`);
-          }
-          durationSec ??= (scene.outSec ?? info.durationSec) - scene.inSec;
+    const scenes: PlannedScene[] = [];
+    for (const [i, scene] of input.scenes.entries()) {
+      const { file, summary: info } = await load(scene.artifactId, 'scene');
+      if (!info.hasVideo) throw invalid(`scene ${i + 1}: artifact ${scene.artifactId} has no picture`);
+      let durationSec = scene.durationSec;
+      if (scene.kind === 'video') {
+        if (scene.inSec >= info.durationSec) {
+          throw invalid(`scene ${i + 1}: inSec ${scene.inSec} is past the end of the ${info.durationSec} s clip`);
         }
-        scenes.push({
-          file,
-          kind: scene.kind,
-          inSec: scene.inSec,
-          durationSec: durationSec ?? 0,
-          fit: scene.fit,
-          ...(scene.transition ? { transition: scene.transition } : {}),
-          ...(scene.motion ? { motion: scene.motion } : {}),
-        });
+        durationSec ??= (scene.outSec ?? info.durationSec) - scene.inSec;
       }
-      const plan: RenderPlan = {
-        scenes,
-        width: input.width,
-        height: input.height,
-        fps: input.fps,
-        video: chooseVideoEncoder({ codec: input.videoCodec, preset: input.preset, crf: input.crf, gpu: input.gpu }, deps.caps),
-        output: `render-${ctx.jobId}.mp4`,
-        transitionTiming: input.transitionTiming,
-        fontFile: await TITLE_FONT_FILE,
-      };
-      if (input.titleCard) plan.titleCard = await preparedCard(dir, input.titleCard, 'title', input.width, input.height);
-      if (input.outro) plan.outro = await preparedCard(dir, input.outro, 'outro', input.width, input.height);
-      if (input.voice) plan.voice = { file: (await audioOf(input.voice.artifactId, 'voice')).file, volume: input.voice.volume };
-      if (input.music) {
-        plan.music = { file: (await audioOf(input.music.artifactId, 'music')).file, volume: input.music.volume, duck: input.music.duck };
-      }
-      const growing = (await Promise.all(fetched.values())).flatMap((e) => (e.download ? [{ file: e.file, download: e.download }] : []));
-      // As long as the run itself may go without progress before it counts as stalled.
-      plan.followed = { files: growing.map((e) => e.file), timeoutSec: deps.ffmpeg.tools.stallTimeoutMs / 1000 };
-      let command: ReturnType<typeof renderCommand>;
-      try {
-        if (input.subtitles) {
-          const { file } = await (subtitlesFile ?? fetchArtifact(ctx, input.subtitles.artifactId, 'subtitles'));
-          plan.subtitles = {
-            file: await preparedSubtitles({
-              dir,
-              file,
-              // The worker's parse filled in every style default (`prefault({})`) but the frame-relative margin.
-              style: input.subtitles.style as ResolvedSubtitleStyle,
-              width: input.width,
-              height: input.height,
-              window: captionWindow(plan),
-            }),
-          };
-        }
-        command = renderCommand(plan);
-      } catch (err) {
-        if (err instanceof RenderPlanError) throw invalid(err.message);
-        throw err;
-      }
-      for (const { download } of growing) {
-        const written = download();
-        // The run stops on its failure; until it is watching, that failure is not unhandled.
-        written.catch(() => undefined);
-        writing.push(written);
-      }
-      await deps.ffmpeg.run(ctx, command.args, {
-        cwd: dir,
-        expectedDurationSec: command.expectedDurationSec,
-        stage: 'render',
-        span: [5, 94],
-        writing,
+      scenes.push({
+        file,
+        kind: scene.kind,
+        inSec: scene.inSec,
+        durationSec: durationSec ?? 0,
+        fit: scene.fit,
+        ...(scene.transition ? { transition: scene.transition } : {}),
+        ...(scene.motion ? { motion: scene.motion } : {}),
       });
-
-      ctx.progress(95, 'verify');
-      // The check and the upload both only read the finished file: side by side, and the
-      // upload is deleted again if the check fails.
-      const [probed, stored] = await Promise.allSettled([
-        outputMediaInfo(dir, plan.output, () => deps.ffmpeg.probe(ctx, plan.output, dir)),
-        storeArtifact(ctx, plan.output, input.name ?? 'reel.mp4'),
-      ]);
-      const discard = async () => {
-        if (stored.status === 'fulfilled') await ctx.artifacts.delete(stored.value.id).catch(() => undefined);
-      };
-      if (probed.status === 'rejected') {
-        await discard();
-        throw probed.reason;
-      }
-      const info = probed.value;
-      try {
-        verifyLength(info, command.expectedDurationSec, input.fps);
-      } catch (err) {
-        await discard();
-        throw err;
-      }
-      if (stored.status === 'rejected') throw stored.reason;
-      const artifact = stored.value;
-      return {
-        artifact,
-        info,
-        encoder: plan.video.encoder,
-        expectedDurationSec: command.expectedDurationSec,
-        bodyStartSec: command.bodyStartSec,
-      };
     }
+    const plan: RenderPlan = {
+      scenes,
+      width: input.width,
+      height: input.height,
+      fps: input.fps,
+      video: chooseVideoEncoder({ codec: input.videoCodec, preset: input.preset, crf: input.crf, gpu: input.gpu }, deps.caps),
+      output: `render-${ctx.jobId}.mp4`,
+      transitionTiming: input.transitionTiming,
+      fontFile: await TITLE_FONT_FILE,
+    };
+    if (input.titleCard) plan.titleCard = await preparedCard(dir, input.titleCard, 'title', input.width, input.height);
+    if (input.outro) plan.outro = await preparedCard(dir, input.outro, 'outro', input.width, input.height);
+    if (input.voice) plan.voice = { file: (await audioOf(input.voice.artifactId, 'voice')).file, volume: input.voice.volume };
+    if (input.music) {
+      plan.music = { file: (await audioOf(input.music.artifactId, 'music')).file, volume: input.music.volume, duck: input.music.duck };
+    }
+    const growing = (await Promise.all(fetched.values())).flatMap((e) => (e.download ? [{ file: e.file, download: e.download }] : []));
+    // As long as the run itself may go without progress before it counts as stalled.
+    plan.followed = { files: growing.map((e) => e.file), timeoutSec: deps.ffmpeg.tools.stallTimeoutMs / 1000 };
+    let command: ReturnType<typeof renderCommand>;
+    try {
+      if (input.subtitles) {
+        const { file } = await (subtitlesFile ?? fetchArtifact(ctx, input.subtitles.artifactId, 'subtitles'));
+        plan.subtitles = {
+          file: await preparedSubtitles({
+            dir,
+            file,
+            // The worker's parse filled in every style default (`prefault({})`) but the frame-relative margin.
+            style: input.subtitles.style as ResolvedSubtitleStyle,
+            width: input.width,
+            height: input.height,
+            window: captionWindow(plan),
+          }),
+        };
+      }
+      command = renderCommand(plan);
+    } catch (err) {
+      if (err instanceof RenderPlanError) throw invalid(err.message);
+      throw err;
+    }
+    await deps.ffmpeg.run(ctx, command.args, {
+      cwd: dir,
+      expectedDurationSec: command.expectedDurationSec,
+      stage: 'render',
+      span: [5, 94],
+      downloads: growing.map((e) => e.download),
+    });
+
+    ctx.progress(95, 'verify');
+    // The check and the upload both only read the finished file: side by side, and the
+    // upload is deleted again if the check fails.
+    const [probed, stored] = await Promise.allSettled([
+      outputMediaInfo(dir, plan.output, () => deps.ffmpeg.probe(ctx, plan.output, dir)),
+      storeArtifact(ctx, plan.output, input.name ?? 'reel.mp4'),
+    ]);
+    const discard = async () => {
+      if (stored.status === 'fulfilled') await ctx.artifacts.delete(stored.value.id).catch(() => undefined);
+    };
+    if (probed.status === 'rejected') {
+      await discard();
+      throw probed.reason;
+    }
+    const info = probed.value;
+    try {
+      verifyLength(info, command.expectedDurationSec, input.fps);
+    } catch (err) {
+      await discard();
+      throw err;
+    }
+    if (stored.status === 'rejected') throw stored.reason;
+    const artifact = stored.value;
+    return {
+      artifact,
+      info,
+      encoder: plan.video.encoder,
+      expectedDurationSec: command.expectedDurationSec,
+      bodyStartSec: command.bodyStartSec,
+    };
 
     async function audioOf(id: string, base: string) {
       const loaded = await load(id, base);

@@ -69,18 +69,14 @@ export function transcodeHandler(deps: MediaDeps): TaskHandler<(typeof mediaTask
           durationSec = info.durationSec;
         });
     probed.catch((err: unknown) => stop.abort(err));
-    const written = download?.();
-    written?.catch(() => undefined);
     const encoded = deps.ffmpeg.run(withStopSignal(ctx, stop.signal), args, {
       cwd: dir,
       expectedDurationSec: () => durationSec,
       stage: 'transcode',
       span: [2, 95],
-      ...(written ? { writing: [written] } : {}),
+      ...(download ? { downloads: [download] } : {}),
     });
     const [probe, encode] = await Promise.allSettled([probed, encoded]);
-    // Settled by the run unless it never started: nothing may go on writing into the job's directory.
-    await written?.catch(() => undefined);
     if (probe.status === 'rejected') throw probe.reason;
     if (encode.status === 'rejected') throw encode.reason;
     ctx.progress(96, 'upload');
