@@ -36,12 +36,12 @@ export function renderHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)[
     // fetched side by side rather than one after another (each ffprobe is ~0.1 CPU-s of
     // start-up, the clip's download ~0.3 s, and none waits on another); a clip whose
     // index comes first is known from that index, with no ffprobe run at all.
-    // Not streamed from the store as transcode's input is: a render reads one clip once
-    // per scene that uses it and seeks to each scene's start, and serving those reads
-    // over the worker's input server cost ~1.5 CPU-s for a 25 MB clip read by two scenes
-    // against ~0.3 s to download it once (docs/benchmarks.md, media overhead). An MP4
-    // whose index says where every sample lies (IndexSummary.followable) is downloaded as
-    // ffmpeg starts, and ffmpeg follows the file as it grows.
+    // Downloaded, never served over the worker's input server: a render reads one clip
+    // once per scene that uses it and seeks to each scene's start, and serving those reads
+    // cost ~1.5 CPU-s for a 25 MB clip read by two scenes against ~0.3 s to download it
+    // once (docs/benchmarks.md, media overhead). An MP4 whose index says where every
+    // sample lies (IndexSummary.followable) is downloaded as ffmpeg starts, and ffmpeg
+    // follows the file as it grows (ffmpeg/followed-input.ts), as transcode's does.
     const fetched = new Map<string, Promise<{ file: string; summary: IndexSummary; download?: Download }>>();
     const load = (id: string, base: string) => {
       let entry = fetched.get(id);
