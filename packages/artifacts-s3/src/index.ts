@@ -7,6 +7,7 @@ export {
   type S3ArtifactBackendOptions,
   type S3ArtifactMeta,
   type S3ByteRange,
+  type S3PartedUpload,
   type S3StoredArtifact,
   S3ArtifactBackend,
 } from './s3-artifact-backend.js';

@@ -1,5 +1,8 @@
 import type { Readable } from 'node:stream';
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -8,6 +11,7 @@ import {
   NotFound,
   S3Client,
   S3ServiceException,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -57,6 +61,13 @@ export interface S3ArtifactMeta {
   createdAt: string;
 }
 
+/** The runtime's PartedUpload, as this package sees it (it does not import the runtime). */
+export interface S3PartedUpload {
+  part(n: number, body: Buffer): Promise<void>;
+  complete(parts: number): Promise<void>;
+  abort(): Promise<void>;
+}
+
 /** Inclusive byte offsets, as in an HTTP Range header. */
 export interface S3ByteRange {
   start: number;
@@ -75,6 +86,10 @@ export class S3ArtifactBackend {
   private readonly bucket: string;
   private readonly prefix: string;
   private readonly partSize: number;
+  /** The part size of multipart uploads, ours and lib-storage's. */
+  get partBytes(): number {
+    return this.partSize;
+  }
   private readonly queueSize: number;
 
   constructor(options: S3ArtifactBackendOptions) {
@@ -103,13 +118,7 @@ export class S3ArtifactBackend {
         Key: this.key(id),
         Body: body,
         ContentType: meta.contentType,
-        // User metadata travels as HTTP headers: only ASCII survives every server, so the
-        // name is URI-encoded (an artifact named "día.mp4" is common).
-        Metadata: {
-          name: encodeURIComponent(meta.name),
-          project: encodeURIComponent(meta.project),
-          'created-at': meta.createdAt,
-        },
+        Metadata: userMetadata(meta),
       },
       partSize: this.partSize,
       queueSize: this.queueSize,
@@ -125,6 +134,38 @@ export class S3ArtifactBackend {
       throw err;
     }
     return {};
+  }
+
+  /**
+   * A multipart upload whose parts the caller sends in any order (the runtime's
+   * putGrowingFile sends a file's head last); `complete` lists them in number order.
+   */
+  async startPartedUpload(id: string, meta: S3ArtifactMeta): Promise<S3PartedUpload> {
+    const target = { Bucket: this.bucket, Key: this.key(id) };
+    const created = await this.client.send(
+      new CreateMultipartUploadCommand({ ...target, ContentType: meta.contentType, Metadata: userMetadata(meta) }),
+    );
+    const uploadId = created.UploadId;
+    if (!uploadId) throw new Error(`the bucket started no multipart upload for ${id}`);
+    const etags = new Map<number, string>();
+    return {
+      part: async (n, body) => {
+        const sent = await this.client.send(new UploadPartCommand({ ...target, UploadId: uploadId, PartNumber: n, Body: body }));
+        if (!sent.ETag) throw new Error(`the bucket returned no ETag for part ${n} of ${id}`);
+        etags.set(n, sent.ETag);
+      },
+      complete: async (count) => {
+        const parts = Array.from({ length: count }, (_, i) => {
+          const ETag = etags.get(i + 1);
+          if (!ETag) throw new Error(`part ${i + 1} of ${id} was never sent`);
+          return { PartNumber: i + 1, ETag };
+        });
+        await this.client.send(new CompleteMultipartUploadCommand({ ...target, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+      },
+      abort: async () => {
+        await this.client.send(new AbortMultipartUploadCommand({ ...target, UploadId: uploadId }));
+      },
+    };
   }
 
   async stat(id: string): Promise<S3StoredArtifact | undefined> {
@@ -233,6 +274,15 @@ export class S3ArtifactBackend {
       createdAt: metadata['created-at'] ?? (lastModified ?? new Date(0)).toISOString(),
     };
   }
+}
+
+/**
+ * The artifact's fields as the object's user metadata. It travels as HTTP headers: only
+ * ASCII survives every server, so the name is URI-encoded (an artifact named "día.mp4" is
+ * common).
+ */
+function userMetadata(meta: S3ArtifactMeta): Record<string, string> {
+  return { name: encodeURIComponent(meta.name), project: encodeURIComponent(meta.project), 'created-at': meta.createdAt };
 }
 
 /** By the SDK's error classes and the HTTP status, never by message text. */

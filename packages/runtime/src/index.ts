@@ -84,8 +84,15 @@ export {
   isEncryptionKey,
 } from './crypto/input-cipher.js';
 export { followJobEvents, watchJobRecord, type FollowedJob, type JobEventDelivery, type JobWatch } from './jobs/job-watch.js';
-export { ArtifactStore, type ProjectArtifacts, ArtifactNotFoundError, contentTypeFor } from './artifacts/artifact-store.js';
-export type { ArtifactBackend, ByteRange, StoredArtifact, StoredArtifactMeta } from './artifacts/artifact-backend.js';
+export {
+  ArtifactStore,
+  type GrowingFileMeta,
+  type ProjectArtifacts,
+  ArtifactNotFoundError,
+  contentTypeFor,
+  readRange,
+} from './artifacts/artifact-store.js';
+export type { ArtifactBackend, ByteRange, PartedUpload, StoredArtifact, StoredArtifactMeta } from './artifacts/artifact-backend.js';
 export { NatsArtifactBackend } from './artifacts/nats-artifact-backend.js';
 export { openArtifactStore, type ArtifactStoreConfig } from './artifacts/open-artifact-store.js';
 export { ChildProcesses, killGroup } from './process/child-processes.js';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -29,6 +29,35 @@ function chunked(data: Buffer, size = 256 * 1024): Readable {
       for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
     })(),
   );
+}
+
+/**
+ * Writes `data` into `file` as a muxer does: front to back in pieces, with a wait between
+ * them, then its first `headBytes` bytes once more (an MP4's index, Matroska's durations)
+ * and, with `rewriteAt`, bytes far past the head too. `between` runs after each piece.
+ */
+async function writeLikeAMuxer(
+  file: string,
+  data: Buffer,
+  options: { headBytes: number; rewriteAt?: number; between?: (written: number) => Promise<void> },
+): Promise<void> {
+  const piece = 512 * 1024;
+  // What is rewritten is first written as zeros, as ffmpeg reserves its index space.
+  const rewritten: [number, number][] = [[0, options.headBytes]];
+  if (options.rewriteAt !== undefined) rewritten.push([options.rewriteAt, options.rewriteAt + 1000]);
+  await writeFile(file, Buffer.alloc(0));
+  for (let at = 0; at < data.length; at += piece) {
+    const bytes = Buffer.from(data.subarray(at, at + piece));
+    for (const [start, end] of rewritten) bytes.fill(0, Math.max(0, start - at), Math.max(0, Math.min(bytes.length, end - at)));
+    await appendFile(file, bytes);
+    await options.between?.(at + bytes.length);
+  }
+  const handle = await open(file, 'r+');
+  try {
+    for (const [start, end] of rewritten) await handle.write(data, start, Math.min(end, data.length) - start, start);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The same storage behaviour on every backend; the S3 one against a real S3-compatible server. */
@@ -106,6 +135,109 @@ describe.each(BACKENDS)('the artifact store (%s backend)', (backend) => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('a file stored while it is still being written', () => {
+    let dir: string;
+    // Three and a bit 5 MiB parts: the head, two that can go up while it grows, the rest.
+    const output = randomBytes(17 * MIB + 4321);
+    beforeAll(async () => {
+      dir = await mkdtemp(path.join(os.tmpdir(), 'reelay-artifact-growing-'));
+    });
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    /** Parts the backend was handed, by number, in the order they were sent. */
+    function watchParts(): number[] {
+      const sent: number[] = [];
+      const start = store.backend.startPartedUpload?.bind(store.backend);
+      if (start) {
+        store.backend.startPartedUpload = async (id, meta) => {
+          const upload = await start(id, meta);
+          return {
+            ...upload,
+            part: (n, body) => {
+              sent.push(n);
+              return upload.part(n, body);
+            },
+          };
+        };
+      }
+      return sent;
+    }
+
+    it(
+      backend === 's3'
+        ? 'sends what lies past the head while the writer is still writing, the rewritten head last, and stores the finished file'
+        : 'stores the finished file once the writer is done (the object store reads chunks in the order they were written)',
+      async () => {
+        expect(store.uploadsWhileWriting).toBe(backend === 's3');
+        const sent = watchParts();
+        const file = path.join(dir, 'grows.mp4');
+        let sentBeforeTheEnd = 0;
+        const written = writeLikeAMuxer(file, output, {
+          headBytes: 40_000,
+          // Halfway through the writing, wait (up to 10 s) for a part to have gone up.
+          between: async (at) => {
+            if (backend !== 's3' || at !== 14 * MIB) return;
+            for (let i = 0; i < 200 && sent.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+            sentBeforeTheEnd = sent.length;
+          },
+        });
+        const ref = await store.putGrowingFile(file, written, { name: 'grows.mp4', project: 'alpha', rewritesBelow: 40_000 });
+        expect(ref).toMatchObject({
+          size: output.length,
+          sha256: createHash('sha256').update(output).digest('hex'),
+          contentType: 'video/mp4',
+        });
+        expect((await readAll(await store.openStream(ref.id))).equals(output)).toBe(true);
+        expect(await store.info(ref.id)).toMatchObject({ name: 'grows.mp4', size: output.length, project: 'alpha' });
+        if (backend === 's3') {
+          expect(sentBeforeTheEnd).toBeGreaterThan(0);
+          expect(sent).toEqual([2, 3, 4, 1]);
+        } else expect(sent).toEqual([]);
+      },
+    );
+
+    it('sends again a part the writer went back to past the head it named, and stores the finished file', async () => {
+      const sent = watchParts();
+      const file = path.join(dir, 'rewritten.mkv');
+      const written = writeLikeAMuxer(file, output, {
+        headBytes: 40_000,
+        rewriteAt: 7 * MIB,
+        // Near the end, wait (up to 10 s) for part 2 to have gone up as first written.
+        between: async (at) => {
+          if (backend !== 's3' || at !== 16 * MIB) return;
+          for (let i = 0; i < 200 && !sent.includes(2); i++) await new Promise((r) => setTimeout(r, 50));
+        },
+      });
+      const ref = await store.putGrowingFile(file, written, { name: 'rewritten.mkv', project: 'alpha', rewritesBelow: 40_000 });
+      expect(ref.sha256).toBe(createHash('sha256').update(output).digest('hex'));
+      expect((await readAll(await store.openStream(ref.id))).equals(output)).toBe(true);
+      // Part 2 holds 7 MiB; it went up as first written, and again as rewritten.
+      if (backend === 's3') expect([sent.filter((n) => n === 2).length, sent.at(-1)]).toEqual([2, 1]);
+    });
+
+    it('stores nothing when the writer fails, and fails with its error', async () => {
+      const before = (await store.list()).length;
+      const file = path.join(dir, 'failed.mp4');
+      const written = writeLikeAMuxer(file, output, { headBytes: 40_000 }).then(() => {
+        throw new Error('ffmpeg exited with code 1');
+      });
+      await expect(store.putGrowingFile(file, written, { name: 'failed.mp4', project: 'alpha' })).rejects.toThrow(
+        'ffmpeg exited with code 1',
+      );
+      expect((await store.list()).length).toBe(before);
+    });
+
+    it('stores a file that never grew past its head as one ordinary upload', async () => {
+      const small = output.subarray(0, 3 * MIB);
+      const file = path.join(dir, 'small.mp4');
+      const ref = await store.putGrowingFile(file, writeLikeAMuxer(file, small, { headBytes: 40_000 }), { project: 'alpha' });
+      expect(ref).toMatchObject({ name: 'small.mp4', size: small.length });
+      expect((await readAll(await store.openStream(ref.id))).equals(small)).toBe(true);
+    });
   });
 
   it('stores an empty artifact', async () => {

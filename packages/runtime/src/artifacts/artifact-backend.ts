@@ -25,8 +25,27 @@ export interface ArtifactBackend {
    * that have one (S3: a presigned GET). Absent: bytes go through the caller.
    */
   presignedUrl?(id: string, options: { expiresInSec: number; fileName: string; contentType: string }): Promise<string>;
+  /**
+   * An upload whose parts may arrive in any order (S3: multipart), for a file that goes up
+   * while it is still being written, its rewritten head last (ArtifactStore.putGrowingFile).
+   * Absent (the NATS object store reads an object's chunks in the order they were
+   * written): such a file is stored once it is finished.
+   */
+  startPartedUpload?(id: string, meta: StoredArtifactMeta): Promise<PartedUpload>;
+  /** The size of a parted upload's parts (every one but the last; S3: at least 5 MiB). */
+  readonly partBytes?: number;
   /** Releases connections the backend opened itself. */
   close?(): void;
+}
+
+/** One object going up in numbered parts; nothing is readable under its id until `complete`. */
+export interface PartedUpload {
+  /** Stores part `n` (1-based: the object is its parts in number order); a part sent twice keeps the later one. */
+  part(n: number, body: Buffer): Promise<void>;
+  /** Makes the object of parts 1..`parts` (each sent, every one but the last at least `partBytes` long); any other part sent is dropped. */
+  complete(parts: number): Promise<void>;
+  /** Drops the parts; the object never appears. */
+  abort(): Promise<void>;
 }
 
 /** What a backend records with an object. */

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ObjectStore } from '@nats-io/obj';
 import { type ArtifactRef, ErrorCode } from '@reelay/contracts';
 import { PermanentError } from '../errors.js';
 import { newJobId } from '../jobs/new-job-id.js';
-import type { ArtifactBackend, ByteRange } from './artifact-backend.js';
+import type { ArtifactBackend, ByteRange, PartedUpload, StoredArtifactMeta } from './artifact-backend.js';
 import { NatsArtifactBackend } from './nats-artifact-backend.js';
 
 export class ArtifactNotFoundError extends PermanentError {
@@ -72,6 +73,97 @@ export class ArtifactStore {
     });
   }
 
+  /** True when putGrowingFile sends a file up while it is being written (the backend takes parts out of order). */
+  get uploadsWhileWriting(): boolean {
+    return this.backend.startPartedUpload !== undefined;
+  }
+
+  /**
+   * Stores a file that another process is still writing (ffmpeg's output), finished once
+   * `written` resolves; `written` rejecting stores nothing and rejects with its error.
+   *
+   * On a backend that takes parts out of order (S3 multipart) the file goes up as it
+   * grows: everything past the head (its first `rewritesBelow` bytes, at least one part)
+   * in parts as they fill, the head once the writer is done — a muxer rewrites its head
+   * last (an MP4's reserved index, Matroska's durations and seek table). The finished file
+   * is then read once, part by part, for its hash and to check each part against what was
+   * sent: the last part, and any the writer went back to, are sent again, so a writer that
+   * rewrote more than it said costs time, never a wrong object. Elsewhere, and for a file
+   * that never grew past its head, it is stored once finished, as putFile does.
+   */
+  async putGrowingFile(filePath: string, written: Promise<unknown>, meta: GrowingFileMeta & { project: string }): Promise<ArtifactRef> {
+    const startParted = this.backend.startPartedUpload?.bind(this.backend);
+    if (!startParted) {
+      await written;
+      return this.putFile(filePath, meta);
+    }
+    const id = newJobId();
+    const stored: StoredArtifactMeta = {
+      name: meta.name ?? path.basename(filePath),
+      contentType: meta.contentType ?? contentTypeFor(filePath),
+      project: meta.project,
+      createdAt: new Date().toISOString(),
+    };
+    let finished = false;
+    const settled = written.then(
+      () => {
+        finished = true;
+      },
+      () => {
+        finished = true;
+      },
+    );
+    let upload: PartedUpload | undefined;
+    const sent = new Map<number, string>();
+    const send = async (n: number, body: Buffer) => {
+      upload ??= await startParted(id, stored);
+      sent.set(n, sha256Of(body));
+      await upload.part(n, body);
+      meta.onPartSent?.({ part: n, bytes: body.length, whileWriting: !finished });
+    };
+    // The head is one part at least, so every part after it can be S3's full size.
+    const partBytes = this.backend.partBytes ?? DEFAULT_PART_BYTES;
+    const headBytes = Math.max(partBytes, Math.ceil((meta.rewritesBelow ?? 0) / partBytes) * partBytes);
+    let file: FileHandle | undefined;
+    try {
+      // The parts past the head, each once the writer has gone past its end.
+      let offset = headBytes;
+      let part = 2;
+      for (;;) {
+        const done = finished;
+        file ??= await open(filePath, 'r').catch(() => undefined);
+        const size = file ? (await file.stat()).size : 0;
+        if (file && size - offset >= partBytes) {
+          await send(part++, await readRange(file, offset, partBytes));
+          offset += partBytes;
+        } else if (done) break;
+        else await Promise.race([settled, sleep(GROWTH_POLL_MS)]);
+      }
+      await written;
+      if (!upload || !file) return await this.putFile(filePath, meta);
+      // The finished file, part by part: its hash, and every part that is not what was sent.
+      const { size } = await file.stat();
+      const all = createHash('sha256');
+      const head = await readRange(file, 0, Math.min(headBytes, size));
+      all.update(head);
+      let parts = 1;
+      for (let at = head.length; at < size; at += partBytes) {
+        const body = await readRange(file, at, Math.min(partBytes, size - at));
+        all.update(body);
+        parts++;
+        if (sent.get(parts) !== sha256Of(body)) await send(parts, body);
+      }
+      await send(1, head);
+      await upload.complete(parts);
+      return { id, ...stored, size, sha256: all.digest('hex') };
+    } catch (err) {
+      await upload?.abort().catch(() => undefined);
+      throw err;
+    } finally {
+      await file?.close();
+    }
+  }
+
   async info(id: string): Promise<ArtifactRef | undefined> {
     if (!ARTIFACT_ID.test(id)) return undefined;
     return this.backend.stat(id);
@@ -116,11 +208,42 @@ export class ArtifactStore {
   }
 }
 
+/** How often putGrowingFile looks at the size of a file being written. */
+const GROWTH_POLL_MS = 100;
+/** S3's minimum part, for a backend that does not say its own. */
+const DEFAULT_PART_BYTES = 5 * 1024 * 1024;
+
+/** Up to `length` bytes of an open file from `start` (fewer only where the file ends first). */
+export async function readRange(file: FileHandle, start: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(length);
+  let at = 0;
+  while (at < length) {
+    const { bytesRead } = await file.read(buffer, at, length - at, start + at);
+    if (bytesRead === 0) break;
+    at += bytesRead;
+  }
+  return buffer.subarray(0, at);
+}
+
+function sha256Of(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 /** Ids are ours (newJobId); anything else is no artifact, and never reaches a backend's key or subject. */
 const ARTIFACT_ID = /^[A-Za-z0-9-]{1,64}$/;
 
 function isBackend(x: ArtifactBackend | ObjectStore): x is ArtifactBackend {
   return typeof (x as ArtifactBackend).stat === 'function' && typeof (x as ArtifactBackend).reportsSha256 === 'boolean';
+}
+
+/** What putGrowingFile is told besides the name and type. */
+export interface GrowingFileMeta {
+  name?: string;
+  contentType?: string;
+  /** Bytes at the front the writer rewrites once done: sent last. */
+  rewritesBelow?: number;
+  /** Called after each part is sent, with whether the writer was still writing (for logs and tests). */
+  onPartSent?: (sent: { part: number; bytes: number; whileWriting: boolean }) => void;
 }
 
 /** What a write names; the project comes from the view, never from the caller. */
@@ -148,6 +271,15 @@ export class ProjectArtifacts {
 
   putFile(filePath: string, meta: Partial<ArtifactMeta> = {}): Promise<ArtifactRef> {
     return this.store.putFile(filePath, { name: meta.name, contentType: meta.contentType, project: this.project });
+  }
+
+  /** See ArtifactStore.putGrowingFile. */
+  putGrowingFile(filePath: string, written: Promise<unknown>, meta: GrowingFileMeta = {}): Promise<ArtifactRef> {
+    return this.store.putGrowingFile(filePath, written, { ...meta, project: this.project });
+  }
+
+  get uploadsWhileWriting(): boolean {
+    return this.store.uploadsWhileWriting;
   }
 
   async info(id: string): Promise<ArtifactRef | undefined> {

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTracksOneAfterAnother } from '../../test/media-fixtures.js';
-import { indexSummaryOf } from './mp4-index.js';
+import { reservedIndexBytes } from './growing-output.js';
+import { indexSummaryOf, localIndexSummary } from './mp4-index.js';
 
 /** Read against files the real ffmpeg writes. */
 describe('MP4 index summary', () => {
@@ -108,5 +109,48 @@ describe('MP4 index summary', () => {
     expect(await indexSummaryOf(reader(cut).read, cut.length)).toBeUndefined();
     const junk = Buffer.from('not an index at all');
     expect(await indexSummaryOf(reader(junk).read, junk.length)).toBeUndefined();
+  });
+
+  describe('an index written into room reserved for it (ffmpeg -moov_size, growing-output.ts)', () => {
+    const clip = ['-f', 'lavfi', '-i', 'sine=d=3', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-ar', '48000', '-shortest'];
+
+    it('that fits: before the samples, as in a faststart file', async () => {
+      const fits = await make('fits.mp4', [...picture(3), ...clip, '-moov_size', '40000']);
+      expect(await indexSummaryOf(reader(fits).read, fits.length)).toMatchObject({ indexBeforeSamples: true, followable: true });
+      await make('fast.mp4', [...picture(3), ...clip, '-movflags', '+faststart']);
+      expect(await localIndexSummary(path.join(dir, 'fast.mp4'))).toMatchObject({ indexBeforeSamples: true });
+    });
+
+    it('that outgrew its room runs into the samples, though ffmpeg exits 0', async () => {
+      // ffmpeg says "reserved_moov_size is too small" and writes the index over the first
+      // samples; mp4box then finds no readable index, or one that runs into them.
+      await make('outgrew.mp4', [...picture(3), ...clip, '-moov_size', '1000']);
+      expect((await localIndexSummary(path.join(dir, 'outgrew.mp4')))?.indexBeforeSamples).not.toBe(true);
+    });
+
+    it('the room sized from the source fits the index of an output at twice its frame rate', async () => {
+      const source = await make('source.mp4', [
+        ...picture(4, '160x90', 30),
+        ...clip.map((a) => (a === 'sine=d=3' ? 'sine=d=4' : a)),
+        '-movflags',
+        '+faststart',
+      ]);
+      const summary = await indexSummaryOf(reader(source).read, source.length);
+      expect(summary?.samples).toBeGreaterThan(4 * 30);
+      const room = reservedIndexBytes(summary?.durationSec ?? 0, summary?.samples ?? 0, 60);
+      await make('doubled.mp4', [
+        '-i',
+        path.join(dir, 'source.mp4'),
+        '-vf',
+        'fps=60',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-moov_size',
+        String(room),
+      ]);
+      expect(await localIndexSummary(path.join(dir, 'doubled.mp4'))).toMatchObject({ indexBeforeSamples: true });
+    });
   });
 });

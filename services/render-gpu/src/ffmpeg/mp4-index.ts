@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import type { ArtifactRef } from '@reelay/contracts';
 import type { ProjectArtifacts } from '@reelay/runtime';
 import { createFile, type ISOFile, Log, MP4BoxBuffer, type Movie } from 'mp4box';
@@ -26,6 +27,14 @@ export interface IndexSummary {
    * file (which a growing file does not have).
    */
   followable: boolean;
+  /** MP4 only. Samples in all its tracks: what sizes the index of a file made from it (transcode-args.ts, reservedIndexBytes). */
+  samples?: number;
+  /**
+   * MP4 only. The index ends at or before the first sample's bytes begin. False where it runs into
+   * them: what an index written into space reserved for it that it outgrew looks like
+   * (ffmpeg's `-moov_size` then overwrites the first samples, and exits 0).
+   */
+  indexBeforeSamples?: boolean;
 }
 
 /** ftyp and moov of a short clip fit in this; a longer index is read on in MORE_BYTES. */
@@ -58,12 +67,34 @@ export function storeReader(artifacts: ProjectArtifacts, ref: ArtifactRef, head?
   };
 }
 
+/** The summary of a local MP4 file (an output ffmpeg has just written), or undefined. */
+export function localIndexSummary(file: string): Promise<IndexSummary | undefined> {
+  return withFileReader(file, indexSummaryOf);
+}
+
+/** `use` with ranged reads of a local file and its size; the file is closed after. */
+export async function withFileReader<T>(file: string, use: (read: RangeReader, size: number) => Promise<T>): Promise<T> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    return await use(async (start, end) => {
+      const buffer = Buffer.alloc(end - start + 1);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
+      return buffer.subarray(0, bytesRead);
+    }, size);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The summary of a source of `size` bytes read through `read`, or undefined when its index is not at its front. */
 export async function indexSummaryOf(read: RangeReader, size: number): Promise<IndexSummary | undefined> {
   const index = await frontIndexOf(read, size);
   if (!index) return undefined;
   const { file, movie: found } = index;
   const samples = found.tracks.map((t) => file.getTrackSamplesInfo(t.id));
+  const firstSample = Math.min(...samples.flatMap((track) => track.map((s) => s.offset)));
+  const moov = file.moov;
   return {
     hasVideo: found.videoTracks.length > 0,
     hasAudio: found.audioTracks.length > 0,
@@ -73,6 +104,8 @@ export async function indexSummaryOf(read: RangeReader, size: number): Promise<I
       !found.isFragmented &&
       samples.some((track) => track.length > 0) &&
       samples.every((track) => track.every((s) => s.offset + s.size <= size)),
+    samples: samples.reduce((n, track) => n + track.length, 0),
+    indexBeforeSamples: moov?.start !== undefined && moov.start + moov.size <= firstSample,
   };
 }
 

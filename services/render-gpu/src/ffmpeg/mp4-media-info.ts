@@ -1,8 +1,7 @@
-import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaInfo, MediaStream } from '@reelay/contracts';
 import type { ISOFile, Movie, Track } from 'mp4box';
-import { frontIndexOf, type RangeReader } from './mp4-index.js';
+import { frontIndexOf, type RangeReader, withFileReader } from './mp4-index.js';
 
 /**
  * The MediaInfo of an MP4 that media.transcode or media.render has just written, read
@@ -27,19 +26,8 @@ import { frontIndexOf, type RangeReader } from './mp4-index.js';
 const MP4_FORMAT = { format: 'mov,mp4,m4a,3gp,3g2,mj2', formatLongName: 'QuickTime / MOV' } as const;
 
 /** The MediaInfo of a local MP4 file, or undefined when it is not one this reads (see above). */
-export async function mp4FileMediaInfo(file: string): Promise<MediaInfo | undefined> {
-  const handle = await open(file, 'r');
-  try {
-    const { size } = await handle.stat();
-    const read: RangeReader = async (start, end) => {
-      const buffer = Buffer.alloc(end - start + 1);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
-      return buffer.subarray(0, bytesRead);
-    };
-    return await mp4MediaInfoOf(read, size);
-  } finally {
-    await handle.close();
-  }
+export function mp4FileMediaInfo(file: string): Promise<MediaInfo | undefined> {
+  return withFileReader(file, mp4MediaInfoOf);
 }
 
 export async function mp4MediaInfoOf(read: RangeReader, size: number): Promise<MediaInfo | undefined> {

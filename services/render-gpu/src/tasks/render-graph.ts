@@ -61,6 +61,8 @@ export interface RenderPlan {
    * scene, a card's background, the voice).
    */
   followed?: { files: readonly string[]; timeoutSec: number };
+  /** The muxer's options (ffmpeg/growing-output.ts: faststart, or the index's room reserved); faststart when unset. */
+  muxerArgs?: string[];
 }
 
 export interface RenderCommand {
@@ -320,8 +322,7 @@ export function renderCommand(plan: RenderPlan): RenderCommand {
     'aac',
     '-b:a',
     '192k',
-    '-movflags',
-    '+faststart',
+    ...(plan.muxerArgs ?? ['-movflags', '+faststart']),
     '-f',
     'mp4',
     plan.output,

@@ -1,6 +1,7 @@
 import { ErrorCode, type MediaInfo, type mediaTasks } from '@reelay/contracts';
 import { type TaskHandler, PermanentError, ReelayError } from '@reelay/runtime';
 import type { Download } from '../ffmpeg/followed-input.js';
+import { outputPlan, storeOutput } from '../ffmpeg/growing-output.js';
 import type { IndexSummary } from '../ffmpeg/mp4-index.js';
 import { outputMediaInfo } from '../ffmpeg/mp4-media-info.js';
 import { chooseVideoEncoder } from '../gpu/video-encoder.js';
@@ -101,6 +102,7 @@ export function renderHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)[
     // As long as the run itself may go without progress before it counts as stalled.
     plan.followed = { files: growing.map((e) => e.file), timeoutSec: deps.ffmpeg.tools.stallTimeoutMs / 1000 };
     let command: ReturnType<typeof renderCommand>;
+    let muxer: ReturnType<typeof outputPlan>;
     try {
       if (input.subtitles) {
         const { file } = await (subtitlesFile ?? fetchArtifact(ctx, input.subtitles.artifactId, 'subtitles'));
@@ -117,39 +119,40 @@ export function renderHandler(deps: MediaDeps): TaskHandler<(typeof mediaTasks)[
         };
       }
       command = renderCommand(plan);
+      // Sent to the store as it is written, where the store allows (ffmpeg/growing-output.ts).
+      muxer = outputPlan(ctx, 'mp4', { durationSec: command.expectedDurationSec, samples: command.expectedFrames });
+      if (muxer.reservedIndexBytes !== undefined) command = renderCommand({ ...plan, muxerArgs: muxer.args });
     } catch (err) {
       if (err instanceof RenderPlanError) throw invalid(err.message);
       throw err;
     }
-    await deps.ffmpeg.run(ctx, command.args, {
+    const encoded = deps.ffmpeg.run(ctx, command.args, {
       cwd: dir,
       expectedDurationSec: command.expectedDurationSec,
       stage: 'render',
       span: [5, 94],
       downloads: growing.map((e) => e.download),
     });
-
-    ctx.progress(95, 'verify');
-    // The check and the upload both only read the finished file: side by side, and the
-    // upload is deleted again if the check fails.
-    const [probed, stored] = await Promise.allSettled([
-      outputMediaInfo(dir, plan.output, () => deps.ffmpeg.probe(ctx, plan.output, dir)),
-      storeArtifact(ctx, plan.output, input.name ?? 'reel.mp4'),
-    ]);
-    const discard = async () => {
-      if (stored.status === 'fulfilled') await ctx.artifacts.delete(stored.value.id).catch(() => undefined);
-    };
+    // The check reads the finished file. Where the upload ran beside the encode, it holds
+    // back the upload's end, so a reel that fails it is never stored; otherwise the upload
+    // starts with it, and is deleted again if the check fails.
+    const checked = encoded.then(async () => {
+      ctx.progress(95, 'verify');
+      const info = await outputMediaInfo(dir, plan.output, () => deps.ffmpeg.probe(ctx, plan.output, dir));
+      verifyLength(info, command.expectedDurationSec, input.fps);
+      return info;
+    });
+    const name = input.name ?? 'reel.mp4';
+    const upload =
+      muxer.rewritesBelow !== undefined
+        ? storeOutput(ctx, plan.output, name, checked, muxer)
+        : encoded.then(() => storeArtifact(ctx, plan.output, name));
+    const [probed, stored] = await Promise.allSettled([checked, upload]);
     if (probed.status === 'rejected') {
-      await discard();
+      if (stored.status === 'fulfilled') await ctx.artifacts.delete(stored.value.id).catch(() => undefined);
       throw probed.reason;
     }
     const info = probed.value;
-    try {
-      verifyLength(info, command.expectedDurationSec, input.fps);
-    } catch (err) {
-      await discard();
-      throw err;
-    }
     if (stored.status === 'rejected') throw stored.reason;
     const artifact = stored.value;
     return {

@@ -19,6 +19,8 @@ export interface TranscodePlan {
   width?: number;
   height?: number;
   fps?: number;
+  /** The muxer's options (growing-output.ts: faststart, or the index's room reserved); faststart for an MP4 when unset. */
+  muxerArgs?: string[];
 }
 
 export const CONTAINER_EXTENSION: Record<Container, string> = { mp4: 'mp4', webm: 'webm', mkv: 'mkv' };
@@ -37,7 +39,7 @@ export function transcodeArgs(plan: TranscodePlan): string[] {
     ...plan.video.args,
     ...audioArgs(plan.audioCodec, plan.audioBitrateKbps),
     // moov up front: the file starts playing before it has fully downloaded.
-    ...(plan.container === 'mp4' ? ['-movflags', '+faststart'] : []),
+    ...(plan.muxerArgs ?? (plan.container === 'mp4' ? ['-movflags', '+faststart'] : [])),
     '-f',
     plan.container === 'mkv' ? 'matroska' : plan.container,
     plan.output,

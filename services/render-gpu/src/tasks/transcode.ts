@@ -3,10 +3,11 @@ import { ErrorCode, type MediaInfo, type mediaTasks } from '@reelay/contracts';
 import { type TaskHandler, PermanentError } from '@reelay/runtime';
 import { withStopSignal } from '../ffmpeg/ffmpeg-runner.js';
 import { followedDownload } from '../ffmpeg/followed-input.js';
+import { outputPlan, storeOutput } from '../ffmpeg/growing-output.js';
 import { readIndexSummary } from '../ffmpeg/mp4-index.js';
 import { outputMediaInfo } from '../ffmpeg/mp4-media-info.js';
 import { chooseVideoEncoder } from '../gpu/video-encoder.js';
-import { fetchArtifact, safeExtension, stem, storeArtifact } from './artifact-files.js';
+import { fetchArtifact, safeExtension, stem } from './artifact-files.js';
 import type { MediaDeps } from './media-deps.js';
 import { CONTAINER_EXTENSION, transcodeArgs } from './transcode-args.js';
 
@@ -42,6 +43,11 @@ export function transcodeHandler(deps: MediaDeps): TaskHandler<(typeof mediaTask
     const ext = CONTAINER_EXTENSION[input.container];
     // The job id in the output name makes this run findable (ps, pgrep) and unique.
     const output = `transcode-${ctx.jobId}.${ext}`;
+    // Sent to the store as it is written, where the store allows (ffmpeg/growing-output.ts).
+    const muxer = outputPlan(ctx, input.container, {
+      ...(known ? { durationSec: known.durationSec, samples: known.samples } : {}),
+      ...(input.fps !== undefined ? { fps: input.fps } : {}),
+    });
     const args = transcodeArgs({
       input: followed ?? file,
       ...(followed ? { followSec: deps.ffmpeg.tools.stallTimeoutMs / 1000 } : {}),
@@ -53,6 +59,7 @@ export function transcodeHandler(deps: MediaDeps): TaskHandler<(typeof mediaTask
       ...(input.width !== undefined ? { width: input.width } : {}),
       ...(input.height !== undefined ? { height: input.height } : {}),
       ...(input.fps !== undefined ? { fps: input.fps } : {}),
+      muxerArgs: muxer.args,
     });
     // Anything else is probed, and the probe and the encode start together: the command
     // does not depend on what the probe finds (audio is mapped if there is any), so the
@@ -76,16 +83,16 @@ export function transcodeHandler(deps: MediaDeps): TaskHandler<(typeof mediaTask
       span: [2, 95],
       ...(download ? { downloads: [download] } : {}),
     });
+    const stored = storeOutput(ctx, output, input.name ?? `${stem(ref.name)}.${ext}`, Promise.all([probed, encoded]), muxer);
+    // Awaited below, after the probe's and the encode's own errors.
+    stored.catch(() => undefined);
     const [probe, encode] = await Promise.allSettled([probed, encoded]);
     if (probe.status === 'rejected') throw probe.reason;
     if (encode.status === 'rejected') throw encode.reason;
     ctx.progress(96, 'upload');
     // What the output is (from its index, with no ffprobe run, where it is an H.264/AAC
-    // MP4) and its upload both only read the finished file: side by side.
-    const [info, artifact] = await Promise.all([
-      outputMediaInfo(dir, output, () => deps.ffmpeg.probe(ctx, output, dir)),
-      storeArtifact(ctx, output, input.name ?? `${stem(ref.name)}.${ext}`),
-    ]);
+    // MP4) and what is left of its upload both only read the finished file: side by side.
+    const [info, artifact] = await Promise.all([outputMediaInfo(dir, output, () => deps.ffmpeg.probe(ctx, output, dir)), stored]);
     return { artifact, info, encoder: video.encoder };
   };
 }
