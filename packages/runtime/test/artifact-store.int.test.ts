@@ -169,7 +169,7 @@ describe.each(BACKENDS)('the artifact store (%s backend)', (backend) => {
 
     it(
       backend === 's3'
-        ? 'sends what lies past the head while the writer is still writing, the rewritten head last, and stores the finished file'
+        ? 'sends what lies past the head while the writer is still writing, the rewritten head and the last part once it is done, and stores the finished file'
         : 'stores the finished file once the writer is done (the object store reads chunks in the order they were written)',
       async () => {
         expect(store.uploadsWhileWriting).toBe(backend === 's3');
@@ -195,7 +195,9 @@ describe.each(BACKENDS)('the artifact store (%s backend)', (backend) => {
         expect(await store.info(ref.id)).toMatchObject({ name: 'grows.mp4', size: output.length, project: 'alpha' });
         if (backend === 's3') {
           expect(sentBeforeTheEnd).toBeGreaterThan(0);
-          expect(sent).toEqual([2, 3, 4, 1]);
+          // Parts 2 and 3 as they filled; the head and the short last part (sent together) after.
+          expect(sent.slice(0, 2)).toEqual([2, 3]);
+          expect([...sent.slice(2)].sort()).toEqual([1, 4]);
         } else expect(sent).toEqual([]);
       },
     );
@@ -216,7 +218,10 @@ describe.each(BACKENDS)('the artifact store (%s backend)', (backend) => {
       expect(ref.sha256).toBe(createHash('sha256').update(output).digest('hex'));
       expect((await readAll(await store.openStream(ref.id))).equals(output)).toBe(true);
       // Part 2 holds 7 MiB; it went up as first written, and again as rewritten.
-      if (backend === 's3') expect([sent.filter((n) => n === 2).length, sent.at(-1)]).toEqual([2, 1]);
+      if (backend === 's3') {
+        expect(sent.filter((n) => n === 2).length).toBe(2);
+        expect(sent.lastIndexOf(2)).toBeGreaterThan(sent.indexOf(1));
+      }
     });
 
     it('stores nothing when the writer fails, and fails with its error', async () => {

@@ -146,14 +146,24 @@ export class ArtifactStore {
       const all = createHash('sha256');
       const head = await readRange(file, 0, Math.min(headBytes, size));
       all.update(head);
+      // What is sent again goes up while the rest is read, the head with it (S3 takes parts
+      // in any order and at once); usually the last part alone, so little is held.
+      const resent: Promise<void>[] = [];
+      const resend = (n: number, body: Buffer) => {
+        const sending = send(n, body);
+        // Awaited below; a failure while the rest is still read must not go unhandled.
+        sending.catch(() => undefined);
+        resent.push(sending);
+      };
+      resend(1, head);
       let parts = 1;
       for (let at = head.length; at < size; at += partBytes) {
         const body = await readRange(file, at, Math.min(partBytes, size - at));
         all.update(body);
         parts++;
-        if (sent.get(parts) !== sha256Of(body)) await send(parts, body);
+        if (sent.get(parts) !== sha256Of(body)) resend(parts, body);
       }
-      await send(1, head);
+      await Promise.all(resent);
       await upload.complete(parts);
       return { id, ...stored, size, sha256: all.digest('hex') };
     } catch (err) {

@@ -5,7 +5,11 @@
  * command directly on the same input, in the same run. Prints wall times, the ratio and
  * encode fps as a markdown table.
  *
- *   pnpm --filter @reelay/render-gpu bench:media [-- --seconds 30 --preset veryfast --runs 3 --source faststart|tail --jobs transcode,render]
+ *   pnpm --filter @reelay/render-gpu bench:media [-- --seconds 30 --preset veryfast --runs 3 --source faststart|tail --jobs transcode,render --store nats|s3]
+ *
+ * With `--store s3` the artifacts live on a local S3-compatible server (@20minutes/s3rver,
+ * in this process: its CPU is counted on neither side) and the worker sends its outputs up
+ * in parts while ffmpeg writes them.
  *
  * Besides wall times it reports CPU seconds (from /proc): the direct side's ffmpeg, and
  * the queued side's worker + its children + nats-server, each part per run on stderr —
@@ -20,7 +24,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type EncodePreset, type JobRecord, type MediaInfo, SubtitleStyle } from '@reelay/contracts';
-import { watchJobRecord } from '@reelay/runtime';
+import { startLocalS3Server } from '@reelay/artifacts-s3/testing';
+import { type ArtifactStore, openArtifactStore, parseEnv, RuntimeEnv, watchJobRecord } from '@reelay/runtime';
 import { startTestSystem } from '@reelay/runtime/testing';
 import { FFMPEG_COMMON_ARGS } from '../ffmpeg/ffmpeg-runner.js';
 import { toMediaInfo } from '../ffmpeg/probe-result.js';
@@ -49,6 +54,13 @@ const { values } = parseArgs({
     source: { type: 'string', default: 'faststart' },
     /** Which jobs to measure, comma-separated. */
     jobs: { type: 'string', default: 'transcode,render' },
+    /**
+     * Where artifacts live: `nats` (the embedded object store) or `s3` (a local
+     * S3-compatible server, @20minutes/s3rver: outputs go up in parts while ffmpeg writes them).
+     */
+    store: { type: 'string', default: 'nats' },
+    /** The S3 multipart part size in MiB (`--store s3`; 5 is the least S3 allows). */
+    'part-mib': { type: 'string', default: '8' },
   },
 });
 const seconds = Number(values.seconds);
@@ -58,6 +70,7 @@ const preset = values.preset as EncodePreset;
 const runs = Math.max(1, Number(values.runs));
 const sourceLayout = values.source === 'tail' ? 'tail' : 'faststart';
 const jobs = new Set(values.jobs.split(','));
+const storeKind = values.store === 's3' ? 's3' : 'nats';
 const fps = 30;
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -193,7 +206,14 @@ const timed = async (fn: () => Promise<unknown>, cpu: () => number) => {
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'reelay-media-bench-'));
 const system = await startTestSystem();
+const s3 = storeKind === 's3' ? await startLocalS3Server() : undefined;
+let s3Store: ArtifactStore | undefined;
 try {
+  const s3Env = s3 ? { ...s3.env, S3_UPLOAD_PART_BYTES: String(Number(values['part-mib']) * 1024 * 1024) } : {};
+  if (s3)
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey });
+  if (s3) s3Store = await openArtifactStore(system.ctx, parseEnv(RuntimeEnv, s3Env));
+  const artifacts = s3Store ?? system.artifacts;
   process.stderr.write(`generating a ${seconds} s ${width}x${height} clip…\n`);
   await exec(
     [
@@ -231,9 +251,9 @@ try {
     `1\n00:00:01,000 --> 00:00:${String(Math.min(59, seconds - 1)).padStart(2, '0')},000\nBenchmark reel\n`,
   );
   const source = await probe('clip.mp4', dir);
-  const up = async (f: string) => (await system.artifacts.putFile(path.join(dir, f), { project: 'bench' })).id;
+  const up = async (f: string) => (await artifacts.putFile(path.join(dir, f), { project: 'bench' })).id;
   const ids = { clip: await up('clip.mp4'), music: await up('music.wav'), subs: await up('subs.srt') };
-  const worker = await system.startService(path.resolve(import.meta.dirname, '../main.js'), { MEDIA_CONCURRENCY: '1' }, /ready/);
+  const worker = await system.startService(path.resolve(import.meta.dirname, '../main.js'), { ...s3Env, MEDIA_CONCURRENCY: '1' }, /ready/);
   const workerPid = worker.proc.pid ?? 0;
   const natsPid = pidOf(system.nats.storeDir);
   // Direct: the ffmpeg children this process reaps. Queued: the worker with its ffmpeg and
@@ -310,7 +330,7 @@ try {
   // ---- the object store alone: the bytes every queued job moves, with the object store's
   // old pure-JS SHA-256 and with node:crypto (what the runtime selects) ----
   const storeRows: string[] = [];
-  if (jobs.has('store')) {
+  if (jobs.has('store') && storeKind === 'nats') {
     const obj = createRequire(import.meta.resolve('@reelay/runtime'))('@nats-io/obj') as { setSha256Backend(b: 'js' | 'native'): void };
     const selfCpu = () => cpuSeconds(process.pid, 'own');
     for (const backend of ['js', 'native'] as const) {
@@ -320,15 +340,13 @@ try {
       for (let i = 0; i < runs; i++) {
         process.stderr.write(`store run ${i + 1}/${runs}: ${backend}…\n`);
         let id = '';
-        puts.push(
-          await timed(async () => (id = (await system.artifacts.putFile(path.join(dir, 'clip.mp4'), { project: 'bench' })).id), selfCpu),
-        );
+        puts.push(await timed(async () => (id = (await artifacts.putFile(path.join(dir, 'clip.mp4'), { project: 'bench' })).id), selfCpu));
         reads.push(
           await timed(async () => {
-            for await (const _ of await system.artifacts.openStream(id));
+            for await (const _ of await artifacts.openStream(id));
           }, selfCpu),
         );
-        await system.artifacts.delete(id);
+        await artifacts.delete(id);
       }
       const m = (xs: { wall: number; cpu: number }[], k: 'wall' | 'cpu') => median(xs.map((x) => x[k])).toFixed(2);
       storeRows.push(
@@ -439,6 +457,8 @@ try {
   console.log(`\ntranscode command:\n\n    ffmpeg ${tArgs.map(quote).join(' ')}\n`);
   console.log(`render command:\n\n    ffmpeg ${rArgs.map(quote).join(' ')}\n`);
 } finally {
+  s3Store?.close();
   await system.close();
+  await s3?.close();
   await rm(dir, { recursive: true, force: true });
 }
