@@ -236,6 +236,38 @@ describe.each(BACKENDS)('the artifact store (%s backend)', (backend) => {
       expect((await store.list()).length).toBe(before);
     });
 
+    // Only S3 sends parts while a file grows (the object store has nothing to refuse mid-way).
+    if (backend === 's3')
+      it("fails with the bucket's error when it refuses a part sent while the file grows, and stores nothing", async () => {
+        const before = (await store.list()).length;
+        const start = store.backend.startPartedUpload?.bind(store.backend);
+        if (!start) throw new Error('the S3 backend sends parts');
+        let aborted = false;
+        store.backend.startPartedUpload = async (id, meta) => {
+          const upload = await start(id, meta);
+          return {
+            ...upload,
+            part: (n, body) => (n === 2 ? Promise.reject(new Error('SlowDown: part 2 refused')) : upload.part(n, body)),
+            abort: () => {
+              aborted = true;
+              return upload.abort();
+            },
+          };
+        };
+        const file = path.join(dir, 'refused.mp4');
+        const written = writeLikeAMuxer(file, output, { headBytes: 40_000 });
+        try {
+          await expect(store.putGrowingFile(file, written, { name: 'refused.mp4', project: 'alpha' })).rejects.toThrow(
+            'SlowDown: part 2 refused',
+          );
+        } finally {
+          store.backend.startPartedUpload = start;
+        }
+        await written;
+        expect(aborted).toBe(true);
+        expect((await store.list()).length).toBe(before);
+      });
+
     it('stores a file that never grew past its head as one ordinary upload', async () => {
       const small = output.subarray(0, 3 * MIB);
       const file = path.join(dir, 'small.mp4');
