@@ -116,6 +116,10 @@ describe('a 3-node JetStream cluster losing its meta leader under load', () => {
       errorsFromMs: errorTimes.length ? Math.min(...errorTimes) : null,
       errorsToMs: errorTimes.length ? Math.max(...errorTimes) : null,
       errorsOutsideWindows: outside.length,
+      // Requests held to the gateway's 10 s JetStream timeout though sent after the kill:
+      // before queue messages were sent again while unanswered (stream-publisher.ts), the
+      // ones sent while the job stream elected its leader (5–7 s after the kill here) were.
+      heldToTimeoutAfterKill: load.answers.filter((a) => a.sentAt > killedAt + 1_000 && a.at - a.sentAt >= 9_000).length,
       timelineFromKill: timeline(load.answers, killedAt),
       samples,
     });

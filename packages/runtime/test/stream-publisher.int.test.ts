@@ -3,7 +3,7 @@ import { errors as coreErrors } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectNats, type NatsContext } from '../src/nats/connection.js';
 import { classifyNatsError, isNatsUnavailable, isWrongLastSequence } from '../src/nats/nats-errors.js';
-import { StreamPublisher } from '../src/nats/stream-publisher.js';
+import { RESEND_AFTER_MS, StreamPublisher } from '../src/nats/stream-publisher.js';
 import { startNatsServer, type NatsServerHandle } from '../src/testing/nats-server.js';
 import { waitUntil } from '../src/testing/wait-until.js';
 
@@ -49,6 +49,37 @@ describe('stream publisher: JetStream writes acked on one inbox', () => {
     const again = await publisher.publish('pub.dedupe', data('x'), { msgID: 'job-1' });
     expect(first.duplicate).toBe(false);
     expect(again).toMatchObject({ duplicate: true, seq: first.seq });
+  });
+
+  it('a write with a message id that gets no answer is sent again, with the same id, until an answer settles it', async () => {
+    // Stands in for a stream electing a leader: its replicas take the write and answer
+    // nothing until one leads. This listener drops the first two copies, then answers as
+    // a stream does.
+    const copies: (string | undefined)[] = [];
+    const electing = ctx.nc.subscribe('electing.write', {
+      callback: (_err, msg) => {
+        copies.push(msg.headers?.get('Nats-Msg-Id'));
+        if (copies.length === 3) msg.respond(data(JSON.stringify({ stream: 'ELECTING', seq: 42 })));
+      },
+    });
+    await ctx.nc.flush();
+    const ack = await publisher.publish('electing.write', data('x'), { msgID: 'job-resent', timeoutMs: 6 * RESEND_AFTER_MS });
+    expect(ack).toMatchObject({ stream: 'ELECTING', seq: 42, duplicate: false });
+    expect(copies).toEqual(['job-resent', 'job-resent', 'job-resent']);
+    // Settled: no more copies go out.
+    await new Promise((r) => setTimeout(r, 1.5 * RESEND_AFTER_MS));
+    expect(copies).toHaveLength(3);
+    electing.unsubscribe();
+  });
+
+  it('a write without a message id is sent once: unanswered, it times out rather than risk a second copy', async () => {
+    let copies = 0;
+    const silent = ctx.nc.subscribe('silent.once', { callback: () => copies++ });
+    await ctx.nc.flush();
+    const err = await publisher.publish('silent.once', data('x'), { timeoutMs: 2.5 * RESEND_AFTER_MS }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(coreErrors.TimeoutError);
+    expect(copies).toBe(1);
+    silent.unsubscribe();
   });
 
   it('a subject no stream takes fails as unavailable (no responders)', async () => {

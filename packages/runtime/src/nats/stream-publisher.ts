@@ -23,6 +23,9 @@ export interface StreamPublishOptions {
 interface Pending {
   subject: string;
   deadline: number;
+  /** With a message id: when to send the write again if no answer came by then, and how. */
+  resendAt?: number;
+  resend?: () => void;
   resolve: (ack: PubAck) => void;
   reject: (err: Error) => void;
 }
@@ -30,6 +33,14 @@ interface Pending {
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** How often waiting publishes are checked against their deadline. */
 const SWEEP_MS = 100;
+/**
+ * A write with a message id that has no answer this long after it was sent is sent
+ * again (and again, this often, until its deadline). A stream that is electing a leader
+ * answers nothing: its replicas drop what they are sent until one of them leads, and a
+ * write sent then would wait out its whole timeout. The copies carry the same message
+ * id, so the stream stores one of them; the first answer settles the write.
+ */
+export const RESEND_AFTER_MS = 1_000;
 const decoder = new TextDecoder();
 
 /**
@@ -43,7 +54,9 @@ const decoder = new TextDecoder();
  * Same answers as `js.publish`: the PubAck, a JetStreamApiError for the stream's refusal
  * (wrong last sequence, no leader), NoRespondersError when no stream listens, and a
  * TimeoutError when no answer came in time — so nats-errors.ts classifies both alike.
- * Deadlines are checked every 100 ms, not timed one by one. Writes leave through the
+ * Deadlines are checked every 100 ms, not timed one by one; a write with a message id is
+ * sent again while it waits (RESEND_AFTER_MS), as a stream electing a leader drops what it
+ * is sent. Writes leave through the
  * connection's outbox (outbox.ts): in order, and those of one turn in one socket write.
  */
 export class StreamPublisher {
@@ -74,12 +87,19 @@ export class StreamPublisher {
     this.sub ??= this.nc.subscribe(`${this.prefix}*`, { callback: (_err, msg) => this.answer(msg) });
     const id = this.next++;
     return new Promise<PubAck>((resolve, reject) => {
-      this.pending.set(id, { subject, deadline: Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS), resolve, reject });
+      const reply = this.prefix + id;
+      const publishOptions = headers ? { reply, headers } : { reply };
+      const now = Date.now();
+      const pending: Pending = { subject, deadline: now + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS), resolve, reject };
+      if (msgID !== undefined) {
+        pending.resendAt = now + RESEND_AFTER_MS;
+        pending.resend = () => this.outbox.publish(subject, data, publishOptions, (err) => this.fail(id, err));
+      }
+      this.pending.set(id, pending);
       // Unref'd: while the connection is open its socket keeps the process alive.
       this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS).unref();
       // A closed connection refuses it at the flush, as js.publish rejects at once.
-      const reply = this.prefix + id;
-      this.outbox.publish(subject, data, headers ? { reply, headers } : { reply }, (err) => this.fail(id, err));
+      this.outbox.publish(subject, data, publishOptions, (err) => this.fail(id, err));
     });
   }
 
@@ -137,9 +157,13 @@ export class StreamPublisher {
   private sweep(): void {
     const now = Date.now();
     for (const [id, p] of this.pending) {
-      if (p.deadline > now) continue;
-      this.pending.delete(id);
-      p.reject(new coreErrors.TimeoutError());
+      if (p.deadline <= now) {
+        this.pending.delete(id);
+        p.reject(new coreErrors.TimeoutError());
+      } else if (p.resend && p.resendAt !== undefined && p.resendAt <= now) {
+        p.resendAt = now + RESEND_AFTER_MS;
+        p.resend();
+      }
     }
     if (this.pending.size === 0) this.stopSweeping();
   }
