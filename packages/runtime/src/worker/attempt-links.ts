@@ -84,14 +84,15 @@ export function markedRunning(deps: { store: RecordStore; workerId: string; obse
     deps.observer?.attemptStarted(attempt.record);
     attempt.record = attemptStarted(attempt.record, attempt.attempt, deps.workerId, attempt.record.errors);
     const { log } = attempt;
-    // Not awaited here: the handler starts at once, and the settling write waits for it
-    // (settle-attempt.ts), with the message kept alive meanwhile. A `running` write that
-    // timed out in a broker failover can still be stored by the new leader: a final
-    // record sent before it resolved could land first and be overwritten (a fresh-clone
-    // CI run of the cluster-failover fault test saw WORKER_LOST with no worker dead).
+    // Not awaited here: the handler starts at once. The settling write is sent without
+    // waiting for it either, and checks afterwards that it landed after it
+    // (settle-attempt.ts); the message is answered only once both are settled.
     attempt.runningWrite = deps.store.write(attempt.record).then(
-      () => undefined,
-      (err: unknown) => log.warn({ err }, 'recording running state failed'),
+      (ack) => ack.seq,
+      (err: unknown) => {
+        log.warn({ err }, 'recording running state failed');
+        return undefined;
+      },
     );
     return next(attempt);
   };

@@ -31,8 +31,12 @@ export class Attempt {
   input: unknown;
   /** The worker's logger until the log link binds the job's. */
   log: Logger;
-  /** The `running` record's write, in flight while the handler runs; the settling write follows it. */
-  runningWrite: Promise<void> | undefined;
+  /**
+   * The `running` record's write, in flight while the handler runs: the stream sequence it
+   * landed at, or undefined when it failed. The settling write does not wait for it
+   * (settle-attempt.ts); the answer to the message does.
+   */
+  runningWrite: Promise<number | undefined> | undefined;
 
   constructor(init: AttemptInit) {
     this.message = init.message;

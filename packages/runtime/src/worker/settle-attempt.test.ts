@@ -28,10 +28,13 @@ function recorder() {
     },
     working: () => events.push('working'),
   } as unknown as JobMessage;
+  // Stream sequences from 10 up: a running record that landed first has a lower one.
+  let seq = 10;
   const settler = new Settler({
     store: {
       write: async (record: JobRecord) => {
         events.push(`write ${record.status}`);
+        return { seq: seq++ };
       },
       get: async () => undefined,
     },
@@ -48,7 +51,7 @@ function recorder() {
   return { events, message, settler };
 }
 
-const target = (message: JobMessage, after?: Promise<void>) => ({
+const target = (message: JobMessage, after?: Promise<number | undefined>) => ({
   message,
   envelope,
   record: { ...initialRecord(envelope), status: 'running' as const, attempts: 1 },
@@ -59,38 +62,71 @@ const target = (message: JobMessage, after?: Promise<void>) => ({
   after,
 });
 
-describe('Settler: the settling write follows the attempt’s running record', () => {
-  for (const [name, outcome, end] of [
-    ['a success', { kind: 'succeeded', result: {} }, ['running landed', 'write succeeded', 'ack']],
-    [
-      'a retried failure',
-      { kind: 'failed', error: { code: 'TRANSIENT', message: 'x', retryable: true } },
-      ['running landed', 'write retrying', 'nak'],
-    ],
-    // The DLQ entry goes first (nothing is lost if the worker dies after it); the record waits.
-    [
-      'a dead letter',
-      { kind: 'failed', error: { code: 'PERMANENT', message: 'x', retryable: false } },
-      ['dead letter', 'running landed', 'write failed', 'term'],
-    ],
-  ] as const) {
-    it(`${name} is written only once the running write has resolved, then answered`, async () => {
+/** The attempt's running write, settled by the test: `land(seq)` or `fail()`. */
+function runningWrite(events: string[]) {
+  let settle: (seq: number | undefined) => void = () => {};
+  const promise = new Promise<number | undefined>((r) => {
+    settle = r;
+  });
+  return {
+    promise,
+    land: (seq: number) => {
+      events.push('running landed');
+      settle(seq);
+    },
+    fail: () => {
+      events.push('running failed');
+      settle(undefined);
+    },
+  };
+}
+
+const turns = async () => {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+  await new Promise((r) => setTimeout(r, 20));
+};
+
+const outcomes = [
+  ['a success', { kind: 'succeeded', result: {} }, 'write succeeded', 'ack'],
+  ['a retried failure', { kind: 'failed', error: { code: 'TRANSIENT', message: 'x', retryable: true } }, 'write retrying', 'nak'],
+  ['a dead letter', { kind: 'failed', error: { code: 'PERMANENT', message: 'x', retryable: false } }, 'write failed', 'term'],
+] as const;
+
+describe('Settler: the settling write and the attempt’s running record', () => {
+  for (const [name, outcome, write, answer] of outcomes) {
+    // The DLQ entry goes first (nothing is lost if the worker dies after it).
+    const first = answer === 'term' ? ['dead letter'] : [];
+
+    it(`${name} is written without waiting for the running write, and answered only once that landed before it`, async () => {
       const { events, message, settler } = recorder();
-      let land: () => void = () => {};
-      const running = new Promise<void>((r) => {
-        land = () => {
-          events.push('running landed');
-          r();
-        };
-      });
-      const settled = settler.settle(target(message, running), outcome);
-      // Turns pass; the final state waits.
-      for (let i = 0; i < 20; i++) await Promise.resolve();
-      await new Promise((r) => setTimeout(r, 20));
-      expect(events.filter((e) => e.startsWith('write'))).toEqual([]);
-      land();
+      const running = runningWrite(events);
+      const settled = settler.settle(target(message, running.promise), outcome);
+      await turns();
+      // Written, not answered: the running write is still out.
+      expect(events.filter((e) => e !== 'working')).toEqual([...first, write]);
+      running.land(5);
       await settled;
-      expect(events.filter((e) => e !== 'working')).toEqual(end);
+      expect(events.filter((e) => e !== 'working')).toEqual([...first, write, 'running landed', answer]);
+    });
+
+    it(`${name} is written again when the running write failed (a broker may still store it), then answered`, async () => {
+      const { events, message, settler } = recorder();
+      const running = runningWrite(events);
+      const settled = settler.settle(target(message, running.promise), outcome);
+      await turns();
+      running.fail();
+      await settled;
+      expect(events.filter((e) => e !== 'working')).toEqual([...first, write, 'running failed', write, answer]);
     });
   }
+
+  it('a settling record is written again when the running record landed after it', async () => {
+    const { events, message, settler } = recorder();
+    const running = runningWrite(events);
+    const settled = settler.settle(target(message, running.promise), { kind: 'succeeded', result: {} });
+    await turns();
+    running.land(99);
+    await settled;
+    expect(events.filter((e) => e !== 'working')).toEqual(['write succeeded', 'running landed', 'write succeeded', 'ack']);
+  });
 });

@@ -32,8 +32,11 @@ export interface SettleTarget {
   policy: RetryPolicy;
   span: Span;
   log: Logger;
-  /** A write the settling one must follow (the attempt's `running` record), waited for under keep-alive. */
-  after?: Promise<void> | undefined;
+  /**
+   * The attempt's `running` write, still in flight perhaps: the stream sequence it landed
+   * at, or undefined when it failed. The settling write must end up after it.
+   */
+  after?: Promise<number | undefined> | undefined;
 }
 
 /**
@@ -90,7 +93,12 @@ export class Settler {
   }
 
   /** DLQ first, then the record, then term: nothing is lost if we die in between. */
-  private async deadLetter(message: JobMessage, failed: JobRecord, reason: DeadLetter['reason'], after?: Promise<void>): Promise<void> {
+  private async deadLetter(
+    message: JobMessage,
+    failed: JobRecord,
+    reason: DeadLetter['reason'],
+    after?: Promise<number | undefined>,
+  ): Promise<void> {
     const { error } = failed;
     if (!error) throw new Error(`dead-lettering job ${failed.id} without an error`);
     const envelope = JobEnvelope.parse(failed);
@@ -108,35 +116,56 @@ export class Settler {
    * because its final write timed out. Records are whole snapshots: writing one twice
    * is harmless. Other errors, and a stopped worker, give up: the message is then
    * redelivered after AckWait.
+   *
+   * It goes out at once, not after the attempt's `running` write has been answered: both
+   * leave on this connection in order (in one socket write when the handler was quick)
+   * and the stream stores them in that order, so a quick job costs one round trip for its
+   * two records instead of two (docs/benchmarks.md, issue 12). That order is checked, not
+   * assumed: once the running write has settled, its sequence must be below this one's.
+   * When it is not, or the running write failed (timed out in a broker failover, it may
+   * still be stored by the stream's next leader), this record is written again, so it is
+   * the job's last event either way.
    */
-  private async writeDurably(message: JobMessage, record: JobRecord, after?: Promise<void>): Promise<void> {
-    const { ackWaitMs, store } = this.deps;
+  private async writeDurably(message: JobMessage, record: JobRecord, after?: Promise<number | undefined>): Promise<void> {
+    const { ackWaitMs } = this.deps;
     // The attempt's own in-progress acks stopped with its handler: keep the message ours
     // while the write waits out a disconnect, or AckWait hands the job to another worker
     // and a finished job runs twice (with WORKER_LOST in its history).
     const keepAlive = setInterval(() => message.working(), Math.max(500, Math.floor(ackWaitMs / 3)));
+    try {
+      const seq = await this.writeUntilStored(message, record);
+      if (after) {
+        const runningSeq = await after;
+        if (runningSeq === undefined || runningSeq > seq) {
+          this.deps.logger.info(
+            { job_id: record.id, status: record.status, running_seq: runningSeq, seq },
+            'the running record may have landed after the final one; writing the final one again',
+          );
+          await this.writeUntilStored(message, record);
+        }
+      }
+      this.deps.observer?.recorded(record);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  /** One record, retried while NATS cannot take it; resolves with its stream sequence. */
+  private async writeUntilStored(message: JobMessage, record: JobRecord): Promise<number> {
+    const { ackWaitMs, store } = this.deps;
     // Each try is bounded well under AckWait, so a write stuck on a dead connection is
     // retried on the new one instead of holding the job past its AckWait.
     const timeoutMs = Math.max(1_000, Math.min(5_000, Math.floor(ackWaitMs / 2)));
-    try {
-      // Never ahead of the attempt's running record: it resolves (stored or given up)
-      // first, so the final state cannot be overwritten by it. Usually long settled.
-      await after;
-      for (let retry = 0; ; retry++) {
-        try {
-          await store.write(record, { timeoutMs });
-          this.deps.observer?.recorded(record);
-          return;
-        } catch (err) {
-          if (!isNatsUnavailable(err) || this.deps.stopped()) throw err;
-          if (retry % 10 === 0)
-            this.deps.logger.warn({ err, job_id: record.id, status: record.status }, 'recording the job state failed; retrying');
-          message.working();
-          await sleep(Math.min(2_000, 100 * 2 ** Math.min(retry, 5)));
-        }
+    for (let retry = 0; ; retry++) {
+      try {
+        return (await store.write(record, { timeoutMs })).seq;
+      } catch (err) {
+        if (!isNatsUnavailable(err) || this.deps.stopped()) throw err;
+        if (retry % 10 === 0)
+          this.deps.logger.warn({ err, job_id: record.id, status: record.status }, 'recording the job state failed; retrying');
+        message.working();
+        await sleep(Math.min(2_000, 100 * 2 ** Math.min(retry, 5)));
       }
-    } finally {
-      clearInterval(keepAlive);
     }
   }
 }

@@ -8,8 +8,8 @@ import type { DeadLetter, JobEnvelope, JobEventKind, JobRecord } from '@reelay/c
 
 /** Job records as events (jobs/job-store.ts): whole snapshots, the last one wins. */
 export interface RecordStore {
-  /** Resolves once the EVENTS stream has the record. */
-  write(record: JobRecord, options?: { kind?: JobEventKind; timeoutMs?: number }): Promise<unknown>;
+  /** Resolves once the EVENTS stream has the record, with the stream sequence it landed at. */
+  write(record: JobRecord, options?: { kind?: JobEventKind; timeoutMs?: number }): Promise<{ seq: number }>;
   get(id: string): Promise<JobRecord | undefined>;
 }
 
