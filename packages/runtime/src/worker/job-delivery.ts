@@ -145,7 +145,7 @@ export class JobDelivery {
     });
     const outcome = await this.deps.run(run);
     await settler.settle(
-      { message, envelope, record: run.record, attempt, policy: target.task.retry, span, log: run.log, after: run.runningWrite },
+      { message, envelope, record: run.record, attempt, policy: target.task.retry, span, log: run.log, runningWrite: run.runningWrite },
       outcome,
     );
   }

@@ -51,7 +51,7 @@ function recorder() {
   return { events, message, settler };
 }
 
-const target = (message: JobMessage, after?: Promise<number | undefined>) => ({
+const target = (message: JobMessage, runningWrite?: Promise<number | undefined>) => ({
   message,
   envelope,
   record: { ...initialRecord(envelope), status: 'running' as const, attempts: 1 },
@@ -59,7 +59,7 @@ const target = (message: JobMessage, after?: Promise<number | undefined>) => ({
   policy: DEFAULT_RETRY_POLICY,
   span: trace.getTracer('test').startSpan('settle'),
   log: createLogger({ service: 'settle-test', level: 'silent' }),
-  after,
+  runningWrite,
 });
 
 /** The attempt's running write, settled by the test: `land(seq)` or `fail()`. */

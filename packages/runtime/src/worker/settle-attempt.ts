@@ -33,10 +33,11 @@ export interface SettleTarget {
   span: Span;
   log: Logger;
   /**
-   * The attempt's `running` write, still in flight perhaps: the stream sequence it landed
-   * at, or undefined when it failed. The settling write must end up after it.
+   * The attempt's `running` write (run-attempt.ts), still in flight perhaps: the stream
+   * sequence it landed at, or undefined when it failed. The settling write must end up
+   * after it. None when no attempt began.
    */
-  after?: Promise<number | undefined> | undefined;
+  runningWrite?: Promise<number | undefined> | undefined;
 }
 
 /**
@@ -49,7 +50,7 @@ export class Settler {
   constructor(private readonly deps: SettlerDeps) {}
 
   async settle(target: SettleTarget, outcome: AttemptOutcome): Promise<void> {
-    const { message, envelope, record, attempt, span, log, after } = target;
+    const { message, envelope, record, attempt, span, log, runningWrite } = target;
     const { workerId } = this.deps;
     const decision = settle(outcome, attempt, envelope.maxAttempts, target.policy);
     switch (decision.action) {
@@ -61,7 +62,11 @@ export class Settler {
           message.ackNoWait();
           return;
         }
-        await this.writeDurably(message, decision.status === 'succeeded' ? succeeded(record, decision.result) : cancelled(record), after);
+        await this.writeDurably(
+          message,
+          decision.status === 'succeeded' ? succeeded(record, decision.result) : cancelled(record),
+          runningWrite,
+        );
         message.ackNoWait();
         log.debug({ status: decision.status }, 'job settled');
         return;
@@ -70,9 +75,9 @@ export class Settler {
         const { error, delayMs } = decision;
         if (decision.spendsAttempt) {
           recordFailure(span, decision.error);
-          await this.writeDurably(message, attemptFailed(record, { attempt, error: decision.error, workerId, delayMs }), after);
+          await this.writeDurably(message, attemptFailed(record, { attempt, error: decision.error, workerId, delayMs }), runningWrite);
         } else {
-          await this.writeDurably(message, handedBack(record, error ? { error, delayMs } : { delayMs }), after);
+          await this.writeDurably(message, handedBack(record, error ? { error, delayMs } : { delayMs }), runningWrite);
         }
         message.nak(delayMs);
         if (error) log.info({ delay_ms: delayMs, err_code: error.code }, 'attempt failed; retrying');
@@ -85,7 +90,7 @@ export class Settler {
           stage === 'delivery'
             ? deadLettered(record, envelope, error)
             : deadLettered(stage === 'start' ? { ...record, attempts: attempt } : record, envelope, error, { attempt, workerId });
-        await this.deadLetter(message, failed, decision.reason, after);
+        await this.deadLetter(message, failed, decision.reason, runningWrite);
         if (stage === 'run') log.warn({ reason: decision.reason, err_code: error.code, err_message: error.message }, 'job dead-lettered');
         return;
       }
@@ -97,7 +102,7 @@ export class Settler {
     message: JobMessage,
     failed: JobRecord,
     reason: DeadLetter['reason'],
-    after?: Promise<number | undefined>,
+    runningWrite?: Promise<number | undefined>,
   ): Promise<void> {
     const { error } = failed;
     if (!error) throw new Error(`dead-lettering job ${failed.id} without an error`);
@@ -105,7 +110,7 @@ export class Settler {
     const dead: DeadLetter = { job: envelope, reason, error, errors: failed.errors, deadAt: failed.finishedAt ?? new Date().toISOString() };
     if (envelope.traceId) dead.traceId = envelope.traceId;
     await this.deps.deadLetters.writeDeadLetter(dead);
-    await this.writeDurably(message, failed, after);
+    await this.writeDurably(message, failed, runningWrite);
     await message.term();
   }
 
@@ -126,7 +131,7 @@ export class Settler {
    * still be stored by the stream's next leader), this record is written again, so it is
    * the job's last event either way.
    */
-  private async writeDurably(message: JobMessage, record: JobRecord, after?: Promise<number | undefined>): Promise<void> {
+  private async writeDurably(message: JobMessage, record: JobRecord, runningWrite?: Promise<number | undefined>): Promise<void> {
     const { ackWaitMs } = this.deps;
     // The attempt's own in-progress acks stopped with its handler: keep the message ours
     // while the write waits out a disconnect, or AckWait hands the job to another worker
@@ -134,12 +139,12 @@ export class Settler {
     const keepAlive = setInterval(() => message.working(), Math.max(500, Math.floor(ackWaitMs / 3)));
     try {
       const seq = await this.writeUntilStored(message, record);
-      if (after) {
-        const runningSeq = await after;
+      if (runningWrite) {
+        const runningSeq = await runningWrite;
         if (runningSeq === undefined || runningSeq > seq) {
           this.deps.logger.info(
             { job_id: record.id, status: record.status, running_seq: runningSeq, seq },
-            'the running record may have landed after the final one; writing the final one again',
+            'the running record may have landed after the settling one; writing the settling one again',
           );
           await this.writeUntilStored(message, record);
         }
