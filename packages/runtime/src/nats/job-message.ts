@@ -52,12 +52,12 @@ export class JobMessage {
   }
   /**
    * Fire-and-forget ack for the hot path; a lost one is caught by the redelivery check.
-   * Through the outbox (outbox.ts), so it leaves after the job's final record and with
-   * the pull that follows it.
+   * Through the outbox (outbox.ts), so it leaves after the job's final record; held for
+   * the worker's next write (the next job's records and pull) rather than sent alone.
    */
   ackNoWait(): void {
     this.settled = true;
-    outbox(this.nc).publish(this.msg.reply ?? '', ACK);
+    outbox(this.nc).publishLater(this.msg.reply ?? '', ACK);
   }
   nak(delayMs: number): void {
     this.settled = true;

@@ -23,6 +23,7 @@ interface Queued {
 export class Outbox {
   private queued: Queued[] = [];
   private scheduled = false;
+  private lateTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly nc: NatsConnection) {}
 
@@ -39,9 +40,29 @@ export class Outbox {
     }
   }
 
+  /**
+   * Queues a publish nobody waits on (an ack): it leaves with the next write the
+   * connection makes, or within `LATE_MS` when none comes. At concurrency 1 a job's ack
+   * then shares a socket write with the next job's records instead of taking one of its
+   * own.
+   */
+  publishLater(subject: string, data: Uint8Array): void {
+    this.queued.push({ subject, data, options: undefined, onError: undefined });
+    if (!this.scheduled && this.lateTimer === undefined) {
+      this.lateTimer = setTimeout(() => {
+        this.lateTimer = undefined;
+        this.flush();
+      }, LATE_MS);
+    }
+  }
+
   /** Sends what is queued now (also at the end of each turn). */
   flush(): void {
     this.scheduled = false;
+    if (this.lateTimer !== undefined) {
+      clearTimeout(this.lateTimer);
+      this.lateTimer = undefined;
+    }
     const batch = this.queued;
     this.queued = [];
     for (const q of batch) {
@@ -53,6 +74,9 @@ export class Outbox {
     }
   }
 }
+
+/** How long a `publishLater` waits at most for a write to go with. */
+const LATE_MS = 2;
 
 /**
  * One `T` per connection, made on first use: the outbox and the stream publisher each

@@ -37,6 +37,8 @@ export interface JobDeliveryDeps {
 export interface RunningJob {
   abort: AbortController;
   children: ChildProcesses;
+  /** Called once the handler has returned and only the settling writes remain. */
+  handlerDone?: () => void;
 }
 
 /**
@@ -144,6 +146,7 @@ export class JobDelivery {
       progressThrottleMs: this.deps.progressThrottleMs,
     });
     const outcome = await this.deps.run(run);
+    job.handlerDone?.();
     await settler.settle(
       { message, envelope, record: run.record, attempt, policy: target.task.retry, span, log: run.log, runningWrite: run.runningWrite },
       outcome,

@@ -42,9 +42,10 @@ export interface SettleTarget {
 
 /**
  * Carries out what settle.ts decided: the next record through jobs/job-record.ts, a
- * durable write of it, then the one JetStream action. State before ack, and the slot
- * stays taken until the ack is sent: a worker never holds more unacknowledged messages
- * than its concurrency (flow control).
+ * durable write of it, then the one JetStream action. State before ack. The job's run
+ * slot was freed when its handler returned (worker.ts); until the ack is sent it counts
+ * against the worker's settling bound, so a worker holds at most twice its concurrency
+ * in unacknowledged messages (flow control, decision 0002).
  */
 export class Settler {
   constructor(private readonly deps: SettlerDeps) {}

@@ -16,7 +16,7 @@ export interface TakeLoopDeps {
   pauses: { has(queue: string): boolean };
   /** Slots free now: 0 while the worker holds (drain, recycle) or is full. */
   free(): number;
-  /** Jobs the worker is running now. */
+  /** Handlers the worker is running now (jobs that only wait for their settling write are not counted). */
   running(): number;
   /** Whether the worker still takes work; the loop ends when it turns false. */
   taking(): boolean;
@@ -105,11 +105,12 @@ export class TakeLoop {
       const seen = this.rings;
       if (free <= 0) {
         await this.waitForRing(idlePollMs, seen);
-        // Jobs finish in bursts (their final writes are acked together): while others
-        // still run, let the rest of the burst settle first, so one pull takes all the
-        // slots it freed. The last one running pulls at once: its pull then leaves with
-        // its ack (nats/outbox.ts).
-        if (this.deps.running() > 0) await nextTurn();
+        // Handlers finish in bursts: while others still run, let the rest of the burst
+        // finish first, so one pull takes all the slots it freed. The last one running
+        // pulls at once: its pull then leaves with its settling record (nats/outbox.ts).
+        // Rung with no slot free yet, it waits for the next ring instead of a turn, or
+        // the pull would miss that write.
+        if (this.deps.running() > 0 && this.deps.free() > 0) await nextTurn();
         continue;
       }
       let took = 0;

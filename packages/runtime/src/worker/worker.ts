@@ -50,7 +50,11 @@ export interface WorkerOptions {
   service: string;
   /** In preference order: a GPU worker lists `media-gpu` before `media`. */
   queues: string[];
-  /** Jobs run at once; the worker never holds more messages than this. (Required; runWorker's @default is 4.) */
+  /**
+   * Handlers run at once. A finished job waiting for its settling record's answer no
+   * longer takes a slot, but at most this many wait: the worker holds at most twice this
+   * many unanswered messages (decision 0002). (Required; runWorker's @default is 4.)
+   */
   concurrency: number;
   /** Handlers by task type. */
   handlers: Record<string, Handler>;
@@ -110,6 +114,8 @@ type WorkerState = 'created' | 'starting' | 'running' | 'draining' | 'stopped';
 
 interface ActiveJob extends RunningJob {
   done: Promise<void>;
+  /** Its handler has returned; only its settling write and answer remain. */
+  settling: boolean;
 }
 
 /**
@@ -138,6 +144,8 @@ export class Worker {
   private readonly tempDirs: TempDirs;
   /** Taking no jobs: a drain command, or a recycle on its way out (worker/recycle.ts). */
   private holding = false;
+  /** Active jobs whose handler has returned (their settling write still in flight). */
+  private settling = 0;
   private exiting = false;
   private readonly recycler: Recycler;
   private readonly control: WorkerControl;
@@ -157,8 +165,15 @@ export class Worker {
       queues: options.queues,
       idlePollMs: options.idlePollMs ?? WORKER_DEFAULTS.idlePollMs,
       pauses: this.pauses,
-      free: () => Math.min(options.concurrency - this.active.size, this.holding ? 0 : this.recycler.remaining()),
-      running: () => this.active.size,
+      // A slot is a running handler; finished jobs awaiting their record's answer have a
+      // bound of their own (decision 0002): the next pull leaves with the last record.
+      free: () =>
+        Math.min(
+          options.concurrency - (this.active.size - this.settling),
+          2 * options.concurrency - this.active.size,
+          this.holding ? 0 : this.recycler.remaining(),
+        ),
+      running: () => this.active.size - this.settling,
       taking: () => this.state === 'running',
       take: (m) => this.begin(m),
     });
@@ -338,7 +353,12 @@ export class Worker {
       message.working();
       return;
     }
-    const entry: ActiveJob = { abort: new AbortController(), children: new ChildProcesses(), done: Promise.resolve() };
+    const entry: ActiveJob = { abort: new AbortController(), children: new ChildProcesses(), done: Promise.resolve(), settling: false };
+    entry.handlerDone = () => {
+      entry.settling = true;
+      this.settling += 1;
+      this.takes.ring();
+    };
     this.active.set(envelope.id, entry);
     this.recycler.jobTaken();
     entry.done = this.deliveries
@@ -346,6 +366,7 @@ export class Worker {
       .catch((err) => this.deps.logger.error({ err, job_id: envelope.id }, 'settling the job failed; it will be redelivered'))
       .finally(() => {
         this.active.delete(envelope.id);
+        if (entry.settling) this.settling -= 1;
         this.recycler.jobSettled(this.active.size);
         this.takes.ring();
       });

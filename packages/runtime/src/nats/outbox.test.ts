@@ -1,0 +1,66 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { describe, expect, it } from 'vitest';
+import { Outbox } from './outbox.js';
+
+/** The connection as the outbox sees it: each call to `publish`, in order, with the flush it went out in. */
+function recordingConnection() {
+  const sent: { subject: string; flush: number }[] = [];
+  let flush = 0;
+  const nc = {
+    publish(subject: string) {
+      sent.push({ subject, flush });
+    },
+  } as unknown as NatsConnection;
+  return { nc, sent, nextFlush: () => (flush += 1) };
+}
+
+const bytes = new Uint8Array();
+const turn = () => new Promise<void>((r) => setImmediate(r));
+
+describe('outbox', () => {
+  it('sends what one turn queued together at its end, in the order it was queued', async () => {
+    const { nc, sent } = recordingConnection();
+    const box = new Outbox(nc);
+    box.publish('a', bytes);
+    box.publish('b', bytes);
+    expect(sent).toEqual([]);
+    await turn();
+    expect(sent.map((s) => s.subject)).toEqual(['a', 'b']);
+  });
+
+  it('holds a publishLater for the next write and sends it first, in queue order', async () => {
+    const { nc, sent, nextFlush } = recordingConnection();
+    const box = new Outbox(nc);
+    box.publishLater('ack-1', bytes);
+    await turn();
+    // No write of its own at the end of the turn.
+    expect(sent).toEqual([]);
+    nextFlush();
+    box.publish('record-2', bytes);
+    await turn();
+    expect(sent).toEqual([
+      { subject: 'ack-1', flush: 1 },
+      { subject: 'record-2', flush: 1 },
+    ]);
+  });
+
+  it('sends a publishLater on its own within a few milliseconds when no other write comes', async () => {
+    const { nc, sent } = recordingConnection();
+    const box = new Outbox(nc);
+    box.publishLater('ack-1', bytes);
+    box.publishLater('ack-2', bytes);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sent.map((s) => s.subject)).toEqual(['ack-1', 'ack-2']);
+  });
+
+  it('a publishLater queued while a write is scheduled goes out with that write', async () => {
+    const { nc, sent } = recordingConnection();
+    const box = new Outbox(nc);
+    box.publish('record-1', bytes);
+    box.publishLater('ack-1', bytes);
+    await turn();
+    expect(sent.map((s) => s.subject)).toEqual(['record-1', 'ack-1']);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(sent).toHaveLength(2);
+  });
+});
