@@ -365,10 +365,15 @@ export class Worker {
       .process(message, envelope, entry)
       .catch((err) => this.deps.logger.error({ err, job_id: envelope.id }, 'settling the job failed; it will be redelivered'))
       .finally(() => {
+        // A finished job's slot was freed when its handler returned: its answer frees
+        // nothing to take with unless the settling bound was full. An idle worker would
+        // otherwise pull again now, just as the next job's doorbell rings, and that job's
+        // pull would wait behind the empty one.
+        const settlingBoundFull = this.active.size >= 2 * this.options.concurrency;
         this.active.delete(envelope.id);
         if (entry.settling) this.settling -= 1;
         this.recycler.jobSettled(this.active.size);
-        this.takes.ring();
+        if (!entry.settling || settlingBoundFull) this.takes.ring();
       });
   }
 
