@@ -28,7 +28,7 @@ describe('outbox', () => {
     expect(sent.map((s) => s.subject)).toEqual(['a', 'b']);
   });
 
-  it('holds a publishLater for the next write and sends it first, in queue order', async () => {
+  it('holds a publishLater for the next write and sends it after what that write was made for', async () => {
     const { nc, sent, nextFlush } = recordingConnection();
     const box = new Outbox(nc);
     box.publishLater('ack-1', bytes);
@@ -39,8 +39,8 @@ describe('outbox', () => {
     box.publish('record-2', bytes);
     await turn();
     expect(sent).toEqual([
-      { subject: 'ack-1', flush: 1 },
       { subject: 'record-2', flush: 1 },
+      { subject: 'ack-1', flush: 1 },
     ]);
   });
 
@@ -53,14 +53,17 @@ describe('outbox', () => {
     expect(sent.map((s) => s.subject)).toEqual(['ack-1', 'ack-2']);
   });
 
-  it('a publishLater queued while a write is scheduled goes out with that write', async () => {
+  it('a publishLater queued while a write is scheduled goes out with that write, after it', async () => {
     const { nc, sent } = recordingConnection();
     const box = new Outbox(nc);
-    box.publish('record-1', bytes);
     box.publishLater('ack-1', bytes);
+    box.publish('pull-2', bytes);
+    box.publishLater('ack-2', bytes);
+    box.publish('record-3', bytes);
     await turn();
-    expect(sent.map((s) => s.subject)).toEqual(['record-1', 'ack-1']);
+    expect(sent.map((s) => s.subject)).toEqual(['pull-2', 'record-3', 'ack-1', 'ack-2']);
+    // Sent once: the fallback timer of the first publishLater was cleared by that write.
     await new Promise((r) => setTimeout(r, 10));
-    expect(sent).toHaveLength(2);
+    expect(sent).toHaveLength(4);
   });
 });

@@ -15,13 +15,16 @@ interface Queued {
  * server) of their own, and a write on a loaded VM is the costliest call a worker makes
  * at concurrency 1 (docs/benchmarks.md, issue 12).
  *
- * Order is kept: everything queued here leaves in the order it was queued. So the
- * runtime's writes that must stay in order (a job's records, its ack after its final
- * record) all go through the connection's outbox. Requests nats.js makes itself (KV,
+ * Order is kept: everything `publish`ed here leaves in the order it was queued. So the
+ * runtime's writes that must stay in order (a job's records, its nak after its retry
+ * record) all go through the connection's outbox. An ack is sent with `publishLater`
+ * only once its job's record is stored, so nothing needs it in order. Requests nats.js makes itself (KV,
  * direct gets, confirmed acks) do not, and need no order against these.
  */
 export class Outbox {
   private queued: Queued[] = [];
+  /** `publishLater`s: they go out at the end of the next flush. */
+  private later: Queued[] = [];
   private scheduled = false;
   private lateTimer: NodeJS.Timeout | undefined;
 
@@ -41,13 +44,14 @@ export class Outbox {
   }
 
   /**
-   * Queues a publish nobody waits on (an ack): it leaves with the next write the
-   * connection makes, or within `LATE_MS` when none comes. At concurrency 1 a job's ack
-   * then shares a socket write with the next job's records instead of taking one of its
-   * own.
+   * Queues a publish nobody waits on and nothing must follow (a job's ack, sent once its
+   * record is stored): it leaves with the next write the connection makes, after what
+   * that write was made for, or within `LATE_MS` when none comes. At concurrency 1 a
+   * job's ack then shares the socket write of the next job's pull and records instead of
+   * taking one of its own, and the server answers the pull before it handles the ack.
    */
   publishLater(subject: string, data: Uint8Array): void {
-    this.queued.push({ subject, data, options: undefined, onError: undefined });
+    this.later.push({ subject, data, options: undefined, onError: undefined });
     if (!this.scheduled && this.lateTimer === undefined) {
       this.lateTimer = setTimeout(() => {
         this.lateTimer = undefined;
@@ -56,7 +60,7 @@ export class Outbox {
     }
   }
 
-  /** Sends what is queued now (also at the end of each turn). */
+  /** Sends what is queued now (also at the end of each turn): publishes in order, then what waited for them. */
   flush(): void {
     this.scheduled = false;
     if (this.lateTimer !== undefined) {
@@ -65,12 +69,17 @@ export class Outbox {
     }
     const batch = this.queued;
     this.queued = [];
-    for (const q of batch) {
-      try {
-        this.nc.publish(q.subject, q.data, q.options);
-      } catch (err) {
-        q.onError?.(err as Error);
-      }
+    const later = this.later;
+    if (later.length > 0) this.later = [];
+    for (const q of batch) this.send(q);
+    for (const q of later) this.send(q);
+  }
+
+  private send(q: Queued): void {
+    try {
+      this.nc.publish(q.subject, q.data, q.options);
+    } catch (err) {
+      q.onError?.(err as Error);
     }
   }
 }
