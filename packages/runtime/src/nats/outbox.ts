@@ -18,8 +18,8 @@ interface Queued {
  * Order is kept: everything `publish`ed here leaves in the order it was queued. So the
  * runtime's writes that must stay in order (a job's records, its nak after its retry
  * record) all go through the connection's outbox. An ack is sent with `publishLater`
- * only once its job's record is stored, so nothing needs it in order. Requests nats.js makes itself (KV,
- * direct gets, confirmed acks) do not, and need no order against these.
+ * only once its job's record is stored, so nothing needs it in order. Requests nats.js
+ * makes itself (KV, direct gets, confirmed acks) do not, and need no order against these.
  */
 export class Outbox {
   private queued: Queued[] = [];
