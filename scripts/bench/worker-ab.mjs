@@ -9,7 +9,8 @@
 //
 // drain: N jobs prefilled, then one worker process drains them (timed from its ready).
 // submit: the worker waits; N jobs submitted in batches of 1,000 while it drains.
-// latency: N jobs one at a time (after 20 warm-up), submit -> running / succeeded event.
+// latency: N jobs one at a time (after 20 warm-up), submit -> the handler's start (as it
+// reports it, packages/bench/src/handler-start.ts) / the succeeded event.
 // A base build of another commit, e.g. HEAD~1 (inside the runtime package so its
 // dependencies resolve):
 //   B=packages/runtime/node_modules/.ab-base; mkdir -p $B && git archive HEAD~1 packages/runtime/src \
@@ -22,6 +23,7 @@ import { parseArgs } from 'node:util';
 const B = new URL('../../packages/bench/dist', import.meta.url).pathname;
 const WORKER = new URL('./worker-ab-worker.mjs', import.meta.url).pathname;
 const { startReelay } = await import(`${B}/reelay-system.js`);
+const { monotonicMs } = await import(`${B}/handler-start.js`);
 const { values: a } = parseArgs({
   options: {
     jobs: { type: 'string', default: '20000' },
@@ -81,11 +83,12 @@ for (let round = 1; round <= Number(a.rounds); round++) {
         const st = [],
           dn = [];
         for (let i = 0; i < N + 20; i++) {
+          const tm = monotonicMs();
           const t = performance.now();
           const id = await q.submitOne();
           await times.untilJobDone(id);
           if (i >= 20) {
-            st.push(times.started.get(id) - t);
+            st.push(times.handlerStarted.get(id) - tm);
             dn.push(times.done.get(id) - t);
           }
         }

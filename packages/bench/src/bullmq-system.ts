@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { Queue, QueueEvents } from 'bullmq';
+import { BULLMQ_STAMP_JOB } from './handler-start.js';
 import { JobTimes } from './job-times.js';
 import { type BenchQueue, jobInput, type QueueSystem } from './queue-system.js';
 import { type RedisPersistence, startRedisServer } from './redis-server.js';
@@ -46,7 +47,10 @@ export async function startBullmq(options: {
           // From the stream's start: the queue is new, so nothing is missed or seen twice.
           events = new QueueEvents(name, { connection, lastEventId: '0-0' });
           events.on('active', ({ jobId }) => t.markStarted(jobId));
-          events.on('completed', ({ jobId }) => t.markDone(jobId));
+          events.on('completed', ({ jobId, returnvalue }) => {
+            if (typeof returnvalue === 'number') t.markHandlerStarted(jobId, returnvalue);
+            t.markDone(jobId);
+          });
           await events.waitUntilReady();
           return t;
         },
@@ -54,7 +58,7 @@ export async function startBullmq(options: {
           await queue.addBulk(Array.from({ length: count }, () => ({ name: 'noop', data })));
         },
         async submitOne() {
-          const job = await queue.add('noop', data);
+          const job = await queue.add(BULLMQ_STAMP_JOB, data);
           return job.id!;
         },
         async startWorker(concurrency) {

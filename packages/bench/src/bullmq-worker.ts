@@ -5,9 +5,11 @@
  * Usage (from worker-process.ts): node bullmq-worker.js <redis-port> <queue> <concurrency>
  */
 import { Worker } from 'bullmq';
+import { BULLMQ_STAMP_JOB, monotonicMs } from './handler-start.js';
 
 const [port, queue, concurrency] = process.argv.slice(2);
-const worker = new Worker(queue!, async () => {}, {
+// The latency workload's jobs return when their handler began (handler-start.ts).
+const worker = new Worker(queue!, async (job) => (job.name === BULLMQ_STAMP_JOB ? monotonicMs() : undefined), {
   connection: { host: '127.0.0.1', port: Number(port) },
   concurrency: Number(concurrency),
 });

@@ -8,6 +8,8 @@ const STALL_MS = 30_000;
 export class JobTimes {
   readonly started = new Map<string, number>();
   readonly done = new Map<string, number>();
+  /** When a latency job's handler began, as it reported (handler-start.ts): monotonic ms. */
+  readonly handlerStarted = new Map<string, number>();
   firstStartAt = Number.NaN;
   lastDoneAt = Number.NaN;
   private target = Number.POSITIVE_INFINITY;
@@ -18,6 +20,10 @@ export class JobTimes {
     if (this.started.has(id)) return;
     this.started.set(id, at);
     if (Number.isNaN(this.firstStartAt)) this.firstStartAt = at;
+  }
+
+  markHandlerStarted(id: string, monotonicMs: number): void {
+    this.handlerStarted.set(id, monotonicMs);
   }
 
   markDone(id: string, at = performance.now()): void {

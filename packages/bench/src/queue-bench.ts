@@ -5,6 +5,7 @@
  * Usage: node packages/bench/dist/queue-bench.js [jobs]
  */
 import { installExitCleanup } from './exit-cleanup.js';
+import { monotonicMs } from './handler-start.js';
 import type { BenchQueue } from './queue-system.js';
 import { rawJetStream, startReelay } from './reelay-system.js';
 import { fmtMs, percentile, rate } from './statistics.js';
@@ -27,11 +28,12 @@ async function latency(queue: BenchQueue, label: string, samples = 1_000) {
   const toStart: number[] = [];
   const toDone: number[] = [];
   for (let i = 0; i < samples; i++) {
+    const tMonotonic = monotonicMs();
     const t = performance.now();
     const id = await queue.submitOne();
     await times.untilJobDone(id);
-    const s = times.started.get(id);
-    if (s !== undefined) toStart.push(s - t);
+    const s = times.handlerStarted.get(id);
+    if (s !== undefined) toStart.push(s - tMonotonic);
     toDone.push(times.done.get(id)! - t);
   }
   console.log(

@@ -31,12 +31,13 @@ export interface BenchQueue {
   /**
    * Starts watching every job's start and finish as a client would (Reelay: the job's
    * `running` and `succeeded` records on `events.jobs.>`; BullMQ: `active` and
-   * `completed` through QueueEvents): the latency workload. The same watch every call.
+   * `completed` through QueueEvents), and the start a latency job's handler reports in
+   * its result (handler-start.ts). The same watch every call.
    */
   watch(): Promise<JobTimes>;
   /** Submits `count` jobs in one call (Reelay `enqueueMany`, BullMQ `addBulk`). */
   submitBatch(count: number): Promise<void>;
-  /** Submits one job; resolves with its id once the system has confirmed it. */
+  /** Submits one latency job (handler-start.ts); resolves with its id once the system has confirmed it. */
   submitOne(): Promise<string>;
   /** Starts a worker process on this queue; it is stopped with the queue. */
   startWorker(concurrency: number): Promise<WorkerProcess>;

@@ -10,6 +10,7 @@ import { AckPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { type NatsContext, parseEnv, RuntimeEnv, type ServiceRuntime, startServiceRuntime } from '@reelay/runtime';
 import { startNatsServer } from '@reelay/runtime/testing';
 import { trackDir, trackKill } from './exit-cleanup.js';
+import { benchStamp } from './handler-start.js';
 import { JobTimes } from './job-times.js';
 import { pidsByCommandLine } from './machine-load.js';
 import { type BenchQueue, jobInput, type QueueSystem } from './queue-system.js';
@@ -58,7 +59,7 @@ export async function startReelay(options: { payloadBytes: number; worker?: Work
           submitted += count;
         },
         async submitOne() {
-          const { job } = await runtime.jobs.enqueue({ type: 'system.noop', input });
+          const { job } = await runtime.jobs.enqueue({ type: benchStamp.type, input });
           submitted += 1;
           return job.id;
         },
@@ -85,15 +86,23 @@ export async function startReelay(options: { payloadBytes: number; worker?: Work
   };
 }
 
-/** Start and finish times of every job, from its records as they are written. */
+/**
+ * Start and finish times of every job, from its records as they are written: a `running`
+ * record where there is one (a quick handler leaves none), the start a latency job's
+ * handler reported in its result, and the final record.
+ */
 export function watchJobEvents(ctx: NatsContext): { times: JobTimes; stop(): void } {
   const times = new JobTimes();
   const sub = ctx.nc.subscribe(ALL_JOB_EVENTS, {
     callback: (_e, m) => {
       // A plain JSON read: the bench must not spend the CPU it is measuring on validation.
-      const { job } = m.json() as { job: { id: string; status: string } };
+      const { job } = m.json() as { job: { id: string; status: string; result?: { handlerStartMs?: number } } };
       if (job.status === 'running') times.markStarted(job.id);
-      else if (job.status === 'succeeded') times.markDone(job.id);
+      else if (job.status === 'succeeded') {
+        const at = job.result?.handlerStartMs;
+        if (typeof at === 'number') times.markHandlerStarted(job.id, at);
+        times.markDone(job.id);
+      }
     },
   });
   return { times, stop: () => sub.unsubscribe() };

@@ -3,6 +3,7 @@
  * span it names and nothing else (worker start-up, servers starting, closing are outside
  * it) and reports its own CPU window, so a run disturbed by other load can be told apart.
  */
+import { monotonicMs } from './handler-start.js';
 import type { CpuAccount } from './machine-load.js';
 import type { BenchQueue, QueueSystem } from './queue-system.js';
 import { percentile, rate } from './statistics.js';
@@ -116,8 +117,10 @@ const WARM_UP = 20;
 
 /**
  * Closed-loop latency at concurrency 1: one job at a time, the next submitted when the
- * previous one is seen done. From just before the submit call to the moment the bench's
- * watch sees the job start (Reelay `running`, BullMQ `active`) and finish.
+ * previous one is seen done. From just before the submit call to the moment the job's
+ * handler began (it reports the machine's monotonic clock, handler-start.ts), and to the
+ * moment the bench's watch sees it finish (Reelay's `succeeded` record, BullMQ's
+ * `completed` event).
  */
 export function closedLoopLatency(system: QueueSystem, o: WorkloadOptions): Promise<WorkloadResult> {
   return withQueue(system, async (queue) => {
@@ -128,11 +131,13 @@ export function closedLoopLatency(system: QueueSystem, o: WorkloadOptions): Prom
     const toDone: number[] = [];
     const window = o.openCpuWindow();
     for (let i = 0; i < o.samples; i++) {
+      const tMonotonic = monotonicMs();
       const t = performance.now();
       const id = await queue.submitOne();
       await times.untilJobDone(id);
-      const started = times.started.get(id);
-      if (started !== undefined) toStart.push(started - t);
+      const started = times.handlerStarted.get(id);
+      if (started === undefined) throw new Error(`job ${id} finished without reporting when its handler began`);
+      toStart.push(started - tMonotonic);
       toDone.push(times.done.get(id)! - t);
     }
     const cpu = window.close();

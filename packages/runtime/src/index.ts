@@ -43,7 +43,7 @@ export { uniqueKeys } from './nats/kv-keys.js';
 export { DeliverPolicy } from '@nats-io/jetstream';
 export type { Subscription } from '@nats-io/transport-node';
 export type { KV, KvEntry } from '@nats-io/kv';
-export { JobStore } from './jobs/job-store.js';
+export { JobStore, type ProvisionalWrite } from './jobs/job-store.js';
 export {
   initialRecord,
   released,

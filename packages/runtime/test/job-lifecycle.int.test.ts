@@ -23,15 +23,26 @@ describe('job lifecycle on one worker', () => {
   afterAll(() => h.close());
 
   it('a job moves queued → running → succeeded, each change an event carrying the whole record', async () => {
-    const { job } = await h.client.enqueue({ type: 'test.echo', input: { hello: 'world' } });
+    const { job } = await h.client.enqueue({ type: 'test.block', input: { ms: 50 } });
     expect(job.status).toBe('queued');
     const done = await h.waitForStatus(job.id, ['succeeded']);
-    expect(done.result).toEqual({ hello: 'world' });
+    expect(done.result).toMatchObject({ worker: expect.any(Number) });
     expect(done.attempts).toBe(1);
     expect(done.startedAt).toBeDefined();
     expect(done.finishedAt).toBeDefined();
     const statuses = (await eventsOf(h, job.id)).filter((e) => e.kind === 'state').map((e) => e.job.status);
     expect(statuses).toEqual(['queued', 'running', 'succeeded']);
+  });
+
+  it('a job whose handler returns at once moves queued → succeeded, its one record holding the attempt’s start', async () => {
+    const { job } = await h.client.enqueue({ type: 'test.echo', input: { hello: 'world' } });
+    const done = await h.waitForStatus(job.id, ['succeeded']);
+    expect(done.result).toEqual({ hello: 'world' });
+    expect(done.attempts).toBe(1);
+    expect(done.startedAt).toBeDefined();
+    expect(done.workerId).toBeDefined();
+    const statuses = (await eventsOf(h, job.id)).filter((e) => e.kind === 'state').map((e) => e.job.status);
+    expect(statuses).toEqual(['queued', 'succeeded']);
   });
 
   it('a retryable failure is retried with backoff until it succeeds, every failed attempt recorded', async () => {

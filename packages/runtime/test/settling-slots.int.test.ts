@@ -47,6 +47,7 @@ describe('run slots and settling writes', () => {
     let held = true;
     const store: RecordStore = {
       get: (id) => real.get(id),
+      writeProvisional: (record) => real.writeProvisional(record),
       async write(record: JobRecord, options) {
         if (held && record.status === 'succeeded') await new Promise<void>((r) => waiting.push(r));
         return real.write(record, options);

@@ -8,6 +8,14 @@ import { changed } from './job-record.js';
 
 const encoder = new TextEncoder();
 
+/** A record write that may be taken back before it is sent (`JobStore.writeProvisional`). */
+export interface ProvisionalWrite {
+  /** The stream's answer; undefined when the write was withdrawn. */
+  ack: Promise<{ seq: number } | undefined>;
+  /** True when the write will not be sent; false when it left already. */
+  withdraw(): boolean;
+}
+
 export interface JobWriteOptions {
   /** `progress` events are skipped by readers that only follow state. @default state */
   kind?: JobEventKind;
@@ -48,6 +56,16 @@ export class JobStore {
       timeoutMs,
     });
     return { ack, job: stamped };
+  }
+
+  /**
+   * As `write`, and the write can be taken back until it leaves the process at the end
+   * of this turn (stream-publisher.ts `publishWithdrawable`): a job's `running` record,
+   * withdrawn when its final record follows it before then (worker/attempt-links.ts).
+   */
+  writeProvisional(job: JobRecord): ProvisionalWrite {
+    const event: JobEvent = { kind: 'state', job: changed(job, { updatedAt: new Date().toISOString() }) };
+    return streamPublisher(this.ctx.nc).publishWithdrawable(jobEventSubject(job.id), encoder.encode(JSON.stringify(event)));
   }
 
   async get(id: string): Promise<JobRecord | undefined> {

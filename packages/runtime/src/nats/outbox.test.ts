@@ -66,4 +66,21 @@ describe('outbox', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(sent).toHaveLength(4);
   });
+
+  it('takes back a publish until its turn ends, and not after it was sent', async () => {
+    const { nc, sent } = recordingConnection();
+    const box = new Outbox(nc);
+    const running = box.publish('running', bytes);
+    box.publish('succeeded', bytes);
+    expect(box.withdraw(running)).toBe(true);
+    // Once only: a second withdraw has nothing left to take back.
+    expect(box.withdraw(running)).toBe(false);
+    await turn();
+    expect(sent.map((s) => s.subject)).toEqual(['succeeded']);
+
+    const late = box.publish('running-2', bytes);
+    await turn();
+    expect(box.withdraw(late)).toBe(false);
+    expect(sent.map((s) => s.subject)).toEqual(['succeeded', 'running-2']);
+  });
 });

@@ -5,7 +5,14 @@ interface Queued {
   data: Uint8Array;
   options: { reply?: string; headers?: MsgHdrs } | undefined;
   onError: ((err: Error) => void) | undefined;
+  /** The batch it was queued in: still `queued` until that batch is flushed. */
+  batch?: Queued[];
+  /** Taken back before its flush (`withdraw`): it is not sent. */
+  withdrawn?: boolean;
 }
+
+/** A publish queued in the outbox, which `withdraw` can take back until it is sent. */
+export type QueuedPublish = object;
 
 /**
  * Publishes made in one turn of the event loop, sent together at its end (setImmediate)
@@ -35,12 +42,31 @@ export class Outbox {
    * `onError` at the flush; without one, the error is dropped — as for an ack, which the
    * server's AckWait stands behind.
    */
-  publish(subject: string, data: Uint8Array, options?: { reply?: string; headers?: MsgHdrs }, onError?: (err: Error) => void): void {
-    this.queued.push({ subject, data, options, onError });
+  publish(
+    subject: string,
+    data: Uint8Array,
+    options?: { reply?: string; headers?: MsgHdrs },
+    onError?: (err: Error) => void,
+  ): QueuedPublish {
+    const q: Queued = { subject, data, options, onError, batch: this.queued };
+    this.queued.push(q);
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
     }
+    return q;
+  }
+
+  /**
+   * Takes back a publish that has not been sent yet: true when it will not be, false when
+   * it already left (or was taken back before). A job's `running` record is taken back
+   * this way when its final record follows it within the same turn.
+   */
+  withdraw(publish: QueuedPublish): boolean {
+    const q = publish as Queued;
+    if (q.withdrawn || q.batch !== this.queued) return false;
+    q.withdrawn = true;
+    return true;
   }
 
   /**
@@ -76,6 +102,7 @@ export class Outbox {
   }
 
   private send(q: Queued): void {
+    if (q.withdrawn) return;
     try {
       this.nc.publish(q.subject, q.data, q.options);
     } catch (err) {

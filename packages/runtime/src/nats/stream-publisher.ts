@@ -8,7 +8,7 @@ import {
   headers as natsHeaders,
   type Subscription,
 } from '@nats-io/transport-node';
-import { type Outbox, outbox, perConnection } from './outbox.js';
+import { type Outbox, outbox, perConnection, type QueuedPublish } from './outbox.js';
 
 export interface StreamPublishOptions {
   headers?: MsgHdrs | undefined;
@@ -26,7 +26,8 @@ interface Pending {
   /** With a message id: when to send the write again if no answer came by then, and how. */
   resendAt?: number;
   resend?: () => void;
-  resolve: (ack: PubAck) => void;
+  /** With undefined only when the write was withdrawn before it was sent. */
+  resolve: (ack: PubAck | undefined) => void;
   reject: (err: Error) => void;
 }
 
@@ -76,6 +77,39 @@ export class StreamPublisher {
   }
 
   publish(subject: string, data: Uint8Array, options: StreamPublishOptions = {}): Promise<PubAck> {
+    // Resolves with undefined only once withdrawn, which only publishWithdrawable offers.
+    return this.start(subject, data, options).ack as Promise<PubAck>;
+  }
+
+  /**
+   * As `publish`, and the write can be taken back until it leaves the process (the end of
+   * this turn, outbox.ts): `withdraw` returns true when it will not be sent, and `ack`
+   * then resolves with undefined; false when it was sent already (`ack` answers as usual).
+   */
+  publishWithdrawable(
+    subject: string,
+    data: Uint8Array,
+    options: StreamPublishOptions = {},
+  ): { ack: Promise<PubAck | undefined>; withdraw(): boolean } {
+    const { id, ack, queued } = this.start(subject, data, options);
+    return {
+      ack,
+      withdraw: () => {
+        if (!this.outbox.withdraw(queued)) return false;
+        const p = this.pending.get(id);
+        this.pending.delete(id);
+        if (this.pending.size === 0) this.stopSweeping();
+        p?.resolve(undefined);
+        return true;
+      },
+    };
+  }
+
+  private start(
+    subject: string,
+    data: Uint8Array,
+    options: StreamPublishOptions,
+  ): { id: number; ack: Promise<PubAck | undefined>; queued: QueuedPublish } {
     const { msgID, expectLastSubjectSequence } = options;
     let headers = options.headers;
     if (msgID !== undefined || expectLastSubjectSequence !== undefined) {
@@ -86,7 +120,8 @@ export class StreamPublisher {
     }
     this.sub ??= this.nc.subscribe(`${this.prefix}*`, { callback: (_err, msg) => this.answer(msg) });
     const id = this.next++;
-    return new Promise<PubAck>((resolve, reject) => {
+    let queued: QueuedPublish | undefined;
+    const ack = new Promise<PubAck | undefined>((resolve, reject) => {
       const reply = this.prefix + id;
       const publishOptions = headers ? { reply, headers } : { reply };
       const now = Date.now();
@@ -99,8 +134,9 @@ export class StreamPublisher {
       // Unref'd: while the connection is open its socket keeps the process alive.
       this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS).unref();
       // A closed connection refuses it at the flush, as js.publish rejects at once.
-      this.outbox.publish(subject, data, publishOptions, (err) => this.fail(id, err));
+      queued = this.outbox.publish(subject, data, publishOptions, (err) => this.fail(id, err));
     });
+    return { id, ack, queued: queued as QueuedPublish };
   }
 
   /** Fails what still waits (as a closed connection would) and stops listening. */

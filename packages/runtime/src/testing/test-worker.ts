@@ -63,11 +63,15 @@ const handlers: Record<string, Handler> = {
   },
   'test.limited': async () => ({ at: Date.now() }),
   // Proves the handler got the plaintext without putting it in the output (which is stored).
-  'test.secret': async (input: { token: string; account: { password: string }; label: string }) => ({
-    tokenSha256: createHash('sha256').update(input.token).digest('hex'),
-    passwordLength: input.account.password.length,
-    label: input.label,
-  }),
+  // It returns a turn later, so its `running` record is written too and can be checked.
+  'test.secret': async (input: { token: string; account: { password: string }; label: string }) => {
+    await new Promise((r) => setImmediate(r));
+    return {
+      tokenSha256: createHash('sha256').update(input.token).digest('hex'),
+      passwordLength: input.account.password.length,
+      label: input.label,
+    };
+  },
   'test.progress': async (_input, ctx) => {
     for (let i = 1; i <= 100; i++) ctx.progress(i, `step ${i}`);
     await new Promise((r) => setTimeout(r, 50));

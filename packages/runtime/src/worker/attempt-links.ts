@@ -86,14 +86,20 @@ export function markedRunning(deps: { store: RecordStore; workerId: string; obse
     const { log } = attempt;
     // Not awaited here: the handler starts at once. The settling write is sent without
     // waiting for it either, and checks afterwards that it landed after it
-    // (settle-attempt.ts); the message is answered only once both are settled.
-    attempt.runningWrite = deps.store.write(attempt.record).then(
-      (ack) => ack.seq,
-      (err: unknown) => {
-        log.warn({ err }, 'recording running state failed');
-        return undefined;
-      },
-    );
+    // (settle-attempt.ts); the message is answered only once both are settled. A handler
+    // that returns within this turn has it withdrawn before it is sent: the final record
+    // carries the attempt's start, and a job that is done need not be shown running.
+    const write = deps.store.writeProvisional(attempt.record);
+    attempt.runningWrite = {
+      landed: write.ack.then(
+        (ack) => ack?.seq,
+        (err: unknown) => {
+          log.warn({ err }, 'recording running state failed');
+          return undefined;
+        },
+      ),
+      withdraw: () => write.withdraw(),
+    };
     return next(attempt);
   };
 }

@@ -31,12 +31,8 @@ export class Attempt {
   input: unknown;
   /** The worker's logger until the log link binds the job's. */
   log: Logger;
-  /**
-   * The `running` record's write, in flight while the handler runs: the stream sequence it
-   * landed at, or undefined when it failed. The settling write does not wait for it
-   * (settle-attempt.ts); the answer to the message does.
-   */
-  runningWrite: Promise<number | undefined> | undefined;
+  /** The `running` record's write, in flight while the handler runs (attempt-links.ts `markedRunning`). */
+  runningWrite: RunningWrite | undefined;
 
   constructor(init: AttemptInit) {
     this.message = init.message;
@@ -53,6 +49,19 @@ export class Attempt {
     this.log = init.log;
     this.progress = new ProgressReports(this, init.store, init.progressThrottleMs);
   }
+}
+
+/**
+ * An attempt's `running` write. It leaves at the end of the turn the handler started in;
+ * a handler that returned before then has it withdrawn by its settling write, which then
+ * is the attempt's only record. The settling write does not wait for one that was sent
+ * (settle-attempt.ts); the answer to the message does.
+ */
+export interface RunningWrite {
+  /** The stream sequence it landed at; undefined when it failed or was withdrawn. */
+  landed: Promise<number | undefined>;
+  /** True when it had not left yet and now will not. */
+  withdraw(): boolean;
 }
 
 export interface AttemptInit {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { initialRecord } from '../jobs/job-record.js';
 import { createLogger } from '../logging/logger.js';
 import type { JobMessage } from '../nats/job-message.js';
+import type { RunningWrite } from './run-attempt.js';
 import { Settler } from './settle-attempt.js';
 
 const envelope: JobEnvelope = {
@@ -36,6 +37,9 @@ function recorder() {
         events.push(`write ${record.status}`);
         return { seq: seq++ };
       },
+      writeProvisional: () => {
+        throw new Error('the settler makes no provisional writes');
+      },
       get: async () => undefined,
     },
     deadLetters: {
@@ -51,7 +55,7 @@ function recorder() {
   return { events, message, settler };
 }
 
-const target = (message: JobMessage, runningWrite?: Promise<number | undefined>) => ({
+const target = (message: JobMessage, runningWrite?: RunningWrite) => ({
   message,
   envelope,
   record: { ...initialRecord(envelope), status: 'running' as const, attempts: 1 },
@@ -62,12 +66,26 @@ const target = (message: JobMessage, runningWrite?: Promise<number | undefined>)
   runningWrite,
 });
 
-/** The attempt's running write, settled by the test: `land(seq)` or `fail()`. */
-function runningWrite(events: string[]) {
+/**
+ * The attempt's running write, settled by the test: `land(seq)` or `fail()`. Sent unless
+ * `sent` is false: then withdrawing it succeeds, once.
+ */
+function runningWrite(events: string[], { sent = true } = {}) {
   let settle: (seq: number | undefined) => void = () => {};
-  const promise = new Promise<number | undefined>((r) => {
+  const landed = new Promise<number | undefined>((r) => {
     settle = r;
   });
+  let queued = !sent;
+  const promise: RunningWrite = {
+    landed,
+    withdraw: () => {
+      if (!queued) return false;
+      queued = false;
+      events.push('running withdrawn');
+      settle(undefined);
+      return true;
+    },
+  };
   return {
     promise,
     land: (seq: number) => {
@@ -129,4 +147,14 @@ describe('Settler: the settling write and the attempt’s running record', () =>
     await settled;
     expect(events.filter((e) => e !== 'working')).toEqual(['write succeeded', 'running landed', 'write succeeded', 'ack']);
   });
+
+  for (const [name, outcome, write, answer] of outcomes) {
+    it(`${name} withdraws a running write that has not left yet, and is the attempt's only record`, async () => {
+      const { events, message, settler } = recorder();
+      const running = runningWrite(events, { sent: false });
+      await settler.settle(target(message, running.promise), outcome);
+      const first = answer === 'term' ? ['dead letter'] : [];
+      expect(events.filter((e) => e !== 'working')).toEqual([...first, 'running withdrawn', write, answer]);
+    });
+  }
 });

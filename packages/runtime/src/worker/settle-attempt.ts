@@ -7,6 +7,7 @@ import type { JobMessage } from '../nats/job-message.js';
 import { isNatsUnavailable } from '../nats/nats-errors.js';
 import { recordFailure } from '../telemetry/tracing.js';
 import { type AttemptOutcome, settle } from './settle.js';
+import type { RunningWrite } from './run-attempt.js';
 import type { DeadLetterWriter, RecordStore } from './worker-jobs.js';
 
 export interface SettlerDeps {
@@ -33,11 +34,11 @@ export interface SettleTarget {
   span: Span;
   log: Logger;
   /**
-   * The attempt's `running` write (run-attempt.ts), still in flight perhaps: the stream
-   * sequence it landed at, or undefined when it failed. The settling write must end up
-   * after it. None when no attempt began.
+   * The attempt's `running` write (run-attempt.ts), still in flight perhaps, or not sent
+   * yet: the settling write withdraws it then, and must otherwise end up after it. None
+   * when no attempt began.
    */
-  runningWrite?: Promise<number | undefined> | undefined;
+  runningWrite?: RunningWrite | undefined;
 }
 
 /**
@@ -103,7 +104,7 @@ export class Settler {
     message: JobMessage,
     failed: JobRecord,
     reason: DeadLetter['reason'],
-    runningWrite?: Promise<number | undefined>,
+    runningWrite?: RunningWrite,
   ): Promise<void> {
     const { error } = failed;
     if (!error) throw new Error(`dead-lettering job ${failed.id} without an error`);
@@ -123,6 +124,12 @@ export class Settler {
    * is harmless. Other errors, and a stopped worker, give up: the message is then
    * redelivered after AckWait.
    *
+   * A `running` write that has not left yet (the handler returned within the turn it
+   * started in) is withdrawn: this record then is the attempt's only one, and holds its
+   * start (attempts, startedAt, workerId) as well. A quick job costs one record write, not
+   * two (docs/benchmarks.md, issue 12), as Temporal writes an activity's started event
+   * only with its completion.
+   *
    * It goes out at once, not after the attempt's `running` write has been answered: both
    * leave on this connection in order (in one socket write when the handler was quick)
    * and the stream stores them in that order, so a quick job costs one round trip for its
@@ -132,16 +139,18 @@ export class Settler {
    * still be stored by the stream's next leader), this record is written again, so it is
    * the job's last event either way.
    */
-  private async writeDurably(message: JobMessage, record: JobRecord, runningWrite?: Promise<number | undefined>): Promise<void> {
+  private async writeDurably(message: JobMessage, record: JobRecord, runningWrite?: RunningWrite): Promise<void> {
     const { ackWaitMs } = this.deps;
     // The attempt's own in-progress acks stopped with its handler: keep the message ours
     // while the write waits out a disconnect, or AckWait hands the job to another worker
     // and a finished job runs twice (with WORKER_LOST in its history).
     const keepAlive = setInterval(() => message.working(), Math.max(500, Math.floor(ackWaitMs / 3)));
+    // Withdrawn before this record is queued, in the same turn: it is not sent at all.
+    const running = runningWrite && !runningWrite.withdraw() ? runningWrite.landed : undefined;
     try {
       const seq = await this.writeUntilStored(message, record);
-      if (runningWrite) {
-        const runningSeq = await runningWrite;
+      if (running) {
+        const runningSeq = await running;
         if (runningSeq === undefined || runningSeq > seq) {
           this.deps.logger.info(
             { job_id: record.id, status: record.status, running_seq: runningSeq, seq },

@@ -1,4 +1,5 @@
 import type { DeadLetter, JobEnvelope, JobEventKind, JobRecord } from '@reelay/contracts';
+import type { ProvisionalWrite } from '../jobs/job-store.js';
 
 /**
  * What a worker needs of the job system, and no more: it reads and writes job records,
@@ -10,6 +11,11 @@ import type { DeadLetter, JobEnvelope, JobEventKind, JobRecord } from '@reelay/c
 export interface RecordStore {
   /** Resolves once the EVENTS stream has the record, with the stream sequence it landed at. */
   write(record: JobRecord, options?: { kind?: JobEventKind; timeoutMs?: number }): Promise<{ seq: number }>;
+  /**
+   * A state write that can be withdrawn until it leaves the process (at the end of the
+   * turn): the attempt's `running` record, dropped when the final one follows in time.
+   */
+  writeProvisional(record: JobRecord): ProvisionalWrite;
   get(id: string): Promise<JobRecord | undefined>;
 }
 

@@ -75,13 +75,22 @@ export function createMetrics(store: JobStore, queueStats: QueueStats) {
    * gateways on one PostgreSQL the first to write a state observes it, so the histograms
    * summed over replicas count each job about once.
    */
+  // Jobs whose first attempt's wait is observed and that have not finished: a job is
+  // observed at its first record with a start, the `running` one or — when its handler
+  // returned within its first turn and so left no `running` record (the runtime's
+  // attempt-links.ts) — its settled one. Bounded, oldest first out.
+  const waited = new Set<string>();
   const observe = (events: readonly JobEvent[]) => {
     for (const { kind, job } of events) {
       if (kind !== 'state') continue;
-      if (job.status === 'running' && job.attempts === 1 && job.startedAt) {
+      const terminal = isTerminal(job.status);
+      if (job.attempts === 1 && job.startedAt && !waited.has(job.id)) {
         wait.observe({ queue: job.queue }, (Date.parse(job.startedAt) - Date.parse(job.createdAt)) / 1000);
+        if (!terminal) waited.add(job.id);
+        if (waited.size > MAX_WAITING) waited.delete(waited.values().next().value as string);
       }
-      if (isTerminal(job.status) && job.finishedAt) {
+      if (terminal) waited.delete(job.id);
+      if (terminal && job.finishedAt) {
         total.observe({ queue: job.queue, state: job.status }, (Date.parse(job.finishedAt) - Date.parse(job.createdAt)) / 1000);
       }
     }
@@ -97,3 +106,6 @@ export function createMetrics(store: JobStore, queueStats: QueueStats) {
   };
 }
 export type GatewayMetrics = ReturnType<typeof createMetrics>;
+
+/** Jobs remembered as started and unfinished, for the wait histogram (one id each). */
+const MAX_WAITING = 100_000;
