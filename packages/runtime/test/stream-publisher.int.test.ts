@@ -36,6 +36,29 @@ describe('stream publisher: JetStream writes acked on one inbox', () => {
     }
   });
 
+  it('a withdrawable write taken back within its turn is never sent or encoded; one that left answers as any write', async () => {
+    let encoded = 0;
+    const encode = (text: string) => () => {
+      encoded += 1;
+      return data(text);
+    };
+    const taken = publisher.publishWithdrawable('pub.withdraw.a', encode('running'));
+    const kept = publisher.publish('pub.withdraw.a', data('succeeded'));
+    expect(taken.withdraw()).toBe(true);
+    expect(await taken.ack).toBeUndefined();
+    const last = await kept;
+    expect(encoded).toBe(0);
+    expect((await ctx.jsm.streams.getMessage('PUB', { last_by_subj: 'pub.withdraw.a' }))?.seq).toBe(last.seq);
+    expect((await ctx.jsm.streams.info('PUB', { subjects_filter: 'pub.withdraw.a' })).state.subjects).toEqual({ 'pub.withdraw.a': 1 });
+
+    const sent = publisher.publishWithdrawable('pub.withdraw.b', encode('running'));
+    await new Promise((r) => setImmediate(r));
+    expect(sent.withdraw()).toBe(false);
+    const ack = await sent.ack;
+    expect(encoded).toBe(1);
+    expect((await ctx.jsm.streams.getMessage('PUB', { seq: ack?.seq ?? 0 }))?.string()).toBe('running');
+  });
+
   it('a compare-and-set against a sequence that is no longer the last fails as wrong-last-sequence and writes nothing', async () => {
     const first = await publisher.publish('pub.cas', data('a'), { expectLastSubjectSequence: 0 });
     await publisher.publish('pub.cas', data('b'), { expectLastSubjectSequence: first.seq });

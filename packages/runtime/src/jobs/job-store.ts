@@ -64,8 +64,12 @@ export class JobStore {
    * withdrawn when its final record follows it before then (worker/attempt-links.ts).
    */
   writeProvisional(job: JobRecord): ProvisionalWrite {
-    const event: JobEvent = { kind: 'state', job: changed(job, { updatedAt: new Date().toISOString() }) };
-    return streamPublisher(this.ctx.nc).publishWithdrawable(jobEventSubject(job.id), encoder.encode(JSON.stringify(event)));
+    // Encoded (and stamped) only if it is sent: a quick job's is withdrawn first.
+    const encode = () => {
+      const event: JobEvent = { kind: 'state', job: changed(job, { updatedAt: new Date().toISOString() }) };
+      return encoder.encode(JSON.stringify(event));
+    };
+    return streamPublisher(this.ctx.nc).publishWithdrawable(jobEventSubject(job.id), encode);
   }
 
   async get(id: string): Promise<JobRecord | undefined> {

@@ -1,8 +1,11 @@
 import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 
+/** A message's bytes, or how to make them at the flush (only if it is still sent then). */
+export type OutboxData = Uint8Array | (() => Uint8Array);
+
 interface Queued {
   subject: string;
-  data: Uint8Array;
+  data: OutboxData;
   options: { reply?: string; headers?: MsgHdrs } | undefined;
   onError: ((err: Error) => void) | undefined;
   /** The batch it was queued in: still `queued` until that batch is flushed. */
@@ -44,7 +47,7 @@ export class Outbox {
    */
   publish(
     subject: string,
-    data: Uint8Array,
+    data: OutboxData,
     options?: { reply?: string; headers?: MsgHdrs },
     onError?: (err: Error) => void,
   ): QueuedPublish {
@@ -104,7 +107,7 @@ export class Outbox {
   private send(q: Queued): void {
     if (q.withdrawn) return;
     try {
-      this.nc.publish(q.subject, q.data, q.options);
+      this.nc.publish(q.subject, typeof q.data === 'function' ? q.data() : q.data, q.options);
     } catch (err) {
       q.onError?.(err as Error);
     }

@@ -8,7 +8,7 @@ import {
   headers as natsHeaders,
   type Subscription,
 } from '@nats-io/transport-node';
-import { type Outbox, outbox, perConnection, type QueuedPublish } from './outbox.js';
+import { type Outbox, type OutboxData, outbox, perConnection, type QueuedPublish } from './outbox.js';
 
 export interface StreamPublishOptions {
   headers?: MsgHdrs | undefined;
@@ -85,10 +85,11 @@ export class StreamPublisher {
    * As `publish`, and the write can be taken back until it leaves the process (the end of
    * this turn, outbox.ts): `withdraw` returns true when it will not be sent, and `ack`
    * then resolves with undefined; false when it was sent already (`ack` answers as usual).
+   * `data` may be a function that makes the bytes: it is called only if the write is sent.
    */
   publishWithdrawable(
     subject: string,
-    data: Uint8Array,
+    data: OutboxData,
     options: StreamPublishOptions = {},
   ): { ack: Promise<PubAck | undefined>; withdraw(): boolean } {
     const { id, ack, queued } = this.start(subject, data, options);
@@ -97,8 +98,8 @@ export class StreamPublisher {
       withdraw: () => {
         if (!this.outbox.withdraw(queued)) return false;
         const p = this.pending.get(id);
+        // The sweep is left running: the settling write that withdrew this one follows at once.
         this.pending.delete(id);
-        if (this.pending.size === 0) this.stopSweeping();
         p?.resolve(undefined);
         return true;
       },
@@ -107,7 +108,7 @@ export class StreamPublisher {
 
   private start(
     subject: string,
-    data: Uint8Array,
+    data: OutboxData,
     options: StreamPublishOptions,
   ): { id: number; ack: Promise<PubAck | undefined>; queued: QueuedPublish } {
     const { msgID, expectLastSubjectSequence } = options;
