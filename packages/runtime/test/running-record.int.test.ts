@@ -19,7 +19,7 @@ const step = defineTask({
   type: 'running.step',
   description: 'returns at once, or after waiting `ms`',
   queue: 'running',
-  input: z.object({ ms: z.number().int().min(0) }),
+  input: z.object({ ms: z.number().int().min(0), busyMs: z.number().int().min(0).default(0) }),
   output: z.object({ ms: z.number().int() }),
 });
 
@@ -29,6 +29,8 @@ describe('the running record', () => {
   let worker: Worker;
   /** Every status each job's events showed, in the order the stream was sent them. */
   const seen = new Map<string, string[]>();
+  /** Each job's events' updatedAt, in the same order. */
+  const stamps = new Map<string, string[]>();
   let release: () => void = () => {};
 
   beforeEach(async () => {
@@ -39,10 +41,18 @@ describe('the running record', () => {
       callback: (_err, m) => {
         const { job } = m.json<JobEvent>();
         seen.set(job.id, [...(seen.get(job.id) ?? []), job.status]);
+        stamps.set(job.id, [...(stamps.get(job.id) ?? []), job.updatedAt]);
       },
     });
     const { handlers, tasks } = workerTasks([
-      implementTask(step, async (input) => {
+      implementTask(step, async (input, ctx) => {
+        if (input.busyMs > 0) {
+          // Progress in the first turn, then that turn kept busy: the running record
+          // leaves only at its end, after the progress was stamped.
+          ctx.progress(20, 'warming up');
+          const until = Date.now() + input.busyMs;
+          while (Date.now() < until);
+        }
         if (input.ms > 0) await new Promise<void>((r) => (release = r));
         return { ms: input.ms };
       }),
@@ -64,6 +74,7 @@ describe('the running record', () => {
     await runtime.close();
     await nats.stop();
     seen.clear();
+    stamps.clear();
   });
 
   const succeeded = (id: string) =>
@@ -96,5 +107,18 @@ describe('the running record', () => {
     await runtime.ctx.nc.flush();
     expect(seen.get(job.id)).toEqual(['queued', 'running', 'succeeded']);
     expect(done.startedAt).toBe(running.startedAt);
+  });
+
+  it('a running record sent at the end of a busy first turn is stamped before the progress that turn reported', async () => {
+    // Readers keep the record with the newest updatedAt: one stamped when it was sent
+    // would hide the progress written after it in the stream.
+    const { job } = await runtime.jobs.enqueue({ type: 'running.step', input: { ms: 1, busyMs: 20 } });
+    await waitUntil(async () => ((await runtime.jobs.get(job.id))?.progress === 20 ? true : undefined));
+    release();
+    await succeeded(job.id);
+    await runtime.ctx.nc.flush();
+    expect(seen.get(job.id)).toEqual(['queued', 'running', 'running', 'succeeded']);
+    const times = (stamps.get(job.id) ?? []).map((t) => Date.parse(t));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 });

@@ -64,11 +64,10 @@ export class JobStore {
    * withdrawn when its final record follows it before then (worker/attempt-links.ts).
    */
   writeProvisional(job: JobRecord): ProvisionalWrite {
-    // Encoded (and stamped) only if it is sent: a quick job's is withdrawn first.
-    const encode = () => {
-      const event: JobEvent = { kind: 'state', job: changed(job, { updatedAt: new Date().toISOString() }) };
-      return encoder.encode(JSON.stringify(event));
-    };
+    // Stamped now, as every write is, so that its updatedAt orders before the writes that
+    // follow it (readers keep the newest); encoded only if sent: a quick job's is withdrawn first.
+    const event: JobEvent = { kind: 'state', job: changed(job, { updatedAt: new Date().toISOString() }) };
+    const encode = () => encoder.encode(JSON.stringify(event));
     return streamPublisher(this.ctx.nc).publishWithdrawable(jobEventSubject(job.id), encode);
   }
 
