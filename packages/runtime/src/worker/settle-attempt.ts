@@ -130,14 +130,13 @@ export class Settler {
    * two (docs/benchmarks.md, issue 12), as Temporal writes an activity's started event
    * only with its completion.
    *
-   * It goes out at once, not after the attempt's `running` write has been answered: both
-   * leave on this connection in order (in one socket write when the handler was quick)
-   * and the stream stores them in that order, so a quick job costs one round trip for its
-   * two records instead of two (docs/benchmarks.md, issue 12). That order is checked, not
-   * assumed: once the running write has settled, its sequence must be below this one's.
-   * When it is not, or the running write failed (timed out in a broker failover, it may
-   * still be stored by the stream's next leader), this record is written again, so it is
-   * the job's last event either way.
+   * Otherwise it goes out at once, not after the attempt's `running` write has been
+   * answered: both leave on this connection in order and the stream stores them in that
+   * order, so settling waits for no round trip of the running write's (docs/benchmarks.md,
+   * issue 12). That order is checked, not assumed: once the running write has settled, its
+   * sequence must be below this one's. When it is not, or the running write failed (timed
+   * out in a broker failover, it may still be stored by the stream's next leader), this
+   * record is written again, so it is the job's last event either way.
    */
   private async writeDurably(message: JobMessage, record: JobRecord, runningWrite?: RunningWrite): Promise<void> {
     const { ackWaitMs } = this.deps;
