@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 const B = new URL('../../packages/bench/dist', import.meta.url).pathname;
 const WORKER = new URL('./worker-ab-worker.mjs', import.meta.url).pathname;
 const { startReelay } = await import(`${B}/reelay-system.js`);
-const { monotonicMs } = await import(`${B}/handler-start.js`);
+const { monotonicMs } = await import(`${B}/monotonic-clock.js`);
 const { values: a } = parseArgs({
   options: {
     jobs: { type: 'string', default: '20000' },

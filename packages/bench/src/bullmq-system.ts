@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { Queue, QueueEvents } from 'bullmq';
-import { BULLMQ_STAMP_JOB } from './handler-start.js';
+import { BULLMQ_STAMP_JOB } from './monotonic-clock.js';
 import { JobTimes } from './job-times.js';
 import { type BenchQueue, jobInput, type QueueSystem } from './queue-system.js';
 import { type RedisPersistence, startRedisServer } from './redis-server.js';

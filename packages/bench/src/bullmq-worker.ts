@@ -5,10 +5,10 @@
  * Usage (from worker-process.ts): node bullmq-worker.js <redis-port> <queue> <concurrency>
  */
 import { Worker } from 'bullmq';
-import { BULLMQ_STAMP_JOB, monotonicMs } from './handler-start.js';
+import { BULLMQ_STAMP_JOB, monotonicMs } from './monotonic-clock.js';
 
 const [port, queue, concurrency] = process.argv.slice(2);
-// The latency workload's jobs return when their handler began (handler-start.ts).
+// The latency workload's jobs return when their handler began (monotonic-clock.ts).
 const worker = new Worker(queue!, async (job) => (job.name === BULLMQ_STAMP_JOB ? monotonicMs() : undefined), {
   connection: { host: '127.0.0.1', port: Number(port) },
   concurrency: Number(concurrency),

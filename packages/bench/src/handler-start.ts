@@ -6,15 +6,14 @@
  * started in (its final record holds the start), so an observer would see it start only
  * once it was done.
  *
- * The clock is the machine's monotonic one (`process.hrtime`, CLOCK_MONOTONIC), the
- * same in every process on it, so a worker's reading compares with the bench's.
+ * The clock is the machine's monotonic one (monotonic-clock.ts), the same in every
+ * process on it, so a worker's reading compares with the bench's. BullMQ's job of the same
+ * kind is `BULLMQ_STAMP_JOB` there.
  */
 import { defineTask } from '@reelay/contracts';
 import { implementTask } from '@reelay/runtime';
 import { z } from 'zod';
-
-/** Milliseconds on the machine's monotonic clock. */
-export const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+import { monotonicMs } from './monotonic-clock.js';
 
 /** Reelay's latency job: returns when its handler began. */
 export const benchStamp = defineTask({
@@ -26,6 +25,3 @@ export const benchStamp = defineTask({
 });
 
 export const benchStampImplementation = implementTask(benchStamp, async () => ({ handlerStartMs: monotonicMs() }));
-
-/** The BullMQ job name of the same job: its handler returns the same reading. */
-export const BULLMQ_STAMP_JOB = 'stamp';

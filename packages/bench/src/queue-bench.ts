@@ -5,7 +5,7 @@
  * Usage: node packages/bench/dist/queue-bench.js [jobs]
  */
 import { installExitCleanup } from './exit-cleanup.js';
-import { monotonicMs } from './handler-start.js';
+import { monotonicMs } from './monotonic-clock.js';
 import type { BenchQueue } from './queue-system.js';
 import { rawJetStream, startReelay } from './reelay-system.js';
 import { fmtMs, percentile, rate } from './statistics.js';

@@ -3,7 +3,7 @@
  * span it names and nothing else (worker start-up, servers starting, closing are outside
  * it) and reports its own CPU window, so a run disturbed by other load can be told apart.
  */
-import { monotonicMs } from './handler-start.js';
+import { monotonicMs } from './monotonic-clock.js';
 import type { CpuAccount } from './machine-load.js';
 import type { BenchQueue, QueueSystem } from './queue-system.js';
 import { percentile, rate } from './statistics.js';

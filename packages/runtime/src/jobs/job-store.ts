@@ -8,6 +8,13 @@ import { changed } from './job-record.js';
 
 const encoder = new TextEncoder();
 
+/** The event a write publishes: the record stamped with the time of the change. */
+function stampedEvent(job: JobRecord, kind: JobEventKind): JobEvent {
+  return { kind, job: changed(job, { updatedAt: new Date().toISOString() }) };
+}
+
+const encodeEvent = (event: JobEvent): Uint8Array => encoder.encode(JSON.stringify(event));
+
 /** A record write that may be taken back before it is sent (`JobStore.writeProvisional`). */
 export interface ProvisionalWrite {
   /** The stream's answer; undefined when the write was withdrawn. */
@@ -48,14 +55,13 @@ export class JobStore {
    */
   async writeRecord(job: JobRecord, options: JobWriteOptions = {}): Promise<{ ack: PubAck; job: JobRecord }> {
     const { kind = 'state', headers, expectSeq, timeoutMs } = options;
-    const stamped = changed(job, { updatedAt: new Date().toISOString() });
-    const event: JobEvent = { kind, job: stamped };
-    const ack = await streamPublisher(this.ctx.nc).publish(jobEventSubject(job.id), encoder.encode(JSON.stringify(event)), {
+    const event = stampedEvent(job, kind);
+    const ack = await streamPublisher(this.ctx.nc).publish(jobEventSubject(job.id), encodeEvent(event), {
       headers,
       expectLastSubjectSequence: expectSeq,
       timeoutMs,
     });
-    return { ack, job: stamped };
+    return { ack, job: event.job };
   }
 
   /**
@@ -66,9 +72,8 @@ export class JobStore {
   writeProvisional(job: JobRecord): ProvisionalWrite {
     // Stamped now, as every write is, so that its updatedAt orders before the writes that
     // follow it (readers keep the newest); encoded only if sent: a quick job's is withdrawn first.
-    const event: JobEvent = { kind: 'state', job: changed(job, { updatedAt: new Date().toISOString() }) };
-    const encode = () => encoder.encode(JSON.stringify(event));
-    return streamPublisher(this.ctx.nc).publishWithdrawable(jobEventSubject(job.id), encode);
+    const event = stampedEvent(job, 'state');
+    return streamPublisher(this.ctx.nc).publishWithdrawable(jobEventSubject(job.id), () => encodeEvent(event));
   }
 
   async get(id: string): Promise<JobRecord | undefined> {

@@ -1,31 +1,28 @@
-import type { JobEvent, JobRecord } from '@reelay/contracts';
+import type { JobEnvelope, JobEvent, JobRecord } from '@reelay/contracts';
 import type { JobStore } from '@reelay/job-store';
+import { attemptFailed, attemptStarted, initialRecord, succeeded } from '@reelay/runtime';
 import { describe, expect, it } from 'vitest';
 import type { QueueStats } from '../queues/queue-stats.js';
 import { createMetrics } from './gateway-metrics.js';
 
 const created = '2026-12-03T10:00:00.000Z';
+const envelope = (id: string): JobEnvelope => ({
+  id,
+  type: 'system.noop',
+  queue: 'system',
+  input: {},
+  priority: 5,
+  project: 'p',
+  maxAttempts: 3,
+  createdAt: created,
+});
 
-function record(id: string, status: JobRecord['status'], attempts: number, startedAt?: string): JobRecord {
-  return {
-    id,
-    type: 'system.noop',
-    queue: 'system',
-    project: 'p',
-    priority: 'normal',
-    input: {},
-    status,
-    attempts,
-    maxAttempts: 3,
-    errors: [],
-    progress: 0,
-    freeRedeliveries: 0,
-    createdAt: created,
-    updatedAt: created,
-    ...(startedAt ? { startedAt } : {}),
-    ...(status === 'succeeded' ? { finishedAt: '2026-12-03T10:00:01.000Z' } : {}),
-  } as JobRecord;
-}
+/** The job's record as it moves, through the runtime's own transitions; an attempt started at `startedAt`. */
+const queued = (id: string) => initialRecord(envelope(id));
+const started = (record: JobRecord, attempt: number, startedAt: string): JobRecord => ({
+  ...attemptStarted(record, attempt, 'w1'),
+  startedAt,
+});
 
 const state = (job: JobRecord): JobEvent => ({ kind: 'state', job });
 
@@ -39,26 +36,30 @@ async function waits(metrics: ReturnType<typeof createMetrics>) {
 
 describe('gateway metrics: the first attempt’s wait', () => {
   const make = () => createMetrics({} as JobStore, {} as QueueStats);
-  const started = '2026-12-03T10:00:00.250Z';
+  const at = '2026-12-03T10:00:00.250Z';
 
   it('is observed once for a job recorded running and then finished', async () => {
     const metrics = make();
-    metrics.observe([state(record('a', 'queued', 0)), state(record('a', 'running', 1, started))]);
-    metrics.observe([state(record('a', 'succeeded', 1, started))]);
+    const running = started(queued('a'), 1, at);
+    metrics.observe([state(queued('a')), state(running)]);
+    metrics.observe([state(succeeded(running, {}))]);
     expect(await waits(metrics)).toEqual({ count: 1, sum: 0.25 });
   });
 
   it('is observed from the final record of a job that left no running record', async () => {
     const metrics = make();
-    metrics.observe([state(record('b', 'queued', 0)), state(record('b', 'succeeded', 1, started))]);
+    metrics.observe([state(queued('b')), state(succeeded(started(queued('b'), 1, at), {}))]);
     expect(await waits(metrics)).toEqual({ count: 1, sum: 0.25 });
   });
 
   it('is observed once for a first attempt that failed and was retried', async () => {
     const metrics = make();
-    metrics.observe([state(record('c', 'retrying', 1, started))]);
-    metrics.observe([state(record('c', 'running', 2, '2026-12-03T10:00:02.000Z'))]);
-    metrics.observe([state(record('c', 'succeeded', 2, '2026-12-03T10:00:02.000Z'))]);
+    const error = { code: 'TRANSIENT', message: 'x', retryable: true };
+    const retrying = attemptFailed(started(queued('c'), 1, at), { attempt: 1, error, workerId: 'w1', delayMs: 1_000 });
+    const second = started(retrying, 2, '2026-12-03T10:00:02.000Z');
+    metrics.observe([state(retrying)]);
+    metrics.observe([state(second)]);
+    metrics.observe([state(succeeded(second, {}))]);
     expect(await waits(metrics)).toEqual({ count: 1, sum: 0.25 });
   });
 });
