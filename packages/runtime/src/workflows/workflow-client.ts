@@ -86,7 +86,7 @@ export class WorkflowClient {
         const project = options.project ?? spec.project ?? this.options.defaultProject ?? 'default';
         const record = newRecord({ id, project, spec: { ...spec, project }, trace: traceCarrier(), traceId: currentTraceId() }, now());
         await this.store.create(record);
-        return (await this.store.update(id, (r) => this.driver.drive(r))) ?? record;
+        return (await this.driver.update(id, async (r) => r)) ?? record;
       },
     );
   }
@@ -173,10 +173,11 @@ export class WorkflowClient {
 
   /** A new run of the failed, cancelled and skipped steps; succeeded steps' outputs are reused. */
   async retry(id: string): Promise<WorkflowRecord> {
-    const record = await this.store.update(id, async (r) => {
+    // The new run is written before its steps are queued: their events find them waiting in it.
+    const record = await this.driver.update(id, async (r) => {
       if (r.status !== 'failed' && r.status !== 'cancelled')
         throw new ConflictError(`workflow ${id} is ${r.status}; only failed or cancelled workflows retry`);
-      return this.driver.drive(retryRecord(r, now()));
+      return retryRecord(r, now());
     });
     if (!record) throw new NotFoundError(`workflow ${id}`);
     return record;

@@ -8,11 +8,25 @@ import { advance, applyJobOutcome, errorStepFailure, markQueued, markUnqueueable
 
 const now = () => new Date().toISOString();
 
+/** The stored record names steps to queue: ready ones, or its error step. */
+const isDue = (record: WorkflowRecord): boolean => {
+  const { ready, errorStepDue } = advance(record, now());
+  return ready.length > 0 || errorStepDue;
+};
+
 /**
  * Executes the plan: queues the steps that became ready (inputs resolved, inside the
  * workflow's trace) and writes the record back with compare-and-set. Step jobs carry
  * the idempotency key `${workflowId}:${stepId}:${run}`, so when a write loses a race or
  * an event is redelivered, queueing again names the job already queued.
+ *
+ * A job is queued only for a state the record already holds: its step (or the error
+ * step) waiting in the current run. A quick job can finish, and its event be handled,
+ * before the write that marks it queued lands — a retry's new run, an error step, a
+ * second scheduler replica — and that event must find its step (`isCurrentJob`). So a
+ * change is written with its plan first (outcomes applied; failed, skipped or finished;
+ * a retry's new run; the error step waiting), and each round of ready steps is queued
+ * and marked in a write of its own.
  */
 export class WorkflowDriver {
   constructor(
@@ -30,40 +44,65 @@ export class WorkflowDriver {
     if (!event.workflowId || !event.stepId) return undefined;
     const job = (await this.jobs.get(event.id)) ?? event;
     const known = new Map([[job.id, job]]);
-    return this.store.update(event.workflowId, async (record) => {
-      const next = applyJobOutcome(record, job, now());
-      return next ? this.drive(next, known) : undefined;
-    });
+    return this.update(event.workflowId, async (record) => applyJobOutcome(record, job, now()), known);
   }
 
   /** Re-reads a workflow's in-flight jobs and catches up with any outcome the record missed. */
   async reconcile(id: string): Promise<WorkflowRecord | undefined> {
-    return this.store.update(id, async (record) => {
-      const inFlight = [...Object.values(record.steps), ...(record.errorStep ? [record.errorStep] : [])].filter(
-        (s) => s.status === 'queued' && s.jobId,
-      );
-      let next = record;
-      const known = new Map<string, JobRecord>();
-      for (const state of inFlight) {
-        const job = await this.jobs.get(state.jobId as string);
-        if (!job) continue;
-        known.set(job.id, job);
-        next = applyJobOutcome(next, job, now()) ?? next;
-      }
-      return this.drive(next, known);
-    });
+    const known = new Map<string, JobRecord>();
+    return this.update(
+      id,
+      async (record) => {
+        const inFlight = [...Object.values(record.steps), ...(record.errorStep ? [record.errorStep] : [])].filter(
+          (s) => s.status === 'queued' && s.jobId,
+        );
+        let next = record;
+        for (const state of inFlight) {
+          const job = await this.jobs.get(state.jobId as string);
+          if (!job) continue;
+          known.set(job.id, job);
+          next = applyJobOutcome(next, job, now()) ?? next;
+        }
+        return next;
+      },
+      known,
+    );
   }
 
-  /** Advances until nothing more is due: queues ready steps and, on failure, the error step. */
-  async drive(record: WorkflowRecord, known: Map<string, JobRecord> = new Map()): Promise<WorkflowRecord> {
-    let current = record;
-    for (;;) {
-      const { record: next, ready, errorStepDue } = advance(current, now());
-      current = next;
-      if (!ready.length && !errorStepDue) return current;
-      for (const stepId of ready) current = await this.queueStep(current, stepId, known);
-      if (errorStepDue) current = await this.queueErrorStep(current);
-    }
+  /**
+   * Applies `change` (undefined: nothing to do) and moves the workflow on until nothing
+   * more is due: the change and its plan in one write, then each round of ready steps,
+   * or the error step, queued in the next. Returns the record as last written or read.
+   */
+  async update(
+    id: string,
+    change: (record: WorkflowRecord) => Promise<WorkflowRecord | undefined>,
+    known: Map<string, JobRecord> = new Map(),
+  ): Promise<WorkflowRecord | undefined> {
+    let changed = false;
+    let record = await this.store.update(id, async (current) => {
+      const next = await change(current);
+      changed = next !== undefined;
+      return next && advance(next, now()).record;
+    });
+    if (!changed) return record;
+    while (record && isDue(record)) record = await this.store.update(id, (current) => this.queueDue(current, known));
+    return record;
+  }
+
+  /**
+   * One round on a record as stored: its plan, if the record lacks it, is written
+   * before anything is queued; otherwise the steps it names ready (or its error step)
+   * are queued and marked, and the result planned again for the next round.
+   */
+  private async queueDue(record: WorkflowRecord, known: Map<string, JobRecord>): Promise<WorkflowRecord | undefined> {
+    const { record: planned, ready, errorStepDue } = advance(record, now());
+    if (planned !== record) return planned;
+    if (!ready.length && !errorStepDue) return undefined;
+    let next = record;
+    for (const stepId of ready) next = await this.queueStep(next, stepId, known);
+    if (errorStepDue) next = await this.queueErrorStep(next);
+    return advance(next, now()).record;
   }
 
   private async queueStep(record: WorkflowRecord, stepId: string, known: Map<string, JobRecord>): Promise<WorkflowRecord> {

@@ -1,0 +1,161 @@
+import { ALL_JOB_EVENTS, defineTask, ERROR_STEP_ID, type JobEvent, type JobRecord, type WorkflowRecord } from '@reelay/contracts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { parseEnv } from '../src/config/parse-env.js';
+import { RuntimeEnv } from '../src/config/runtime-config.js';
+import type { EnqueueRequest, JobClient } from '../src/jobs/job-client.js';
+import { type ServiceRuntime, startServiceRuntime } from '../src/service.js';
+import { type NatsServerHandle, startNatsServer } from '../src/testing/nats-server.js';
+import { waitUntil } from '../src/testing/wait-until.js';
+import { implementTask, workerTasks } from '../src/worker/task-implementation.js';
+import { Worker } from '../src/worker/worker.js';
+import { WorkflowClient } from '../src/workflows/workflow-client.js';
+
+/**
+ * A step job can finish, and its event be handled by an engine, before the write that
+ * queued it has landed: the job is quick, and the queueing writer (the gateway's retry, a
+ * second scheduler replica) is slow. The event must still find its step. Here the writer
+ * is held until the engine has handled the event, which makes that order certain.
+ */
+const flaky = defineTask({
+  type: 'early.flaky',
+  description: 'fails the first `failTimes` runs of its key, then returns',
+  queue: 'early',
+  input: z.object({ key: z.string(), failTimes: z.number().int().min(0) }),
+  output: z.object({ runs: z.number().int() }),
+});
+
+describe('a step job finished before the write that queued it', () => {
+  let nats: NatsServerHandle;
+  let runtime: ServiceRuntime;
+  let worker: Worker;
+  let engine: WorkflowClient;
+  /** The engine's work, one event after another as the scheduler's engine does it. */
+  let handled: Promise<unknown> = Promise.resolve();
+  const terminal = new Set<string>();
+  /** Steps whose events this engine leaves alone: another engine (the test) handles them. */
+  const elsewhere = new Set<string>();
+  const runs = new Map<string, number>();
+
+  beforeEach(async () => {
+    nats = await startNatsServer();
+    const config = parseEnv(RuntimeEnv, { NATS_URL: nats.url, LOG_LEVEL: 'silent', ACK_WAIT_MS: '10000' });
+    runtime = await startServiceRuntime('early-events-test', config, ['early']);
+    engine = new WorkflowClient(runtime.jobs, runtime.buckets.workflows);
+    runtime.ctx.nc.subscribe(ALL_JOB_EVENTS, {
+      callback: (_err, m) => {
+        const { job, kind } = m.json<JobEvent>();
+        if (kind !== 'state' || !job.workflowId || elsewhere.has(job.stepId ?? '')) return;
+        handled = handled.then(async () => {
+          await engine.onJob(job);
+          if (['succeeded', 'failed', 'cancelled'].includes(job.status)) terminal.add(job.id);
+        });
+      },
+    });
+    const { handlers, tasks } = workerTasks([
+      implementTask(flaky, async (input) => {
+        const n = (runs.get(input.key) ?? 0) + 1;
+        runs.set(input.key, n);
+        if (n <= input.failTimes) throw new Error(`run ${n} of ${input.key} fails`);
+        return { runs: n };
+      }),
+    ]);
+    worker = new Worker(runtime.workerDeps, {
+      service: 'early-events-test',
+      queues: ['early'],
+      concurrency: 4,
+      handlers,
+      tasks,
+      ackWaitMs: 10_000,
+      shutdownGraceMs: 1_000,
+    });
+    await worker.start();
+  });
+  afterEach(async () => {
+    await worker.stop(1_000);
+    await handled;
+    await runtime.close();
+    await nats.stop();
+    terminal.clear();
+    elsewhere.clear();
+    runs.clear();
+  });
+
+  /** A job client whose enqueue of `stepId` returns only once the engine has handled that job's outcome. */
+  function slowWriter(stepId: string): JobClient {
+    const jobs = runtime.jobs;
+    return new Proxy(jobs, {
+      get(target, prop, receiver) {
+        if (prop !== 'enqueue') {
+          const value = Reflect.get(target, prop, receiver);
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+        return async (request: EnqueueRequest) => {
+          const queued = await target.enqueue(request);
+          if (request.stepId === stepId) {
+            await waitUntil(async () => (terminal.has(queued.job.id) ? true : undefined), { what: `step ${stepId} handled` });
+            await handled;
+          }
+          return queued;
+        };
+      },
+    });
+  }
+
+  const finished = (id: string) =>
+    waitUntil(
+      async () => {
+        const r = await engine.get(id);
+        const inFlight = r?.errorStep && ['waiting', 'queued'].includes(r.errorStep.status);
+        return r && r.status !== 'running' && !inFlight ? r : undefined;
+      },
+      { timeoutMs: 10_000, what: `workflow ${id} to finish` },
+    );
+
+  it('a retried workflow runs on when the retried step finishes before the retry’s write lands', async () => {
+    const spec = {
+      name: 'early-retry',
+      steps: [
+        { id: 'check', type: 'early.flaky', input: { key: 'retry', failTimes: 1 }, maxAttempts: 1 },
+        { id: 'after', type: 'early.flaky', input: { key: 'after', failTimes: 0 }, dependsOn: ['check'] },
+      ],
+    };
+    const { id } = await engine.submit(spec);
+    const failed = await finished(id);
+    expect(failed.status).toBe('failed');
+    expect(failed.steps.after?.status).toBe('skipped');
+
+    const retried = await new WorkflowClient(slowWriter('check'), runtime.buckets.workflows).retry(id);
+    expect(retried.run).toBe(2);
+    const done = await finished(id);
+    expect(done.status).toBe('succeeded');
+    expect(done.steps.check).toMatchObject({ status: 'succeeded', run: 2 });
+    expect(done.steps.after?.status).toBe('succeeded');
+    expect(runs.get('retry')).toBe(2);
+  });
+
+  it('an error step that finishes before the write that queued it is recorded, and the workflow stays failed', async () => {
+    const spec = {
+      name: 'early-error-step',
+      steps: [{ id: 'doomed', type: 'early.flaky', input: { key: 'doomed', failTimes: 9 }, maxAttempts: 1 }],
+      onError: { type: 'early.flaky', input: { key: 'cleanup', failTimes: 0 } },
+    };
+    // A second engine (this test) handles the failure, and is slow to write; the first
+    // engine handles the error step's event meanwhile.
+    elsewhere.add('doomed');
+    const { id } = await engine.submit(spec);
+    const doomed = await waitUntil(async () => {
+      const jobId = (await engine.get(id))?.steps.doomed?.jobId;
+      const job = jobId ? await runtime.jobs.get(jobId) : undefined;
+      return job?.status === 'failed' ? job : undefined;
+    });
+    await new WorkflowClient(slowWriter(ERROR_STEP_ID), runtime.buckets.workflows).onJob(doomed);
+    const failed: WorkflowRecord = await finished(id);
+    expect(failed.status).toBe('failed');
+    expect(failed.failedStep).toBe('doomed');
+    expect(failed.errorStep?.status).toBe('succeeded');
+    expect(runs.get('cleanup')).toBe(1);
+    const cleanup = (await runtime.jobs.get(failed.errorStep?.jobId as string)) as JobRecord;
+    expect(cleanup.status).toBe('succeeded');
+  });
+});
