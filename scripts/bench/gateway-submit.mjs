@@ -3,7 +3,7 @@
 // A benchmark, not a test: it prints figures. Usage: node scripts/bench/gateway-submit.mjs [seconds] [connections]
 // Run from the repository root (it starts the gateway and scheduler built there). A 2 s
 // warm-up at the same load precedes the measured window. BENCH_CPU_PROF=<dir> profiles the
-// gateway (scripts/bench/cpu-profile.mjs) and leaves its .cpuprofile in <dir> when it exits.
+// gateway and the scheduler (scripts/bench/cpu-profile.mjs); each leaves a .cpuprofile in <dir> when it exits.
 //
 // Besides jobs/s and latency it prints the CPU time each process spent in the measured
 // window per accepted job (gateway, scheduler, nats-server, from /proc; the bench's own
@@ -41,15 +41,17 @@ writeFileSync(keys, JSON.stringify([{ key, scopes: ['jobs:write', 'jobs:read', '
 
 const nats = await startNatsServer();
 const env = { NATS_URL: nats.url, LOG_LEVEL: 'info' };
-const scheduler = startProcess(path.join(root, 'services/scheduler/dist/main.js'), env);
-await scheduler.waitFor(/scheduler ready/, 30_000);
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench switch read outside any turbo task
 const profileDir = process.env.BENCH_CPU_PROF;
+/** With BENCH_CPU_PROF=<dir>, the gateway and the scheduler each leave a .cpuprofile there. */
+const profiled = profileDir
+  ? { NODE_OPTIONS: `--import=${new URL('./cpu-profile.mjs', import.meta.url).href}`, BENCH_CPU_PROF_DIR: path.resolve(profileDir) }
+  : {};
+const scheduler = startProcess(path.join(root, 'services/scheduler/dist/main.js'), { ...env, ...profiled });
+await scheduler.waitFor(/scheduler ready/, 30_000);
 const gateway = startProcess(path.join(root, 'services/gateway/dist/main.js'), {
   ...env,
-  ...(profileDir
-    ? { NODE_OPTIONS: `--import=${new URL('./cpu-profile.mjs', import.meta.url).href}`, BENCH_CPU_PROF_DIR: path.resolve(profileDir) }
-    : {}),
+  ...profiled,
   PORT: '0',
   REELAY_API_KEYS_FILE: keys,
   RATE_LIMIT_PER_MINUTE: '100000000',

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { JOB_STATUSES, type JobRecord, type JobStatus, TERMINAL_STATUSES } from '@reelay/contracts';
 import type Database from 'better-sqlite3';
 import {
+  CompiledQuery,
   type Expression,
   type ExpressionBuilder,
   Kysely,
@@ -534,34 +535,39 @@ async function upsert(
   return changed;
 }
 
-/** The multi-row upsert as Kysely builds it (on SQLite its statements are cached per text). */
-function upsertRows(trx: Transaction<StoreTables>, chunk: Row[]): Promise<{ id: string }[]> {
-  return trx
-    .insertInto('jobs')
-    .values(chunk)
-    .onConflict((oc) =>
-      oc
-        .column('id')
-        .doUpdateSet((eb) => ({
-          status: eb.ref('excluded.status'),
-          queue: eb.ref('excluded.queue'),
-          error_code: eb.ref('excluded.error_code'),
-          attempts: eb.ref('excluded.attempts'),
-          updated_ms: eb.ref('excluded.updated_ms'),
-          started_ms: eb.ref('excluded.started_ms'),
-          finished_ms: eb.ref('excluded.finished_ms'),
-          seq: eb.ref('excluded.seq'),
-          record: eb.ref('excluded.record'),
-        }))
-        .where((eb) =>
-          eb.or([
-            eb('excluded.updated_ms', '>', eb.ref('jobs.updated_ms')),
-            eb.and([eb('excluded.updated_ms', '=', eb.ref('jobs.updated_ms')), eb('excluded.seq', '>', eb.ref('jobs.seq'))]),
-          ]),
-        ),
-    )
-    .returning('id')
-    .execute();
+/**
+ * SQLite: the multi-row upsert (the PostgreSQL one's statement, with a VALUES list) as SQL
+ * text made once per row count, handed to the driver as a compiled query. Kysely's
+ * builder parsed and compiled a batch's VALUES node by node, 15 parameters a row, and
+ * each new row count was a new statement to prepare: measured with --cpu-prof, about 6%
+ * of a gateway's CPU under `bench:gateway` (docs/benchmarks.md). A chunk goes in runs of
+ * power-of-two rows, so a handful of statements are prepared once and reused.
+ */
+async function upsertRows(trx: Transaction<StoreTables>, chunk: Row[]): Promise<{ id: string }[]> {
+  const written: { id: string }[] = [];
+  for (let i = 0; i < chunk.length; ) {
+    const n = 2 ** Math.floor(Math.log2(chunk.length - i));
+    const parameters: unknown[] = [];
+    for (let r = i; r < i + n; r++) {
+      const row = chunk[r] as Row;
+      for (const column of COLUMNS) parameters.push(row[column]);
+    }
+    const { rows } = await trx.executeQuery<{ id: string }>(CompiledQuery.raw(sqliteUpsert(n), parameters));
+    for (const row of rows) written.push(row);
+    i += n;
+  }
+  return written;
+}
+
+const sqliteUpserts = new Map<number, string>();
+function sqliteUpsert(rows: number): string {
+  let text = sqliteUpserts.get(rows);
+  if (text === undefined) {
+    const row = `(${COLUMNS.map(() => '?').join(', ')})`;
+    text = `insert into jobs (${COLUMN_LIST}) values ${Array.from({ length: rows }, () => row).join(', ')}${UPSERT_ON_CONFLICT}`;
+    sqliteUpserts.set(rows, text);
+  }
+  return text;
 }
 
 /** The jobs table's columns and their PostgreSQL types (migration 0001), `record` last. */
@@ -584,14 +590,17 @@ const JSON_COLUMNS: [keyof Row, string][] = [
 ];
 /** JSON.stringify's key list for a row without its record (spliced in as it is). */
 const COLUMNS_BUT_RECORD = JSON_COLUMNS.map(([c]) => c).filter((c) => c !== 'record');
-/** What a newer snapshot of a job updates (the other columns are fixed at submit), as upsertRows. */
+/** What a newer snapshot of a job updates (the other columns are fixed at submit), on both dialects. */
 const UPDATED = ['status', 'queue', 'error_code', 'attempts', 'updated_ms', 'started_ms', 'finished_ms', 'seq', 'record'];
-const COLUMN_LIST = JSON_COLUMNS.map(([c]) => c).join(', ');
-const UPSERT_HEAD = `insert into jobs (${COLUMN_LIST}) select ${COLUMN_LIST} from json_to_recordset(`;
-const UPSERT_TAIL = `::json) as r(${JSON_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')})
+const COLUMNS = JSON_COLUMNS.map(([c]) => c);
+const COLUMN_LIST = COLUMNS.join(', ');
+/** A newer snapshot (later updatedAt, or the same one later in the stream) wins; returns the rows it wrote. */
+const UPSERT_ON_CONFLICT = `
   on conflict (id) do update set ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}
   where excluded.updated_ms > jobs.updated_ms or (excluded.updated_ms = jobs.updated_ms and excluded.seq > jobs.seq)
   returning id`;
+const UPSERT_HEAD = `insert into jobs (${COLUMN_LIST}) select ${COLUMN_LIST} from json_to_recordset(`;
+const UPSERT_TAIL = `::json) as r(${JSON_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')})${UPSERT_ON_CONFLICT}`;
 
 /**
  * PostgreSQL: the same upsert (upsertRows) with the rows as one JSON parameter, expanded

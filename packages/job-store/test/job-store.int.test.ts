@@ -94,6 +94,18 @@ describe.each(Object.keys(backends) as (keyof typeof backends)[])('the job store
     expect((await store.get(queued.id))?.status).toBe('succeeded');
   });
 
+  it('a batch of any size is written whole, and reports only the rows it changed', async () => {
+    const fresh = Array.from({ length: 37 }, (_, i) => job({ updatedAt: at(i) }));
+    const kept = job({ status: 'succeeded', updatedAt: at(100) });
+    await store.put([kept]);
+    const stale = { ...kept, status: 'queued' as const, updatedAt: at(1) };
+    const events = [...fresh.map((j, i) => ({ seq: 100 + i, job: j })), { seq: 99, job: stale }];
+    const changed = await store.apply(events, { name: 'sizes', seq: 137, streamCreated: 's' });
+    expect([...changed].sort()).toEqual(fresh.map((j) => j.id).sort());
+    for (const j of fresh) expect((await store.get(j.id))?.updatedAt).toBe(j.updatedAt);
+    expect((await store.get(kept.id))?.status).toBe('succeeded');
+  });
+
   it('a job’s record is stored as its exact JSON, whatever its strings and numbers hold, and its columns from it', async () => {
     const odd = job({
       project: 'p "quoted" \\ back',

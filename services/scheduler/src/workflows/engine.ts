@@ -8,6 +8,7 @@
 import { EVENTS_STREAM, JobEvent } from '@reelay/contracts';
 import { context, contextFromCarrier, inSpan, type ServiceRuntime, WorkflowClient } from '@reelay/runtime';
 import { ensureEventConsumer, WORKFLOW_EVENTS_CONSUMER } from './event-consumer.js';
+import { mayBeStepEvent } from './step-events.js';
 
 export interface WorkflowEngine {
   stop(): Promise<void>;
@@ -32,6 +33,10 @@ export async function startWorkflowEngine(runtime: ServiceRuntime): Promise<Work
   const messages = await consumer.consume({ max_messages: 256 });
   const loop = (async () => {
     for await (const m of messages) {
+      if (!mayBeStepEvent(m.data)) {
+        m.ack();
+        continue;
+      }
       const parsed = JobEvent.safeParse(parseJson(m.data));
       // Most events are not workflow steps, and progress events never finish one.
       if (!parsed.success || !parsed.data.job.workflowId || parsed.data.kind !== 'state') {
