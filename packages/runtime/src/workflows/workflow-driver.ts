@@ -70,22 +70,22 @@ export class WorkflowDriver {
   }
 
   /**
-   * Applies `change` (undefined: nothing to do) and moves the workflow on until nothing
-   * more is due: the change and its plan in one write, then each round of ready steps,
-   * or the error step, queued in the next. Returns the record as last written or read.
+   * Applies `change` (undefined: nothing to change) and moves the workflow on until
+   * nothing more is due: the change and its plan in one write, then each round of ready
+   * steps, or the error step, queued in the next. Steps are queued even when `change` had
+   * nothing to do: a writer stopped between the two writes (queueing failed, the process
+   * died) left them due, and the event it did not ack comes back to finish its work.
+   * Returns the record as last written or read.
    */
   async update(
     id: string,
     change: (record: WorkflowRecord) => Promise<WorkflowRecord | undefined>,
     known: Map<string, JobRecord> = new Map(),
   ): Promise<WorkflowRecord | undefined> {
-    let changed = false;
     let record = await this.store.update(id, async (current) => {
       const next = await change(current);
-      changed = next !== undefined;
       return next && advance(next, now()).record;
     });
-    if (!changed) return record;
     while (record && isDue(record)) record = await this.store.update(id, (current) => this.queueDue(current, known));
     return record;
   }

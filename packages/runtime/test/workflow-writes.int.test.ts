@@ -12,10 +12,13 @@ import { Worker } from '../src/worker/worker.js';
 import { WorkflowClient } from '../src/workflows/workflow-client.js';
 
 /**
- * A step job can finish, and its event be handled by an engine, before the write that
- * queued it has landed: the job is quick, and the queueing writer (the gateway's retry, a
- * second scheduler replica) is slow. The event must still find its step. Here the writer
- * is held until the engine has handled the event, which makes that order certain.
+ * A workflow's record is written in two steps: a change with its plan, then the jobs of
+ * the steps it made due. A step job can finish, and its event be handled by an engine,
+ * before the write that queued it has landed: the job is quick, and the queueing writer
+ * (the gateway's retry, a second scheduler replica) is slow. The event must still find its
+ * step. Here the writer is held until the engine has handled the event, which makes that
+ * order certain. And a writer that stops between the two writes leaves its steps due for
+ * the next one.
  */
 const flaky = defineTask({
   type: 'early.flaky',
@@ -25,7 +28,7 @@ const flaky = defineTask({
   output: z.object({ runs: z.number().int() }),
 });
 
-describe('a step job finished before the write that queued it', () => {
+describe('workflow writes around a step job’s event', () => {
   let nats: NatsServerHandle;
   let runtime: ServiceRuntime;
   let worker: Worker;
@@ -102,6 +105,18 @@ describe('a step job finished before the write that queued it', () => {
     });
   }
 
+  /** A job client whose enqueues fail while `down` is set (NATS unavailable, the process stopping). */
+  function failingWriter(down: { now: boolean }): JobClient {
+    const jobs = runtime.jobs;
+    return new Proxy(jobs, {
+      get(target, prop, receiver) {
+        if (prop === 'enqueue' && down.now) return async () => Promise.reject(new Error('no responders'));
+        const value = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  }
+
   const finished = (id: string) =>
     waitUntil(
       async () => {
@@ -157,5 +172,33 @@ describe('a step job finished before the write that queued it', () => {
     expect(runs.get('cleanup')).toBe(1);
     const cleanup = (await runtime.jobs.get(failed.errorStep?.jobId as string)) as JobRecord;
     expect(cleanup.status).toBe('succeeded');
+  });
+
+  it('an event handled again after its steps failed to queue queues them: the outcome it recorded is not the end of it', async () => {
+    const spec = {
+      name: 'early-requeue',
+      steps: [
+        { id: 'first', type: 'early.flaky', input: { key: 'first', failTimes: 0 } },
+        { id: 'second', type: 'early.flaky', input: { key: 'second', failTimes: 0 }, dependsOn: ['first'] },
+      ],
+    };
+    elsewhere.add('first');
+    const { id } = await engine.submit(spec);
+    const first = await waitUntil(async () => {
+      const jobId = (await engine.get(id))?.steps.first?.jobId;
+      const job = jobId ? await runtime.jobs.get(jobId) : undefined;
+      return job?.status === 'succeeded' ? job : undefined;
+    });
+    // The outcome is written, then queueing the next step fails: the event is not acked.
+    const down = { now: true };
+    await expect(new WorkflowClient(failingWriter(down), runtime.buckets.workflows).onJob(first)).rejects.toThrow('no responders');
+    expect((await engine.get(id))?.steps.first?.status).toBe('succeeded');
+    expect((await engine.get(id))?.steps.second?.status).toBe('waiting');
+    // Redelivered, it finds its outcome recorded, and queues what that outcome made ready.
+    down.now = false;
+    await new WorkflowClient(failingWriter(down), runtime.buckets.workflows).onJob(first);
+    const done = await finished(id);
+    expect(done.status).toBe('succeeded');
+    expect(runs.get('second')).toBe(1);
   });
 });
