@@ -132,4 +132,5 @@ export {
   expandBookPreset,
   colourCardPng,
   stepJobKey,
+  stepsDue,
 } from './workflows/index.js';

@@ -13,6 +13,9 @@ export const SchedulerEnv = RuntimeEnv.extend({
   SCHEDULE_CATCHUP_MS: envInt(60_000, 0).describe(
     'Ticks missed while no leader ran (failover, restart) are still fired when at most this old; older ones are dropped.',
   ),
+  WORKFLOW_DUE_GRACE_MS: envInt(10_000, 100).describe(
+    'A workflow written with steps due (a submit or retry whose writer stopped before queueing them) has them queued by the engine after this long.',
+  ),
   DELAYED_MAX_NAK_MS: envInt(30_000, 1_000).describe(
     'A delayed job not yet due is looked at again after min(runAt − now, this); bounds how stale a cancel check can be.',
   ),

@@ -75,7 +75,7 @@ const schedules = new ScheduleRunner(
 await schedules.start();
 await lease.start();
 
-const workflows = await startWorkflowEngine(runtime);
+const workflows = await startWorkflowEngine(runtime, { dueGraceMs: config.WORKFLOW_DUE_GRACE_MS });
 
 logger.info({ instance: instanceId, leader: lease.isLeader }, 'scheduler ready');
 onShutdownSignal(logger, async () => {

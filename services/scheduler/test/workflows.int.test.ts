@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chain, chord, EVENTS_STREAM, group, type JobRecord, type WorkflowSpec, type WorkflowView } from '@reelay/contracts';
+import { type JobClient, WorkflowClient } from '@reelay/runtime';
 import { type ServiceProcess, startTestSystem, type TestSystem, waitUntil } from '@reelay/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -12,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const SCHEDULER = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const GATEWAY = fileURLToPath(new URL('../../gateway/dist/main.js', import.meta.url));
 const KEY = 'workflow-test-key-0123456789';
+/** Steps left due by a writer that stopped are queued by the engine after this long. */
+const SCHEDULER_ENV = { WORKFLOW_DUE_GRACE_MS: '500' };
 
 let system: TestSystem;
 let scheduler: ServiceProcess;
@@ -89,7 +92,7 @@ beforeAll(async () => {
   system = await startTestSystem({ ackWaitMs: 2_000 });
   const keysFile = path.join(system.dir, 'api-keys.json');
   await writeFile(keysFile, JSON.stringify([{ key: KEY, scopes: ['jobs:write', 'jobs:read', 'admin'], projects: ['*'] }]));
-  scheduler = await system.startService(SCHEDULER, {}, /scheduler ready/);
+  scheduler = await system.startService(SCHEDULER, SCHEDULER_ENV, /scheduler ready/);
   const gateway = await system.startService(GATEWAY, { PORT: '0', REELAY_API_KEYS_FILE: keysFile }, /gateway ready on/);
   url = gateway.output().match(/gateway ready on (http:\/\/[\d.:]+)/)?.[1] ?? '';
 });
@@ -218,7 +221,7 @@ describe('workflows', () => {
     );
     await waitUntil(async () => step(await view(id), 's2').status === 'running', { what: 's2 to run' });
     await scheduler.kill('SIGKILL');
-    scheduler = await system.startService(SCHEDULER, {}, /scheduler ready/);
+    scheduler = await system.startService(SCHEDULER, SCHEDULER_ENV, /scheduler ready/);
     const done = await waitForWorkflow(id, ['succeeded'], 90_000);
     expect(done.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
 
@@ -229,6 +232,35 @@ describe('workflows', () => {
       expect(jobIds.size, `jobs of step ${stepId}`).toBe(1);
       expect(completions, `completions of step ${stepId}`).toHaveLength(1);
     }
+  });
+
+  it('a workflow whose submitter stopped before queueing any step has its steps queued by the engine', async () => {
+    // The record is written, then queueing fails (NATS gone from under the gateway, or the
+    // gateway killed): no event will ever come back for this workflow.
+    const before = new Set<string>();
+    for await (const k of await system.buckets.workflows.keys()) before.add(k);
+    const failing = new Proxy(system.client, {
+      get(target, prop, receiver) {
+        if (prop === 'enqueue') return async () => Promise.reject(new Error('no responders'));
+        const value = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as JobClient;
+    const spec: WorkflowSpec = {
+      name: 'left-due',
+      steps: [
+        { id: 'first', type: 'system.noop', input: {} },
+        { id: 'second', type: 'system.noop', input: {}, dependsOn: ['first'] },
+      ],
+    };
+    await expect(new WorkflowClient(failing, system.buckets.workflows).submit(spec)).rejects.toThrow('no responders');
+    let id: string | undefined;
+    for await (const k of await system.buckets.workflows.keys()) if (!before.has(k)) id = k;
+    expect(id).toBeDefined();
+    expect((await view(id as string)).steps.every((s) => s.status === 'waiting')).toBe(true);
+    const done = await waitForWorkflow(id as string, ['succeeded'], 15_000);
+    expect(step(done, 'second').status).toBe('succeeded');
+    expect(scheduler.output()).toMatch(/left with steps due/);
   });
 
   it('an invalid workflow is refused with 400 and queues nothing', async () => {

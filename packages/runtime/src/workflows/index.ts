@@ -4,4 +4,4 @@ export { expandReelPreset } from './reel-preset.js';
 export { expandAiVideoPreset } from './ai-video-preset.js';
 export { expandBookPreset } from './book-preset.js';
 export { colourCardPng } from './colour-card.js';
-export { stepJobKey } from './workflow-plan.js';
+export { stepJobKey, stepsDue } from './workflow-plan.js';

@@ -4,15 +4,9 @@ import { type EnqueueRequest, InvalidInputError, type JobClient } from '../jobs/
 import { context, contextFromCarrier } from '../telemetry/tracing.js';
 import { referencedSteps, resolveStepInput, type StepOutput, UnresolvedRefError } from './step-input.js';
 import type { WorkflowStore } from './workflow-store.js';
-import { advance, applyJobOutcome, errorStepFailure, markQueued, markUnqueueable, stepJobKey } from './workflow-plan.js';
+import { advance, applyJobOutcome, errorStepFailure, markQueued, markUnqueueable, stepJobKey, stepsDue } from './workflow-plan.js';
 
 const now = () => new Date().toISOString();
-
-/** The stored record names steps to queue: ready ones, or its error step. */
-const isDue = (record: WorkflowRecord): boolean => {
-  const { ready, errorStepDue } = advance(record, now());
-  return ready.length > 0 || errorStepDue;
-};
 
 /**
  * Executes the plan: queues the steps that became ready (inputs resolved, inside the
@@ -86,7 +80,7 @@ export class WorkflowDriver {
       const next = await change(current);
       return next && advance(next, now()).record;
     });
-    while (record && isDue(record)) record = await this.store.update(id, (current) => this.queueDue(current, known));
+    while (record && stepsDue(record)) record = await this.store.update(id, (current) => this.queueDue(current, known));
     return record;
   }
 

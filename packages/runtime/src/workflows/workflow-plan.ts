@@ -143,6 +143,12 @@ export function advance(record: WorkflowRecord, now: string): Advance {
   return { record: next, ready, errorStepDue: false };
 }
 
+/** The record names steps to queue: ready ones, or its error step (a writer's next write queues them). */
+export function stepsDue(record: WorkflowRecord): boolean {
+  const { ready, errorStepDue } = advance(record, record.updatedAt);
+  return ready.length > 0 || errorStepDue;
+}
+
 /** A step's job was queued (or an idempotent enqueue named the one already queued). */
 export function markQueued(record: WorkflowRecord, stepId: string, jobId: string, now: string): WorkflowRecord {
   const state: StepState = { status: 'queued', run: record.run, jobId, attempts: 0 };

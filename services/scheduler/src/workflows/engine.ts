@@ -8,6 +8,7 @@
 import { EVENTS_STREAM, JobEvent } from '@reelay/contracts';
 import { context, contextFromCarrier, inSpan, type ServiceRuntime, WorkflowClient } from '@reelay/runtime';
 import { ensureEventConsumer, WORKFLOW_EVENTS_CONSUMER } from './event-consumer.js';
+import { startDueSweeper } from './due-sweeper.js';
 import { mayBeStepEvent } from './step-events.js';
 
 export interface WorkflowEngine {
@@ -17,11 +18,18 @@ export interface WorkflowEngine {
 /** A failed handling (NATS hiccup) comes back after this, not in a hot loop. */
 const RETRY_DELAY_MS = 1_000;
 
-export async function startWorkflowEngine(runtime: ServiceRuntime): Promise<WorkflowEngine> {
+export interface WorkflowEngineOptions {
+  /** A workflow written with steps due and not written again for this long has them queued by the engine. */
+  dueGraceMs: number;
+}
+
+export async function startWorkflowEngine(runtime: ServiceRuntime, options: WorkflowEngineOptions): Promise<WorkflowEngine> {
   const { ctx, logger } = runtime;
   const log = logger.child({ component: 'workflows' });
   const workflows = new WorkflowClient(runtime.jobs, runtime.buckets.workflows);
   await ensureEventConsumer(ctx.jsm, runtime.config.ACK_WAIT_MS);
+  // Watching before the start-up reconcile: a record left due meanwhile is seen by one or the other.
+  const sweeper = await startDueSweeper(runtime.buckets.workflows, workflows, log, options.dueGraceMs);
 
   // Outcomes that landed while no engine ran (or before the consumer existed) are
   // caught up from the job records themselves.
@@ -70,6 +78,7 @@ export async function startWorkflowEngine(runtime: ServiceRuntime): Promise<Work
 
   return {
     async stop() {
+      await sweeper.stop();
       await messages.close();
       await loop;
       log.info('workflow engine stopped');
