@@ -6,6 +6,8 @@
 //
 //   node scripts/bench/worker-ab.mjs --variants base=PATH/index.js,new=packages/runtime/dist/index.js \
 //        [--mode drain|submit|latency] [--jobs 10000] [--c 1,50] [--rounds 3] [--prof DIR]
+// A variant may name flags for its worker's node process after its path, each after a `+`:
+//   --variants plain=packages/runtime/dist/index.js,semi=packages/runtime/dist/index.js+--max-semi-space-size=32
 //
 // drain: N jobs prefilled, then one worker process drains them (timed from its ready).
 // submit: the worker waits; N jobs submitted in batches of 1,000 while it drains.
@@ -35,10 +37,12 @@ const { values: a } = parseArgs({
   },
 });
 const N = Number(a.jobs);
-const variants = a.variants
-  .split(',')
-  .map((v) => v.split('='))
-  .map(([n, p]) => [n, path.resolve(p)]);
+/** `name=PATH[+NODE_FLAG…]`: the build a variant's worker imports, and flags for its node process. */
+const variants = a.variants.split(',').map((v) => {
+  const [n, spec] = [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)];
+  const [p, ...flags] = spec.split('+');
+  return [n, path.resolve(p), flags];
+});
 const ticks = (pid) => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(f[11]) + Number(f[12])) * 10;
@@ -61,7 +65,7 @@ async function finish(r, child, q, sys) {
 for (let round = 1; round <= Number(a.rounds); round++) {
   const order = round % 2 ? variants : [...variants].reverse();
   for (const c of a.c.split(',').map(Number))
-    for (const [name, runtimePath] of order) {
+    for (const [name, runtimePath, flags] of order) {
       const sys = await startReelay({ payloadBytes: 0 });
       const serverPid = sys.pids()[0];
       const q = await sys.openQueue();
@@ -70,7 +74,7 @@ for (let round = 1; round <= Number(a.rounds); round++) {
       const info = async () => (await sys.runtime.ctx.jsm.streams.info(stream)).state.messages;
       const before = await info();
       if (a.mode === 'drain') for (let i = 0; i < N; i += 1000) await q.submitBatch(Math.min(1000, N - i));
-      const execArgv = a.prof ? ['--cpu-prof', `--cpu-prof-dir=${a.prof}/${name}-c${c}`] : [];
+      const execArgv = [...flags, ...(a.prof ? ['--cpu-prof', `--cpu-prof-dir=${a.prof}/${name}-c${c}`] : [])];
       const child = fork(WORKER, [sys.natsUrl, String(c), runtimePath], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       const ready = await new Promise((r) => child.once('message', r));
       const t0 = performance.now();
