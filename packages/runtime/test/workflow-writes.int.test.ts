@@ -117,6 +117,14 @@ describe('workflow writes around a step job’s event', () => {
     });
   }
 
+  /** A step's job, once it has reached `status`. */
+  const stepJob = (id: string, stepId: string, status: JobRecord['status']) =>
+    waitUntil(async () => {
+      const jobId = (await engine.get(id))?.steps[stepId]?.jobId;
+      const job = jobId ? await runtime.jobs.get(jobId) : undefined;
+      return job?.status === status ? job : undefined;
+    });
+
   const finished = (id: string) =>
     waitUntil(
       async () => {
@@ -159,11 +167,7 @@ describe('workflow writes around a step job’s event', () => {
     // engine handles the error step's event meanwhile.
     elsewhere.add('doomed');
     const { id } = await engine.submit(spec);
-    const doomed = await waitUntil(async () => {
-      const jobId = (await engine.get(id))?.steps.doomed?.jobId;
-      const job = jobId ? await runtime.jobs.get(jobId) : undefined;
-      return job?.status === 'failed' ? job : undefined;
-    });
+    const doomed = await stepJob(id, 'doomed', 'failed');
     await new WorkflowClient(slowWriter(ERROR_STEP_ID), runtime.buckets.workflows).onJob(doomed);
     const failed: WorkflowRecord = await finished(id);
     expect(failed.status).toBe('failed');
@@ -184,11 +188,7 @@ describe('workflow writes around a step job’s event', () => {
     };
     elsewhere.add('first');
     const { id } = await engine.submit(spec);
-    const first = await waitUntil(async () => {
-      const jobId = (await engine.get(id))?.steps.first?.jobId;
-      const job = jobId ? await runtime.jobs.get(jobId) : undefined;
-      return job?.status === 'succeeded' ? job : undefined;
-    });
+    const first = await stepJob(id, 'first', 'succeeded');
     // The outcome is written, then queueing the next step fails: the event is not acked.
     const down = { now: true };
     await expect(new WorkflowClient(failingWriter(down), runtime.buckets.workflows).onJob(first)).rejects.toThrow('no responders');
