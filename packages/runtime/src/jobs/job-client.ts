@@ -29,7 +29,7 @@ import { Attr } from '../telemetry/attributes.js';
 import { currentTraceId, inSpan, injectTrace, SpanKind } from '../telemetry/tracing.js';
 import { isNatsUnavailable, isWrongLastSequence } from '../nats/nats-errors.js';
 import { streamPublisher } from '../nats/stream-publisher.js';
-import { cancelled, initialRecord, isAsSubmitted, isNotQueued, notQueued, requeued } from './job-record.js';
+import { cancelled, initialRecord, isAsSubmitted, isNotQueued, isoNow, notQueued, requeued } from './job-record.js';
 import { JsonSchemaValidator } from '../tasks/json-schema-validator.js';
 import { TaskRegistry } from '../tasks/task-registry.js';
 import { bulkItem, type DeadLetterSelection, selectDeadLetters } from './dead-letter-bulk.js';
@@ -504,7 +504,7 @@ export class JobClient {
       priority,
       project: request.project ?? this.options.defaultProject ?? 'default',
       maxAttempts: request.maxAttempts ?? task.maxAttempts,
-      createdAt: new Date().toISOString(),
+      createdAt: isoNow(),
     };
     if (request.timeoutMs !== undefined) envelope.timeoutMs = request.timeoutMs;
     if (request.idempotencyKey !== undefined) envelope.idempotencyKey = request.idempotencyKey;

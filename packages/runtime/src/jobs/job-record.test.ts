@@ -1,5 +1,5 @@
 import type { JobEnvelope } from '@reelay/contracts';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { timeLimits } from '../worker/time-limits.js';
 import {
   attemptFailed,
@@ -8,6 +8,7 @@ import {
   deadLettered,
   handedBack,
   initialRecord,
+  isoNow,
   isAsSubmitted,
   isNotQueued,
   notQueued,
@@ -113,5 +114,24 @@ describe('time limits', () => {
         deadLettered(running, envelope, { code: 'UNAVAILABLE', message: 'down', retryable: false }, { attempt: 1, workerId: 'w1' }),
       ),
     ).toBe(false);
+  });
+});
+
+describe('the records’ clock', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('reads the time now at every call, to the millisecond, however often it is formatted', () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2026-12-04T10:00:00.000Z'));
+    expect(isoNow()).toBe('2026-12-04T10:00:00.000Z');
+    expect(isoNow()).toBe('2026-12-04T10:00:00.000Z');
+    vi.setSystemTime(new Date('2026-12-04T10:00:00.001Z'));
+    expect(isoNow()).toBe('2026-12-04T10:00:00.001Z');
+    // A clock set back (NTP) is followed, not held at the later time.
+    vi.setSystemTime(new Date('2026-12-04T09:59:59.500Z'));
+    expect(isoNow()).toBe('2026-12-04T09:59:59.500Z');
+    expect(succeeded(attemptStarted(initialRecord(envelope), 1, 'w', []), {}).finishedAt).toBe('2026-12-04T09:59:59.500Z');
   });
 });

@@ -4,13 +4,13 @@ import type { MsgHdrs } from '@nats-io/transport-node';
 import type { NatsContext } from '../nats/connection.js';
 import { isWrongLastSequence } from '../nats/nats-errors.js';
 import { streamPublisher } from '../nats/stream-publisher.js';
-import { changed } from './job-record.js';
+import { changed, isoNow } from './job-record.js';
 
 const encoder = new TextEncoder();
 
 /** The event a write publishes: the record stamped with the time of the change. */
 function stampedEvent(job: JobRecord, kind: JobEventKind): JobEvent {
-  return { kind, job: changed(job, { updatedAt: new Date().toISOString() }) };
+  return { kind, job: changed(job, { updatedAt: isoNow() }) };
 }
 
 const encodeEvent = (event: JobEvent): Uint8Array => encoder.encode(JSON.stringify(event));
