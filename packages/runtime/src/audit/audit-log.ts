@@ -34,7 +34,6 @@ export interface AuditLogOptions {
 /** A query reads at most this many records per call (matching or not); `nextCursor` resumes. */
 const MAX_SCANNED_PER_QUERY = 20_000;
 const FETCH_BATCH = 500;
-const encoder = new TextEncoder();
 
 export class AuditLog {
   constructor(private readonly ctx: NatsContext) {}
@@ -51,10 +50,7 @@ export class AuditLog {
   }
 
   async write(entry: AuditEntry): Promise<number> {
-    const ack = await streamPublisher(this.ctx.nc).publish(
-      auditSubject(entry.project, entry.action),
-      encoder.encode(JSON.stringify(entry)),
-    );
+    const ack = await streamPublisher(this.ctx.nc).publish(auditSubject(entry.project, entry.action), Buffer.from(JSON.stringify(entry)));
     return ack.seq;
   }
 

@@ -625,7 +625,7 @@ export class JobClient {
     const messageHeaders = injectTrace(natsHeaders());
     if (record.status === 'scheduled') messageHeaders.set(RUN_AT_HEADER, record.runAt ?? '');
     const msgID = dedupeSuffix ? `${envelope.id}:${dedupeSuffix}` : envelope.id;
-    await streamPublisher(this.ctx.nc).publish(messageSubject(prepared, record), encoder.encode(JSON.stringify(envelope)), {
+    await streamPublisher(this.ctx.nc).publish(messageSubject(prepared, record), Buffer.from(JSON.stringify(envelope)), {
       msgID,
       headers: messageHeaders,
     });

@@ -2,8 +2,6 @@ import { createInbox, type Msg, type NatsConnection, type Subscription } from '@
 import { JobMessage } from './job-message.js';
 import { outbox } from './outbox.js';
 
-const encoder = new TextEncoder();
-
 interface PendingPull {
   batch: number;
   messages: JobMessage[];
@@ -53,7 +51,7 @@ export class Puller {
           // Through the outbox: a pull that follows an ack leaves in the same write.
           outbox(this.nc).publish(
             `$JS.API.CONSUMER.MSG.NEXT.${stream}.${consumer}`,
-            encoder.encode(`{"batch":${batch},"no_wait":true}`),
+            Buffer.from(`{"batch":${batch},"no_wait":true}`),
             { reply: inbox.subject },
             () => this.finish(inbox),
           );
