@@ -29,6 +29,13 @@ describe('submit: record and queue message in flight together', () => {
     }
   };
 
+  it('a bulk submit larger than its window of submits in flight answers every job, in the order asked, each one stored', async () => {
+    const bulk = await h.client.enqueueMany(Array.from({ length: 450 }, (_, n) => ({ type: 'test.echo', input: { n } })));
+    expect(bulk.map((j) => (j.input as { n: number }).n)).toEqual(Array.from({ length: 450 }, (_, n) => n));
+    expect(new Set(bulk.map((j) => j.id)).size).toBe(450);
+    for (const job of bulk) expect((await h.client.get(job.id))?.id).toBe(job.id);
+  });
+
   it('a queued record never lands after the running one of the worker that took the job at once', async () => {
     const bulk = await h.client.enqueueMany(Array.from({ length: 150 }, (_, n) => ({ type: 'test.echo', input: { n } })));
     const single = await Promise.all(Array.from({ length: 50 }, (_, n) => h.client.enqueue({ type: 'test.echo', input: { n } })));
