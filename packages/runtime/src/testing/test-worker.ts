@@ -33,6 +33,9 @@ const until = (signal: AbortSignal, ms?: number) =>
     });
   });
 
+/** test.block handlers running in this process now. */
+let blocksRunning = 0;
+
 const handlers: Record<string, Handler> = {
   ...systemHandlers,
   'test.echo': async (input) => input,
@@ -49,17 +52,23 @@ const handlers: Record<string, Handler> = {
     await new Promise(() => {});
   },
   'test.block': async (input: { ms?: number; ignoreAbort?: boolean; spawnSleep?: boolean }, ctx) => {
-    if (input.spawnSleep) {
-      const child = ctx.children.spawn('sleep', ['600']);
-      ctx.log.info({ child_pid: child.pid }, 'spawned child');
+    // `alongside`: the test.block handlers this process ran when this one started, itself included.
+    const alongside = ++blocksRunning;
+    try {
+      if (input.spawnSleep) {
+        const child = ctx.children.spawn('sleep', ['600']);
+        ctx.log.info({ child_pid: child.pid }, 'spawned child');
+      }
+      ctx.progress(1, 'started');
+      const started = Date.now();
+      if (input.ignoreAbort) await new Promise((r) => setTimeout(r, input.ms ?? 600_000));
+      else await until(ctx.signal, input.ms);
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      ctx.progress(100, 'done');
+      return { ranMs: Date.now() - started, worker: process.pid, alongside };
+    } finally {
+      blocksRunning--;
     }
-    ctx.progress(1, 'started');
-    const started = Date.now();
-    if (input.ignoreAbort) await new Promise((r) => setTimeout(r, input.ms ?? 600_000));
-    else await until(ctx.signal, input.ms);
-    if (ctx.signal.aborted) throw ctx.signal.reason;
-    ctx.progress(100, 'done');
-    return { ranMs: Date.now() - started, worker: process.pid };
   },
   'test.limited': async () => ({ at: Date.now() }),
   // Proves the handler got the plaintext without putting it in the output (which is stored).
