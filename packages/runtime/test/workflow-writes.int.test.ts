@@ -201,4 +201,23 @@ describe('workflow writes around a step job’s event', () => {
     expect(done.status).toBe('succeeded');
     expect(runs.get('second')).toBe(1);
   });
+
+  it('a record that names a due error step its spec does not have is left as it is, not spun on', async () => {
+    const { id } = await engine.submit({ name: 'odd', steps: [{ id: 'only', type: 'early.flaky', input: { key: 'odd', failTimes: 0 } }] });
+    await finished(id);
+    const kv = runtime.buckets.workflows;
+    const entry = await kv.get(id);
+    const record = entry?.json<WorkflowRecord>() as WorkflowRecord;
+    // As no writer of ours leaves it: failed, with an error step waiting and no onError.
+    const odd = {
+      ...record,
+      status: 'failed' as const,
+      failedStep: 'only',
+      errorStep: { status: 'waiting' as const, run: record.run, attempts: 0 },
+    };
+    await kv.put(id, JSON.stringify(odd));
+    const after = await engine.reconcile(id);
+    expect(after?.errorStep?.status).toBe('waiting');
+    expect(after?.status).toBe('failed');
+  });
 });

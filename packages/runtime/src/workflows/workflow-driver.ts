@@ -80,7 +80,11 @@ export class WorkflowDriver {
       const next = await change(current);
       return next && advance(next, now()).record;
     });
-    while (record && stepsDue(record)) record = await this.store.update(id, (current) => this.queueDue(current, known));
+    // Each round queues a step (or fails it), so the steps and the error step bound the
+    // rounds; the bound holds even for a record no writer of ours made (no spin).
+    for (let round = 0; record && stepsDue(record) && round <= record.spec.steps.length + 1; round++) {
+      record = await this.store.update(id, (current) => this.queueDue(current, known));
+    }
     return record;
   }
 
