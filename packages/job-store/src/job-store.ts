@@ -588,11 +588,12 @@ const JSON_COLUMNS: [keyof Row, string][] = [
   ['seq', 'bigint'],
   ['record', 'text'],
 ];
+/** The columns in order, `record` last. */
+const COLUMNS = JSON_COLUMNS.map(([c]) => c);
 /** JSON.stringify's key list for a row without its record (spliced in as it is). */
-const COLUMNS_BUT_RECORD = JSON_COLUMNS.map(([c]) => c).filter((c) => c !== 'record');
+const COLUMNS_BUT_RECORD = COLUMNS.filter((c) => c !== 'record');
 /** What a newer snapshot of a job updates (the other columns are fixed at submit), on both dialects. */
 const UPDATED = ['status', 'queue', 'error_code', 'attempts', 'updated_ms', 'started_ms', 'finished_ms', 'seq', 'record'];
-const COLUMNS = JSON_COLUMNS.map(([c]) => c);
 const COLUMN_LIST = COLUMNS.join(', ');
 /** A newer snapshot (later updatedAt, or the same one later in the stream) wins; returns the rows it wrote. */
 const UPSERT_ON_CONFLICT = `

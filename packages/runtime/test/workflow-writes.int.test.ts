@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseEnv } from '../src/config/parse-env.js';
 import { RuntimeEnv } from '../src/config/runtime-config.js';
-import type { EnqueueRequest, JobClient } from '../src/jobs/job-client.js';
+import type { JobClient } from '../src/jobs/job-client.js';
+import { withEnqueue } from '../src/testing/enqueue-override.js';
 import { type ServiceRuntime, startServiceRuntime } from '../src/service.js';
 import { type NatsServerHandle, startNatsServer } from '../src/testing/nats-server.js';
 import { waitUntil } from '../src/testing/wait-until.js';
@@ -85,37 +86,19 @@ describe('workflow writes around a step job’s event', () => {
   });
 
   /** A job client whose enqueue of `stepId` returns only once the engine has handled that job's outcome. */
-  function slowWriter(stepId: string): JobClient {
-    const jobs = runtime.jobs;
-    return new Proxy(jobs, {
-      get(target, prop, receiver) {
-        if (prop !== 'enqueue') {
-          const value = Reflect.get(target, prop, receiver);
-          return typeof value === 'function' ? value.bind(target) : value;
-        }
-        return async (request: EnqueueRequest) => {
-          const queued = await target.enqueue(request);
-          if (request.stepId === stepId) {
-            await waitUntil(async () => (terminal.has(queued.job.id) ? true : undefined), { what: `step ${stepId} handled` });
-            await handled;
-          }
-          return queued;
-        };
-      },
+  const slowWriter = (stepId: string): JobClient =>
+    withEnqueue(runtime.jobs, async (request, enqueue) => {
+      const queued = await enqueue(request);
+      if (request.stepId === stepId) {
+        await waitUntil(async () => (terminal.has(queued.job.id) ? true : undefined), { what: `step ${stepId} handled` });
+        await handled;
+      }
+      return queued;
     });
-  }
 
   /** A job client whose enqueues fail while `down` is set (NATS unavailable, the process stopping). */
-  function failingWriter(down: { now: boolean }): JobClient {
-    const jobs = runtime.jobs;
-    return new Proxy(jobs, {
-      get(target, prop, receiver) {
-        if (prop === 'enqueue' && down.now) return async () => Promise.reject(new Error('no responders'));
-        const value = Reflect.get(target, prop, receiver);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-  }
+  const failingWriter = (down: { now: boolean }): JobClient =>
+    withEnqueue(runtime.jobs, (request, enqueue) => (down.now ? Promise.reject(new Error('no responders')) : enqueue(request)));
 
   /** A step's job, once it has reached `status`. */
   const stepJob = (id: string, stepId: string, status: JobRecord['status']) =>

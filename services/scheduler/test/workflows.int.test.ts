@@ -2,8 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chain, chord, EVENTS_STREAM, group, type JobRecord, type WorkflowSpec, type WorkflowView } from '@reelay/contracts';
-import { type JobClient, WorkflowClient } from '@reelay/runtime';
-import { type ServiceProcess, startTestSystem, type TestSystem, waitUntil } from '@reelay/runtime/testing';
+import { WorkflowClient } from '@reelay/runtime';
+import { type ServiceProcess, startTestSystem, type TestSystem, waitUntil, withEnqueue } from '@reelay/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -239,13 +239,7 @@ describe('workflows', () => {
     // gateway killed): no event will ever come back for this workflow.
     const before = new Set<string>();
     for await (const k of await system.buckets.workflows.keys()) before.add(k);
-    const failing = new Proxy(system.client, {
-      get(target, prop, receiver) {
-        if (prop === 'enqueue') return async () => Promise.reject(new Error('no responders'));
-        const value = Reflect.get(target, prop, receiver);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    }) as JobClient;
+    const failing = withEnqueue(system.client, () => Promise.reject(new Error('no responders')));
     const spec: WorkflowSpec = {
       name: 'left-due',
       steps: [

@@ -6,3 +6,4 @@ export { startProcess, type ServiceProcess } from './service-process.js';
 export { startTestSystem, type TestSystem } from './test-system.js';
 export { waitUntil } from './wait-until.js';
 export { testTasks } from './test-tasks.js';
+export { withEnqueue } from './enqueue-override.js';

@@ -1,5 +1,6 @@
 import { WorkflowRecord } from '@reelay/contracts';
 import { type KV, type Logger, stepsDue, type WorkflowClient } from '@reelay/runtime';
+import { parseJson } from './step-events.js';
 
 export interface DueSweeper {
   stop(): Promise<void>;
@@ -21,7 +22,7 @@ export async function startDueSweeper(kv: KV, workflows: WorkflowClient, log: Lo
   const watch = await kv.watch({ include: 'updates' });
   const loop = (async () => {
     for await (const entry of watch) {
-      const parsed = entry.operation === 'PUT' ? WorkflowRecord.safeParse(parseJson(entry)) : undefined;
+      const parsed = entry.operation === 'PUT' ? WorkflowRecord.safeParse(parseJson(entry.value)) : undefined;
       if (parsed?.success && stepsDue(parsed.data)) due.set(entry.key, Date.now());
       else due.delete(entry.key);
     }
@@ -49,12 +50,4 @@ export async function startDueSweeper(kv: KV, workflows: WorkflowClient, log: Lo
       await loop;
     },
   };
-}
-
-function parseJson(entry: { json<T>(): T }): unknown {
-  try {
-    return entry.json();
-  } catch {
-    return undefined;
-  }
 }

@@ -9,7 +9,7 @@ import { EVENTS_STREAM, JobEvent } from '@reelay/contracts';
 import { context, contextFromCarrier, inSpan, type ServiceRuntime, WorkflowClient } from '@reelay/runtime';
 import { ensureEventConsumer, WORKFLOW_EVENTS_CONSUMER } from './event-consumer.js';
 import { startDueSweeper } from './due-sweeper.js';
-import { mayBeStepEvent } from './step-events.js';
+import { mayBeStepEvent, parseJson } from './step-events.js';
 
 export interface WorkflowEngine {
   stop(): Promise<void>;
@@ -84,13 +84,4 @@ export async function startWorkflowEngine(runtime: ServiceRuntime, options: Work
       log.info('workflow engine stopped');
     },
   };
-}
-
-/** A malformed event is acked and dropped, not allowed to stop the loop. */
-function parseJson(data: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(data));
-  } catch {
-    return undefined;
-  }
 }

@@ -10,3 +10,12 @@ const WORKFLOW_ID_KEY = Buffer.from('"workflowId"');
 export function mayBeStepEvent(data: Uint8Array): boolean {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes(WORKFLOW_ID_KEY);
 }
+
+/** An event's or a record's bytes as JSON; undefined for malformed bytes, which are acked and dropped, never allowed to stop a loop. */
+export function parseJson(data: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
